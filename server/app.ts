@@ -1,0 +1,28 @@
+// buildApp: the HTTP application, apart from the process that listens (main.ts), so tests use inject().
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import type { Config } from "./config.ts";
+import { registerErrorHandler } from "./errors.ts";
+import { registerHealthRoutes, type Check } from "./health.ts";
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  /** Named readiness checks (postgres, redis, zalo …). */
+  checks: Record<string, Check>;
+  /** Route plugins of the channels and the admin API, registered after the core routes. */
+  routes?: ((app: FastifyInstance) => void | Promise<void>)[];
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: 1_048_576,
+    trustProxy: true,
+    return503OnClosing: true,
+  });
+  registerErrorHandler(app);
+  registerHealthRoutes(app, deps.checks);
+  for (const register of deps.routes ?? []) await register(app);
+  return app;
+}

@@ -1,0 +1,150 @@
+// Configuration: read from the environment once, validated, then passed to whoever needs it.
+// Nothing else in the code base reads process.env.
+import { z } from "zod";
+
+const url = (protocols: string[]) =>
+  z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}`);
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  DATABASE_URL: url(["postgres:", "postgresql:"]).default("postgresql://postgres@127.0.0.1:5432/cdht"),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: url(["redis:", "rediss:"]).default("redis://127.0.0.1:6379"),
+  REDIS_PREFIX: z.string().regex(/^[a-z0-9_-]{1,40}$/i, "letters, digits, '_' or '-' only").default("cdht"),
+  HOST: z.string().default("0.0.0.0"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_BASE_URL: url(["http:", "https:"]).default("http://localhost:3000"),
+  TELEGRAM_BOT_TOKEN: optionalString.pipe(
+    z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "must look like 123456:ABC… (from @BotFather)").optional(),
+  ),
+  TELEGRAM_BOT_USERNAME: optionalString,
+  TELEGRAM_API_ROOT: url(["http:", "https:"]).default("https://api.telegram.org"),
+  TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(
+    z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, "16–256 of A-Z a-z 0-9 _ -").optional(),
+  ),
+  TELEGRAM_MODE: z.enum(["webhook", "polling", "off"]).default("off"),
+  ZALO_APP_ID: optionalString,
+  ZALO_OA_SECRET_KEY: optionalString,
+  ZALO_APP_SECRET_KEY: optionalString,
+  ZALO_OA_API_BASE: url(["http:", "https:"]).default("https://openapi.zalo.me"),
+  ZALO_OAUTH_BASE: url(["http:", "https:"]).default("https://oauth.zaloapp.com"),
+  ZALO_TOKEN_KEY: optionalString.pipe(
+    z.string().regex(/^[0-9a-f]{64}$/i, "must be 64 hex characters (32 bytes)").optional(),
+  ),
+  ADMIN_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+  WEB_CHAT_SECRET: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  TIME_ZONE: z.string().default("Asia/Ho_Chi_Minh"),
+});
+
+type Env = z.infer<typeof schema>;
+
+export interface Config {
+  env: Env["NODE_ENV"];
+  logLevel: Env["LOG_LEVEL"];
+  databaseUrl: string;
+  databasePoolMax: number;
+  redisUrl: string;
+  redisPrefix: string;
+  host: string;
+  port: number;
+  publicBaseUrl: string;
+  timeZone: string;
+  shutdownTimeoutMs: number;
+  adminToken?: string;
+  webChatSecret?: string;
+  telegram: {
+    mode: Env["TELEGRAM_MODE"];
+    token?: string;
+    username?: string;
+    apiRoot: string;
+    webhookSecret?: string;
+  };
+  zalo: {
+    appId?: string;
+    oaSecretKey?: string;
+    appSecretKey?: string;
+    apiBase: string;
+    oauthBase: string;
+    tokenKey?: string;
+  };
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+/** Parses the environment; every problem is one line naming the variable. */
+export function loadConfig(env: Record<string, string | undefined>): ConfigResult {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((issue) => `${issue.path.join(".") || "environment"}: ${issue.message}`),
+    };
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.TELEGRAM_MODE !== "off" && !e.TELEGRAM_BOT_TOKEN) {
+    problems.push(`TELEGRAM_BOT_TOKEN: required when TELEGRAM_MODE is ${e.TELEGRAM_MODE}`);
+  }
+  if (e.TELEGRAM_MODE === "webhook" && !e.TELEGRAM_WEBHOOK_SECRET) {
+    problems.push("TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_MODE is webhook");
+  }
+  const zaloSet = [e.ZALO_APP_ID, e.ZALO_OA_SECRET_KEY, e.ZALO_TOKEN_KEY].filter(Boolean).length;
+  if (zaloSet > 0 && zaloSet < 3) {
+    for (const [name, value] of [
+      ["ZALO_APP_ID", e.ZALO_APP_ID],
+      ["ZALO_OA_SECRET_KEY", e.ZALO_OA_SECRET_KEY],
+      ["ZALO_TOKEN_KEY", e.ZALO_TOKEN_KEY],
+    ] as const) {
+      if (!value) problems.push(`${name}: required when the Zalo channel is configured (set all of ZALO_APP_ID, ZALO_OA_SECRET_KEY, ZALO_TOKEN_KEY or none)`);
+    }
+  }
+  if (e.NODE_ENV === "production" && !e.ADMIN_TOKEN) problems.push("ADMIN_TOKEN: required in production");
+  if (e.NODE_ENV === "production" && !e.WEB_CHAT_SECRET) problems.push("WEB_CHAT_SECRET: required in production");
+  if (problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    config: {
+      env: e.NODE_ENV,
+      logLevel: e.LOG_LEVEL,
+      databaseUrl: e.DATABASE_URL,
+      databasePoolMax: e.DATABASE_POOL_MAX,
+      redisUrl: e.REDIS_URL,
+      redisPrefix: e.REDIS_PREFIX,
+      host: e.HOST,
+      port: e.PORT,
+      publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ""),
+      timeZone: e.TIME_ZONE,
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+      adminToken: e.ADMIN_TOKEN,
+      webChatSecret: e.WEB_CHAT_SECRET,
+      telegram: {
+        mode: e.TELEGRAM_MODE,
+        token: e.TELEGRAM_BOT_TOKEN,
+        username: e.TELEGRAM_BOT_USERNAME,
+        apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
+        webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+      },
+      zalo: {
+        appId: e.ZALO_APP_ID,
+        oaSecretKey: e.ZALO_OA_SECRET_KEY,
+        appSecretKey: e.ZALO_APP_SECRET_KEY,
+        apiBase: e.ZALO_OA_API_BASE.replace(/\/+$/, ""),
+        oauthBase: e.ZALO_OAUTH_BASE.replace(/\/+$/, ""),
+        tokenKey: e.ZALO_TOKEN_KEY,
+      },
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../server/config.ts";
+
+describe("loadConfig", () => {
+  it("reaches the local PostgreSQL and Redis with no variables set", () => {
+    const result = loadConfig({});
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.databaseUrl).toBe("postgresql://postgres@127.0.0.1:5432/cdht");
+    expect(result.config.redisUrl).toBe("redis://127.0.0.1:6379");
+    expect(result.config.telegram.mode).toBe("off");
+  });
+
+  it("names DATABASE_URL when it is not a PostgreSQL URL", () => {
+    const result = loadConfig({ DATABASE_URL: "mysql://root@localhost/x" });
+    expect(result).toEqual({ ok: false, problems: [expect.stringMatching(/^DATABASE_URL: /)] });
+  });
+
+  it("reports every problem, one line each", () => {
+    const result = loadConfig({ PORT: "seventy", REDIS_URL: "nope", TELEGRAM_MODE: "carrier-pigeon" });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((p) => p.split(":")[0]).sort()).toEqual(["PORT", "REDIS_URL", "TELEGRAM_MODE"]);
+  });
+
+  it("requires a token and a webhook secret for Telegram webhook mode", () => {
+    const result = loadConfig({ TELEGRAM_MODE: "webhook" });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toEqual([
+      expect.stringMatching(/^TELEGRAM_BOT_TOKEN: required/),
+      expect.stringMatching(/^TELEGRAM_WEBHOOK_SECRET: required/),
+    ]);
+  });
+
+  it("wants all Zalo settings or none", () => {
+    const result = loadConfig({ ZALO_APP_ID: "123" });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.join("\n")).toMatch(/ZALO_OA_SECRET_KEY/);
+    expect(result.problems.join("\n")).toMatch(/ZALO_TOKEN_KEY/);
+  });
+
+  it("treats empty strings as unset", () => {
+    const result = loadConfig({ TELEGRAM_BOT_TOKEN: "", ADMIN_TOKEN: "  " });
+    expect(result.ok).toBe(true);
+  });
+
+  it("requires secrets in production", () => {
+    const result = loadConfig({ NODE_ENV: "production" });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((p) => p.split(":")[0])).toEqual(["ADMIN_TOKEN", "WEB_CHAT_SECRET"]);
+  });
+});
