@@ -23,6 +23,7 @@ try {
 
 const rt = runtime;
 await rt.app.listen({ host: config.host, port: config.port });
+await rt.start();
 logger.info({ url: config.publicBaseUrl }, "listening");
 
 let stopping = false;

@@ -1,11 +1,30 @@
-// The composition root: builds every client from the configuration once and owns their shutdown.
+// The composition root: builds every client from the configuration once, wires the channels, the
+// inbound pipeline and the outbox workers, and owns their orderly shutdown.
 import type { FastifyInstance } from "fastify";
-import type { Config } from "./config.ts";
-import { createDatabase, type Database } from "./db/client.ts";
-import { postgresCheck, redisCheck } from "./health.ts";
+import type { Bot } from "grammy";
+import type { Queue } from "bullmq";
+import { createTranslateSync } from "../bot/i18n.ts";
+import type { ChannelName } from "../bot/types.ts";
+import { loadShippedSets } from "../rules/load-file.ts";
 import { buildApp } from "./app.ts";
+import { createTelegramBot } from "./channels/telegram/bot.ts";
+import { telegramWebhookRoutes } from "./channels/telegram/routes.ts";
+import { createTelegramSender } from "./channels/telegram/sender.ts";
+import type { Config } from "./config.ts";
+import { createPipeline, type Pipeline } from "./conversation/pipeline.ts";
+import { catalogOf } from "./criteria/catalog.ts";
+import { createDatabase, type Database } from "./db/client.ts";
+import { postgresCheck, redisCheck, type Check } from "./health.ts";
 import type { Logger } from "./logger.ts";
+import type { DeliverJob } from "./outbox/jobs.ts";
+import { startSweeper } from "./outbox/sweeper.ts";
+import type { ChannelSender } from "./outbox/types.ts";
+import { createOutboxQueue, OutboxDelivery, requestDelivery, type DeliveryOptions } from "./outbox/worker.ts";
 import { createProbeRedis, createRedis, type Redis } from "./redis.ts";
+import { CachedUnitDirectory } from "./units/directory.ts";
+
+/** Version of the consent text in locales (consent.*); bump it when that text changes. */
+export const CONSENT_VERSION = "nd13-2026.1";
 
 export interface Runtime {
   config: Config;
@@ -13,8 +32,27 @@ export interface Runtime {
   db: Database;
   redis: Redis;
   app: FastifyInstance;
+  handleInbound: Pipeline;
+  units: CachedUnitDirectory;
+  deliveries: Map<ChannelName, OutboxDelivery>;
+  telegram?: Bot;
+  /** Starts long polling when TELEGRAM_MODE=polling (after listen). */
+  start(): Promise<void>;
   /** Stops taking requests, lets workers finish, closes queues, the pool and Redis. */
   close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** Extra senders (tests, web chat) keyed by channel; replace the configured ones. */
+  senders?: ChannelSender[];
+  /** Run outbox delivery workers in this process (default true). */
+  workers?: boolean;
+  sweepIntervalMs?: number;
+  now?: () => Date;
+  /** Overrides of the Telegram sender's pacing (tests that are not about pacing). */
+  telegramLimits?: { globalPerSecond: number; perRecipientIntervalMs: number };
+  /** Delivery worker tuning (tests). */
+  delivery?: Partial<Pick<DeliveryOptions, "lockTtlMs" | "backoffBaseMs" | "concurrency">>;
 }
 
 export class StartupError extends Error {}
@@ -29,22 +67,59 @@ export async function checkDatabase(db: Database, url: string): Promise<void> {
   }
 }
 
-export async function createRuntime(config: Config, logger: Logger): Promise<Runtime> {
+export async function createRuntime(config: Config, logger: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
   const db = createDatabase({ url: config.databaseUrl, max: config.databasePoolMax });
-  const closers: (() => Promise<unknown>)[] = [];
   try {
     await checkDatabase(db, config.databaseUrl);
   } catch (error) {
     await db.close();
     throw error;
   }
+  const sets = await loadShippedSets();
+  const criteria = catalogOf(sets);
   const redis = createRedis(config.redisUrl);
   const probe = createProbeRedis(config.redisUrl);
-  const app = await buildApp({
-    config,
+  const units = new CachedUnitDirectory(db.pool);
+  const queues = new Map<ChannelName, Queue<DeliverJob>>();
+  const deliveries = new Map<ChannelName, OutboxDelivery>();
+  const checks: Record<string, Check> = { postgres: postgresCheck(db.pool), redis: redisCheck(probe) };
+
+  const handleInbound = createPipeline({
+    pool: db.pool,
+    units,
+    criteria,
+    context: { t: createTranslateSync(), consentVersion: CONSENT_VERSION, timeZone: config.timeZone },
     logger,
-    checks: { postgres: postgresCheck(db.pool), redis: redisCheck(probe) },
+    now: options.now,
+    notify: async (channel, recipient) => {
+      const queue = queues.get(channel);
+      if (queue) await requestDelivery(queue, { channel, recipient });
+    },
   });
+
+  const senders = new Map<ChannelName, ChannelSender>();
+  const routes: ((app: FastifyInstance) => Promise<void>)[] = [];
+  let telegram: Bot | undefined;
+  if (config.telegram.mode !== "off") {
+    telegram = createTelegramBot(config.telegram, handleInbound, logger);
+    senders.set("telegram", createTelegramSender(telegram.api, options.telegramLimits));
+    if (config.telegram.mode === "webhook") routes.push(telegramWebhookRoutes(telegram, config.telegram.webhookSecret!));
+  }
+  for (const sender of options.senders ?? []) senders.set(sender.channel, sender);
+
+  for (const sender of senders.values()) {
+    if (options.workers === false) {
+      queues.set(sender.channel, createOutboxQueue(sender.channel, redis, config.redisPrefix));
+      continue;
+    }
+    const delivery = new OutboxDelivery({ pool: db.pool, redis, prefix: config.redisPrefix, sender, logger, ...options.delivery });
+    deliveries.set(sender.channel, delivery);
+    queues.set(sender.channel, delivery.queue);
+  }
+  const sweeper = options.workers === false ? undefined : startSweeper({ pool: db.pool, queues, logger, intervalMs: options.sweepIntervalMs });
+
+  const app = await buildApp({ config, logger, checks, routes });
+
   let closing: Promise<void> | undefined;
   return {
     config,
@@ -52,10 +127,23 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
     db,
     redis,
     app,
+    handleInbound,
+    units,
+    deliveries,
+    telegram,
+    async start() {
+      if (telegram && config.telegram.mode === "polling") {
+        telegram.catch((err) => logger.error({ err: err.error, update: err.ctx.update.update_id }, "telegram update failed"));
+        void telegram.start({ drop_pending_updates: false, onStart: () => logger.info("telegram polling started") });
+      }
+    },
     close() {
       closing ??= (async () => {
+        if (telegram?.isRunning()) await telegram.stop();
         await app.close();
-        for (const close of closers.reverse()) await close().catch((err) => logger.error({ err }, "close failed"));
+        sweeper?.stop();
+        await Promise.all([...deliveries.values()].map((d) => d.close()));
+        if (options.workers === false) await Promise.all([...queues.values()].map((q) => q.close()));
         await db.close();
         redis.disconnect();
         probe.disconnect();

@@ -1,0 +1,100 @@
+// The conversation engine: a pure step from (state, event) to (state, messages, effects).
+// No I/O: time comes from ctx.now, texts from ctx.t, units and criteria sets from ctx.
+import type { CommandName, Effect, InboundEvent, OutMessage, StepContext } from "../types.ts";
+import { decodeButton } from "./buttons.ts";
+import { runCommand, dialogButton, dialogEvent } from "./flows/commands.ts";
+import { welcome } from "./flows/onboarding.ts";
+import { handlerOf, renderPrompt } from "./flows/registry.ts";
+import { initialState, type ConversationState } from "./state.ts";
+import { newTurn, reprompt, say, tr, emit, type Turn } from "./turn.ts";
+
+export { initialState, parseState, STATE_VERSION, TARGET_GROUPS } from "./state.ts";
+export type { ConversationState, Step, StepKind, Dialog, AssessmentState, ProfileState } from "./state.ts";
+export { decodeButton, encodeButton, MAX_BUTTON_DATA_BYTES } from "./buttons.ts";
+
+export interface StepResult {
+  state: ConversationState;
+  messages: OutMessage[];
+  effects: Effect[];
+}
+
+/** Prompts that lead to other prompts (a question no longer visible …) settle within a few rounds. */
+const MAX_PROMPT_ROUNDS = 5;
+
+export function step(state: ConversationState | null, event: InboundEvent, ctx: StepContext): StepResult {
+  const turn = newTurn(state === null ? initialState() : structuredClone(state), ctx);
+  route(turn, event);
+  for (let i = 0; turn.wantPrompt && i < MAX_PROMPT_ROUNDS; i++) {
+    turn.wantPrompt = false;
+    renderPrompt(turn);
+  }
+  return { state: turn.s, messages: turn.messages, effects: turn.effects };
+}
+
+const COMMANDS: ReadonlySet<string> = new Set<CommandName>(["start", "help", "status", "lang", "restart", "stop", "delete"]);
+
+/** "/status" or "/start u_ABC" typed as text (Zalo, web chat). */
+function typedCommand(text: string): { name: CommandName; arg?: string } | "unknown" | null {
+  const m = /^\/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$/s.exec(text.trim());
+  if (!m) return text.trim().startsWith("/") ? "unknown" : null;
+  const name = m[1]!.toLowerCase();
+  if (!COMMANDS.has(name)) return "unknown";
+  const arg = m[2]?.trim();
+  return arg ? { name: name as CommandName, arg } : { name: name as CommandName };
+}
+
+function stale(turn: Turn): void {
+  const { t, lang } = tr(turn);
+  say(turn, { text: t(lang, "button.stale") });
+  reprompt(turn);
+}
+
+function route(turn: Turn, event: InboundEvent): void {
+  if (event.type === "unfollow") {
+    emit(turn, { type: "account.unreachable", reason: "unfollow" });
+    return;
+  }
+  if (event.type === "command") return runCommand(turn, event.name, event.arg);
+  if (event.type === "text") {
+    const command = typedCommand(event.text);
+    if (command !== null && command !== "unknown") return runCommand(turn, command.name, command.arg);
+    if (turn.s.step.kind === "new") return welcome(turn);
+    if (command === "unknown") {
+      const { t, lang } = tr(turn);
+      say(turn, { text: t(lang, "hint.unknown_command") });
+      return reprompt(turn);
+    }
+  }
+  if (turn.s.step.kind === "new") return welcome(turn);
+  if (turn.s.dialog !== undefined) {
+    if (event.type !== "button") return dialogEvent(turn, event);
+    const decoded = decodeButton(event.data);
+    if (!decoded || decoded.seq !== turn.s.seq || !dialogButton(turn, decoded.action)) stale(turn);
+    return;
+  }
+  const step = turn.s.step;
+  const handler = handlerOf(step);
+  const { t, lang } = tr(turn);
+  switch (event.type) {
+    case "text":
+      if (handler.text) return handler.text(turn, step, event.text);
+      say(turn, { text: t(lang, "hint.use_buttons") });
+      return reprompt(turn);
+    case "button": {
+      const decoded = decodeButton(event.data);
+      if (handler.anyButton && handler.button) {
+        handler.button(turn, step, decoded?.action ?? []);
+        return;
+      }
+      if (!decoded || decoded.seq !== turn.s.seq || !handler.button?.(turn, step, decoded.action)) stale(turn);
+      return;
+    }
+    case "attachment":
+      if (handler.attachment) return handler.attachment(turn, step, event);
+      say(turn, { text: t(lang, "evidence.not_needed") });
+      return;
+    case "contact":
+      if (handler.contact) return handler.contact(turn, step, event);
+      return reprompt(turn);
+  }
+}

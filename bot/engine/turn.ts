@@ -1,0 +1,98 @@
+// One step in progress: a draft of the state and what the step says and asks for. Handlers change the
+// draft, add messages and effects, and ask for the current prompt to be shown (last, by the router).
+import type { Button, Effect, OutMessage, StepContext, Translate, Lang } from "../types.ts";
+import { encodeButton } from "./buttons.ts";
+import type { ConversationState, Dialog, Step } from "./state.ts";
+
+export interface Turn {
+  readonly ctx: StepContext;
+  s: ConversationState;
+  messages: OutMessage[];
+  effects: Effect[];
+  /** Show the current prompt at the end of the step. */
+  wantPrompt: boolean;
+}
+
+export function newTurn(s: ConversationState, ctx: StepContext): Turn {
+  return { ctx, s, messages: [], effects: [], wantPrompt: false };
+}
+
+export function tr(turn: Turn): { t: Translate; lang: Lang } {
+  return { t: turn.ctx.t, lang: turn.s.lang };
+}
+
+export function say(turn: Turn, msg: OutMessage): void {
+  turn.messages.push(msg);
+}
+
+/** Longest text we send in one message (Zalo allows 2000 characters, Telegram 4096). */
+export const MAX_TEXT = 1800;
+
+/** Lines as one message, or several when too long (split between lines; the title goes on the first). */
+export function sayLines(turn: Turn, lines: readonly string[], title?: string): void {
+  let chunk: string[] = [];
+  let length = 0;
+  const flush = () => {
+    if (chunk.length === 0) return;
+    turn.messages.push({ ...(title !== undefined ? { title } : {}), text: chunk.join("\n") });
+    title = undefined;
+    chunk = [];
+    length = 0;
+  };
+  for (const line of lines) {
+    const cut = Array.from(line).slice(0, MAX_TEXT).join("");
+    if (length + cut.length + 1 > MAX_TEXT) flush();
+    chunk.push(cut);
+    length += cut.length + 1;
+  }
+  flush();
+}
+
+export function emit(turn: Turn, effect: Effect): void {
+  turn.effects.push(effect);
+}
+
+/** A new prompt: the nonce changes, so buttons of earlier messages become stale. */
+export function bump(turn: Turn): void {
+  turn.s.seq += 1;
+}
+
+export function setStep(turn: Turn, step: Step, prompt = true): void {
+  turn.s.step = step;
+  bump(turn);
+  if (prompt) turn.wantPrompt = true;
+}
+
+export function openDialog(turn: Turn, dialog: Dialog): void {
+  turn.s.dialog = dialog;
+  bump(turn);
+  turn.wantPrompt = true;
+}
+
+export function closeDialog(turn: Turn): void {
+  if (turn.s.dialog === undefined) return;
+  delete turn.s.dialog;
+  bump(turn);
+  turn.wantPrompt = true;
+}
+
+export function reprompt(turn: Turn): void {
+  turn.wantPrompt = true;
+}
+
+/** A button of the prompt being rendered now. */
+export function button(turn: Turn, label: string, action: string): Button {
+  return { label, data: encodeButton(turn.s.seq, action) };
+}
+
+/** Rows of one button each. */
+export function column(buttons: Button[]): Button[][] {
+  return buttons.map((b) => [b]);
+}
+
+/** Rows of `size` buttons each. */
+export function rows(buttons: Button[], size: number): Button[][] {
+  const out: Button[][] = [];
+  for (let i = 0; i < buttons.length; i += size) out.push(buttons.slice(i, i + size));
+  return out;
+}

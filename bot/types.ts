@@ -1,0 +1,105 @@
+// The contract between the pure conversation engine (bot/engine) and everything around it:
+// channel adapters turn platform updates into InboundEvents and OutMessages into platform calls;
+// the server applies Effects and stores the state in one database transaction.
+import type { Answers, CriteriaSet, ScoreResult, TargetGroup } from "../rules/index.ts";
+
+export type Lang = "vi" | "en";
+export const LANGS: readonly Lang[] = ["vi", "en"];
+export type ChannelName = "telegram" | "zalo" | "web";
+
+export type CommandName = "start" | "help" | "status" | "lang" | "restart" | "stop" | "delete";
+
+/** What a citizen did, whatever the platform. */
+export type InboundEvent =
+  /** /start [payload], a Zalo follow, the web chat opened; payload "u_<CODE>" pre-selects a unit. */
+  | { type: "command"; name: CommandName; arg?: string }
+  | { type: "text"; text: string }
+  /** The data of one of our buttons coming back (Telegram callback_data, Zalo hidden payload, web tap). */
+  | { type: "button"; data: string }
+  /** A photo or file; ref is the platform's file id or URL. */
+  | { type: "attachment"; kind: "image" | "file"; ref: string; name?: string }
+  | { type: "contact"; name?: string; phone?: string }
+  /** The citizen unfollowed / blocked the bot: no reply can be delivered. */
+  | { type: "unfollow" };
+
+export interface Button {
+  /** Plain text (adapters escape it for their platform). */
+  label: string;
+  /** At most 64 bytes (Telegram's callback_data limit). */
+  data: string;
+}
+
+/** One message to the citizen. Plain text: adapters escape and format per platform. */
+export interface OutMessage {
+  /** Shown bold where the platform allows it. */
+  title?: string;
+  text: string;
+  /** Rows of buttons. */
+  buttons?: Button[][];
+}
+
+export interface EvidenceRef {
+  kind: "image" | "file";
+  ref: string;
+  name?: string;
+}
+
+/** Changes to the durable domain records that a step asks for; applied in the step's transaction. */
+export type Effect =
+  | { type: "person.consent"; consentVersion: string; language: Lang }
+  | {
+      type: "person.profile";
+      fullName?: string;
+      birthYear?: number;
+      targetGroup?: TargetGroup;
+      unitId?: string;
+      language?: Lang;
+      phone?: string;
+    }
+  | { type: "assessment.start"; setId: string; setVersion: string; year: number }
+  | { type: "assessment.progress"; answers: Answers; evidence: Record<string, EvidenceRef[]> }
+  | {
+      type: "assessment.submit";
+      answers: Answers;
+      evidence: Record<string, EvidenceRef[]>;
+      result: ScoreResult;
+    }
+  | { type: "assessment.withdraw" }
+  | { type: "person.optout" }
+  | { type: "person.optin" }
+  | { type: "person.erase" }
+  | { type: "account.unreachable"; reason: string };
+
+export interface UnitInfo {
+  id: string;
+  code: string;
+  name: string;
+}
+
+/** Read-only data the engine may consult; built by the server, plain data in tests. */
+export interface UnitDirectory {
+  byCode(code: string): UnitInfo | undefined;
+  /** The closest existing code to a mistyped one, if any is close enough. */
+  suggest(code: string): UnitInfo | undefined;
+}
+
+export interface CriteriaCatalog {
+  /** The current set of a target group, used to start a new assessment. */
+  current(group: TargetGroup): CriteriaSet | undefined;
+  /** An exact version, used to continue an assessment started on an older version. */
+  get(id: string, version: string): CriteriaSet | undefined;
+}
+
+export type Translate = (lang: Lang, key: string, params?: Record<string, unknown>) => string;
+
+export interface StepContext {
+  /** The clock (fixed in tests). */
+  now: Date;
+  t: Translate;
+  units: UnitDirectory;
+  criteria: CriteriaCatalog;
+  /** Version of the consent text currently shown; recorded with the consent. */
+  consentVersion: string;
+  /** Evaluation years run 1 Jan – 31 Dec in this time zone. */
+  timeZone: string;
+}

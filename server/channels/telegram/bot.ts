@@ -1,0 +1,47 @@
+// The grammY Bot: built from configuration with a fixed botInfo (no getMe call) and a configurable
+// API root, so that it runs against Telegram, a local Bot API server, or our fake in tests.
+import { Bot } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import type { Logger } from "pino";
+import type { Config } from "../../config.ts";
+import type { InboundInput } from "../../conversation/types.ts";
+import type { InboundExtras } from "../../conversation/pipeline.ts";
+import { fromUpdate } from "./updates.ts";
+
+export function botInfoFor(token: string, username = "cdht_bot"): UserFromGetMe {
+  return {
+    id: Number(token.split(":")[0]),
+    is_bot: true,
+    first_name: "Công dân học tập",
+    username,
+    can_join_groups: false,
+    can_read_all_group_messages: false,
+    supports_inline_queries: false,
+    can_connect_to_business: false,
+    has_main_web_app: false,
+    has_topics_enabled: false,
+    allows_users_to_create_topics: false,
+  } as UserFromGetMe;
+}
+
+export function createTelegramBot(
+  config: Config["telegram"],
+  handle: (input: InboundInput & InboundExtras) => Promise<unknown>,
+  logger: Logger,
+): Bot {
+  if (!config.token) throw new Error("TELEGRAM_BOT_TOKEN is required for the Telegram channel");
+  const bot = new Bot(config.token, {
+    botInfo: botInfoFor(config.token, config.username),
+    client: { apiRoot: config.apiRoot, timeoutSeconds: 10 },
+  });
+  bot.use(async (ctx) => {
+    const inbound = fromUpdate(ctx.update);
+    if ("ignored" in inbound) {
+      logger.debug({ update: ctx.update.update_id, reason: inbound.ignored }, "telegram update ignored");
+      return;
+    }
+    // Errors propagate: the webhook answers 500 and Telegram delivers the update again.
+    await handle({ channel: "telegram", ...inbound });
+  });
+  return bot;
+}

@@ -1,0 +1,16 @@
+// Typed job payloads and queue names, shared by the producers (pipeline, sweeper) and the worker.
+import { createHash } from "node:crypto";
+import type { ChannelName } from "../../bot/types.ts";
+
+export interface DeliverJob {
+  channel: ChannelName;
+  recipient: string;
+}
+
+export const outboxQueueName = (channel: ChannelName) => `outbox-${channel}`;
+
+/** BullMQ job ids may not contain ':' nor be all digits: hash the recipient into a safe id. */
+export function deliverJobId(job: DeliverJob, suffix = ""): string {
+  const h = createHash("sha1").update(job.recipient).digest("hex").slice(0, 20);
+  return `d-${job.channel}-${h}${suffix ? `-${suffix}` : ""}`;
+}

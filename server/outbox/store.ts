@@ -1,0 +1,104 @@
+// SQL over the outbox table: insert rows inside a caller's transaction, and the state changes the
+// delivery worker makes. Status: pending → sending → sent | pending (retry) | failed | uncertain.
+import type pg from "pg";
+import type { ChannelName } from "../../bot/types.ts";
+import type { OutboxPayload, RecipientInfo } from "./types.ts";
+
+type Queryable = Pick<pg.PoolClient, "query">;
+
+export interface NewOutboxRow {
+  channel: ChannelName;
+  recipient: string;
+  payload: OutboxPayload;
+  idempotencyKey: string;
+}
+
+/** Inserts rows (ignoring ones whose idempotency key exists) and returns the ids inserted. */
+export async function insertOutbox(db: Queryable, rows: NewOutboxRow[]): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const { rows: inserted } = await db.query<{ id: string }>(
+    `INSERT INTO outbox (channel, recipient, payload, idempotency_key)
+     SELECT * FROM unnest($1::channel[], $2::text[], $3::jsonb[], $4::text[])
+     ON CONFLICT (idempotency_key) DO NOTHING
+     RETURNING id`,
+    [rows.map((r) => r.channel), rows.map((r) => r.recipient), rows.map((r) => JSON.stringify(r.payload)), rows.map((r) => r.idempotencyKey)],
+  );
+  return inserted.map((r) => String(r.id));
+}
+
+export interface OutboxRow {
+  id: string;
+  status: "pending" | "sending";
+  payload: OutboxPayload;
+  attempts: number;
+  nextAttemptAt: Date;
+}
+
+/** The oldest undelivered row of one recipient: delivery is strictly in order per chat. */
+export async function nextRow(db: Queryable, channel: ChannelName, recipient: string): Promise<OutboxRow | null> {
+  const { rows } = await db.query(
+    `SELECT id, status, payload, attempts, next_attempt_at FROM outbox
+      WHERE channel = $1 AND recipient = $2 AND status IN ('pending', 'sending')
+      ORDER BY id LIMIT 1`,
+    [channel, recipient],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return { id: String(r.id), status: r.status, payload: r.payload, attempts: r.attempts, nextAttemptAt: r.next_attempt_at };
+}
+
+/** Claims a pending row for sending; false when someone else changed it first. */
+export async function markSending(db: Queryable, id: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = $1 AND status = 'pending'`,
+    [id],
+  );
+  return rowCount === 1;
+}
+
+export async function markSent(db: Queryable, id: string, platformMessageId: string): Promise<void> {
+  await db.query(
+    `UPDATE outbox SET status = 'sent', platform_message_id = $2, sent_at = now(), last_error = NULL WHERE id = $1`,
+    [id, platformMessageId],
+  );
+}
+
+export async function markRetry(db: Queryable, id: string, delayMs: number, error: string): Promise<void> {
+  await db.query(
+    `UPDATE outbox SET status = 'pending', next_attempt_at = now() + make_interval(secs => $2::double precision / 1000),
+            last_error = $3 WHERE id = $1`,
+    [id, delayMs, error.slice(0, 1000)],
+  );
+}
+
+export async function markFinal(db: Queryable, id: string, status: "failed" | "uncertain", error: string): Promise<void> {
+  await db.query(`UPDATE outbox SET status = $2, last_error = $3 WHERE id = $1`, [id, status, error.slice(0, 1000)]);
+}
+
+export async function recipientInfo(db: Queryable, channel: ChannelName, recipient: string): Promise<RecipientInfo> {
+  const { rows } = await db.query(
+    `SELECT last_interaction_at, reachable FROM channel_accounts WHERE channel = $1 AND external_id = $2`,
+    [channel, recipient],
+  );
+  const r = rows[0];
+  return r ? { lastInteractionAt: r.last_interaction_at, reachable: r.reachable } : { lastInteractionAt: null, reachable: true };
+}
+
+export async function markUnreachable(db: Queryable, channel: ChannelName, recipient: string, reason: string): Promise<void> {
+  await db.query(
+    `UPDATE channel_accounts SET reachable = false, unreachable_reason = $3, updated_at = now()
+      WHERE channel = $1 AND external_id = $2`,
+    [channel, recipient, reason.slice(0, 200)],
+  );
+}
+
+/** Recipients with a row that is due, for the sweeper that re-enqueues delivery jobs. */
+export async function dueRecipients(db: Queryable, channel: ChannelName, limit: number): Promise<string[]> {
+  const { rows } = await db.query<{ recipient: string }>(
+    `SELECT DISTINCT recipient FROM outbox
+      WHERE channel = $1 AND status IN ('pending', 'sending') AND next_attempt_at <= now()
+      LIMIT $2`,
+    [channel, limit],
+  );
+  return rows.map((r) => r.recipient);
+}

@@ -1,0 +1,36 @@
+// A safety net: every few seconds, ask for delivery of any chat with a due row. Covers a process that
+// died after committing but before enqueueing, Redis being down at that moment, and lost delayed jobs.
+import type { Queue } from "bullmq";
+import type pg from "pg";
+import type { Logger } from "pino";
+import type { ChannelName } from "../../bot/types.ts";
+import type { DeliverJob } from "./jobs.ts";
+import { dueRecipients } from "./store.ts";
+import { requestDelivery } from "./worker.ts";
+
+export function startSweeper(opts: {
+  pool: pg.Pool;
+  queues: Map<ChannelName, Queue<DeliverJob>>;
+  logger: Logger;
+  intervalMs?: number;
+}): { stop(): void } {
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      for (const [channel, queue] of opts.queues) {
+        for (const recipient of await dueRecipients(opts.pool, channel, 500)) {
+          await requestDelivery(queue, { channel, recipient });
+        }
+      }
+    } catch (err) {
+      opts.logger.warn({ err }, "outbox sweep failed; will retry");
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), opts.intervalMs ?? 5_000);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}

@@ -1,0 +1,33 @@
+// The outbound path's contract: what an outbox row carries and what a channel's sender reports back.
+// The delivery worker (server/outbox/worker.ts) owns ordering, pacing, retries and idempotency; a
+// sender only turns one payload into platform calls and classifies the outcome.
+import type { ChannelName, OutMessage } from "../../bot/types.ts";
+
+export type OutboxPayload =
+  | { kind: "message"; message: OutMessage }
+  /** Telegram: stop the spinner on a tapped inline button. */
+  | { kind: "callback_answer"; callbackQueryId: string; text?: string };
+
+export interface RecipientInfo {
+  /** Last time the citizen wrote, tapped or followed (Zalo's 7-day window is counted from it). */
+  lastInteractionAt: Date | null;
+  reachable: boolean;
+}
+
+export type SendResult =
+  | { ok: true; platformMessageId: string }
+  /** Try this row again after delayMs; scope "channel" holds every recipient of the channel (global 429). */
+  | { ok: false; retry: "after"; delayMs: number; scope: "recipient" | "channel"; reason: string }
+  /** A transient failure (network, 5xx): retry with exponential back-off. */
+  | { ok: false; retry: "backoff"; reason: string }
+  /** Never retry; unreachable marks the chat account so that reminders skip it. */
+  | { ok: false; retry: "never"; reason: string; unreachable?: boolean };
+
+export interface ChannelSender {
+  channel: ChannelName;
+  /** Messages per second across all recipients and processes. */
+  globalPerSecond: number;
+  /** Minimum spacing between two messages to one recipient. */
+  perRecipientIntervalMs: number;
+  send(recipient: string, payload: OutboxPayload, info: RecipientInfo): Promise<SendResult>;
+}

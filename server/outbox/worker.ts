@@ -1,0 +1,192 @@
+// Delivers the outbox of one channel: one BullMQ job per chat, strictly in order, at most
+// sender.globalPerSecond messages per second across all processes and one per
+// sender.perRecipientIntervalMs per chat; honours retry_after, backs off on transient failures, and
+// never sends a row twice: a row is marked `sending` before the platform call, and a row found still
+// `sending` by a later job (its worker died mid-send) becomes `uncertain` instead of being re-sent.
+import { Queue, Worker, type Job } from "bullmq";
+import type pg from "pg";
+import type { Logger } from "pino";
+import type { ChannelName } from "../../bot/types.ts";
+import type { Redis } from "../redis.ts";
+import { tryLock, type HeldLock } from "../redis-lock.ts";
+import { deliverJobId, outboxQueueName, type DeliverJob } from "./jobs.ts";
+import * as store from "./store.ts";
+import type { ChannelSender, SendResult } from "./types.ts";
+
+type DrainOutcome = "empty" | "deferred" | "quota";
+
+export interface DeliveryOptions {
+  pool: pg.Pool;
+  /** A connection with maxRetriesPerRequest: null (BullMQ requirement). */
+  redis: Redis;
+  prefix: string;
+  sender: ChannelSender;
+  logger: Logger;
+  concurrency?: number;
+  maxAttempts?: number;
+  /** Base of the exponential back-off for transient failures. */
+  backoffBaseMs?: number;
+  /** Waits shorter than this are slept inside the job; longer ones become a delayed job. */
+  inlineWaitMs?: number;
+  /** Rows one job delivers before it yields to other chats. */
+  rowsPerJob?: number;
+  /** How long a chat's lock outlives a dead worker (a row it left `sending` is then marked uncertain). */
+  lockTtlMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function backoffDelay(attempts: number, baseMs: number): number {
+  return Math.min(baseMs * 2 ** Math.max(0, attempts - 1), 15 * 60_000);
+}
+
+export function createOutboxQueue(channel: ChannelName, redis: Redis, prefix: string): Queue<DeliverJob> {
+  return new Queue<DeliverJob>(outboxQueueName(channel), {
+    connection: redis,
+    prefix,
+    defaultJobOptions: { removeOnComplete: true, removeOnFail: 1000, attempts: 5, backoff: { type: "exponential", delay: 1000 } },
+  });
+}
+
+/** Asks for delivery of a chat's pending rows (idempotent while a job for that chat is waiting). */
+export async function requestDelivery(queue: Queue<DeliverJob>, job: DeliverJob, delayMs = 0, suffix = ""): Promise<void> {
+  await queue.add("deliver", job, { jobId: deliverJobId(job, suffix), delay: Math.max(0, Math.ceil(delayMs)) });
+}
+
+export class OutboxDelivery {
+  readonly queue: Queue<DeliverJob>;
+  readonly worker: Worker<DeliverJob>;
+  private readonly o: Required<Omit<DeliveryOptions, "pool" | "redis" | "sender" | "logger" | "prefix">> & DeliveryOptions;
+
+  constructor(options: DeliveryOptions) {
+    this.o = { concurrency: 25, maxAttempts: 8, backoffBaseMs: 2_000, inlineWaitMs: 1_500, rowsPerJob: 50, lockTtlMs: 60_000, ...options };
+    const channel = options.sender.channel;
+    this.queue = createOutboxQueue(channel, options.redis, options.prefix);
+    this.worker = new Worker<DeliverJob>(outboxQueueName(channel), (job) => this.deliver(job), {
+      connection: options.redis.duplicate(),
+      prefix: options.prefix,
+      concurrency: this.o.concurrency,
+      autorun: true,
+    });
+    this.worker.on("error", (err) => options.logger.error({ err, channel }, "outbox worker error"));
+    this.worker.on("failed", (job, err) => options.logger.warn({ err, channel, job: job?.id }, "delivery job failed"));
+  }
+
+  private key(kind: string, ...parts: string[]): string {
+    return [this.o.prefix, "outbox", kind, this.o.sender.channel, ...parts].join(":");
+  }
+
+  async close(): Promise<void> {
+    await this.worker.close();
+    await this.queue.close();
+  }
+
+  /** One chat: deliver its due rows in order while holding the chat's lock, then re-check. */
+  private async deliver(job: Job<DeliverJob>): Promise<void> {
+    const { recipient } = job.data;
+    for (let round = 0; round < 3; round++) {
+      const lock = await tryLock(this.o.redis, this.key("lock", recipient), this.o.lockTtlMs);
+      // Another job holds this chat: it re-checks for new rows after releasing, so nothing is stranded.
+      if (!lock) return;
+      let outcome: DrainOutcome;
+      try {
+        outcome = await this.drain(recipient, lock);
+      } finally {
+        await lock.release();
+      }
+      if (outcome === "deferred") return;
+      if (outcome === "quota") break;
+      // Rows committed while we held the lock were refused a lock by their own job: look once more.
+      const next = await store.nextRow(this.o.pool, this.o.sender.channel, recipient);
+      if (!next || next.nextAttemptAt.getTime() > Date.now()) return;
+    }
+    await requestDelivery(this.queue, job.data, 0, `more-${Date.now()}`);
+  }
+
+  /** empty: nothing left; deferred: a delayed job will come back; quota: this job's share is used. */
+  private async drain(recipient: string, lock: HeldLock): Promise<DrainOutcome> {
+    const { pool, sender, logger } = this.o;
+    const channel = sender.channel;
+    for (let n = 0; n < this.o.rowsPerJob; n++) {
+      const row = await store.nextRow(pool, channel, recipient);
+      if (!row) return "empty";
+      if (row.status === "sending") {
+        // A worker died between claiming and recording this row: it may have been delivered.
+        await store.markFinal(pool, row.id, "uncertain", "worker stopped during the platform call");
+        logger.warn({ channel, row: row.id }, "outbox row left in sending: marked uncertain, not re-sent");
+        continue;
+      }
+      const isMessage = row.payload.kind === "message";
+      const wait = Math.max(
+        row.nextAttemptAt.getTime() - Date.now(),
+        await this.pauseLeft(),
+        isMessage ? await this.pacingLeft(recipient) : 0,
+      );
+      if (wait > this.o.inlineWaitMs) {
+        await requestDelivery(this.queue, { channel, recipient }, wait, `at-${row.id}-${row.attempts}`);
+        return "deferred";
+      }
+      if (wait > 0) await sleep(wait);
+      await this.takeGlobalToken();
+      await lock.extend(this.o.lockTtlMs);
+      if (!(await store.markSending(pool, row.id))) continue;
+      const info = await store.recipientInfo(pool, channel, recipient);
+      let result: SendResult;
+      try {
+        result = await sender.send(recipient, row.payload, info);
+      } catch (error) {
+        result = { ok: false, retry: "backoff", reason: `sender threw: ${(error as Error).message}` };
+      }
+      if (isMessage) await this.o.redis.set(this.key("last", recipient), String(Date.now()), "PX", 60_000);
+      if (result.ok) {
+        await store.markSent(pool, row.id, result.platformMessageId);
+        continue;
+      }
+      if (result.retry === "never") {
+        await store.markFinal(pool, row.id, "failed", result.reason);
+        if (result.unreachable) await store.markUnreachable(pool, channel, recipient, result.reason);
+        logger.info({ channel, row: row.id, reason: result.reason }, "outbox row not deliverable");
+        continue;
+      }
+      let delay: number;
+      if (result.retry === "after") {
+        delay = result.delayMs;
+        if (result.scope === "channel") {
+          await this.o.redis.set(this.key("pause"), String(Date.now() + delay), "PX", Math.max(1, Math.ceil(delay)));
+        }
+      } else if (row.attempts + 1 >= this.o.maxAttempts) {
+        await store.markFinal(pool, row.id, "failed", `gave up after ${row.attempts + 1} attempts: ${result.reason}`);
+        logger.error({ channel, row: row.id, reason: result.reason }, "outbox row failed for good");
+        continue;
+      } else {
+        delay = backoffDelay(row.attempts + 1, this.o.backoffBaseMs);
+      }
+      await store.markRetry(pool, row.id, delay, result.reason);
+      await requestDelivery(this.queue, { channel, recipient }, delay, `at-${row.id}-${row.attempts + 1}`);
+      return "deferred";
+    }
+    return "quota";
+  }
+
+  private async pauseLeft(): Promise<number> {
+    const until = Number(await this.o.redis.get(this.key("pause")));
+    return until ? until - Date.now() : 0;
+  }
+
+  private async pacingLeft(recipient: string): Promise<number> {
+    const last = Number(await this.o.redis.get(this.key("last", recipient)));
+    return last ? last + this.o.sender.perRecipientIntervalMs - Date.now() : 0;
+  }
+
+  /** A fixed one-second window shared by every process: waits for the next second when full. */
+  private async takeGlobalToken(): Promise<void> {
+    for (;;) {
+      const second = Math.floor(Date.now() / 1000);
+      const key = this.key("rate", String(second));
+      const count = await this.o.redis.incr(key);
+      if (count === 1) await this.o.redis.expire(key, 3);
+      if (count <= this.o.sender.globalPerSecond) return;
+      await sleep((second + 1) * 1000 - Date.now() + 1);
+    }
+  }
+}

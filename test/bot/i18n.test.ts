@@ -1,0 +1,94 @@
+// The locale files against the code: every key the code uses exists in Vietnamese and English, no key
+// is unused, and the texts are plain (adapters format and escape per channel).
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { createTranslate, createTranslateSync, resources, usedKeyPattern } from "../../bot/i18n.ts";
+
+const BOT = fileURLToPath(new URL("../../bot/", import.meta.url));
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sources(path) : name.endsWith(".ts") ? [path] : [];
+  });
+}
+
+function flatten(tree: Record<string, unknown>, prefix = ""): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(tree)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (typeof value === "string") out[path] = value;
+    else Object.assign(out, flatten(value as Record<string, unknown>, path));
+  }
+  return out;
+}
+
+const code = sources(BOT).map((path) => readFileSync(path, "utf8"));
+const used = new Set(code.flatMap((text) => [...text.matchAll(usedKeyPattern)].map((m) => m[1]!)));
+const vi = flatten(resources.vi.bot);
+const en = flatten(resources.en.bot);
+
+describe("locales", () => {
+  it("the code uses keys", () => {
+    expect(used.size).toBeGreaterThan(100);
+  });
+
+  it("every key used exists in vi and en", () => {
+    expect([...used].filter((k) => !(k in vi))).toEqual([]);
+    expect([...used].filter((k) => !(k in en))).toEqual([]);
+  });
+
+  it("no key is unused, and vi and en have the same keys", () => {
+    expect(Object.keys(vi).filter((k) => !used.has(k))).toEqual([]);
+    expect(Object.keys(en).sort()).toEqual(Object.keys(vi).sort());
+  });
+
+  it("every call passes a literal key", () => {
+    const calls = code.flatMap((text) => [...text.matchAll(/\bt\(\s*[A-Za-z_.]+\s*,\s*([^\s])/g)].map((m) => m[1]));
+    expect(calls.length).toBeGreaterThan(100);
+    expect(calls.filter((c) => c !== '"')).toEqual([]);
+  });
+
+  it("Vietnamese uses no plural form other than _other", () => {
+    expect(Object.keys(vi).filter((k) => /_(zero|one|two|few|many)$/.test(k))).toEqual([]);
+  });
+
+  it("texts are plain: no HTML or Markdown markup, no empty text", () => {
+    for (const text of [...Object.values(vi), ...Object.values(en)]) {
+      expect(text.trim().length).toBeGreaterThan(0);
+      expect(text).not.toMatch(/<\/?[a-z][^>]*>|\*\*|__|`/i);
+    }
+  });
+
+  it("button labels fit in 40 characters", () => {
+    const labels = [
+      "consent.agree", "consent.disagree", "consent.other_lang", "group.worker", "group.public_servant",
+      "group.student", "group.resident", "unit.suggest_yes", "unit.suggest_no", "question.back", "question.skip",
+      "question.multi.done", "question.yes_no.yes", "question.yes_no.no", "evidence.send", "evidence.skip",
+      "evidence.continue", "review.edit", "review.prev", "review.next", "review.submit", "assessment.restart_button",
+      "restart.yes", "restart.no", "delete.yes", "delete.no", "lang.vi", "lang.en",
+    ];
+    expect(labels.length).toBeGreaterThan(20);
+    for (const k of labels) {
+      expect(Array.from(vi[k]!.replace("{{n}}", "99")).length, k).toBeLessThanOrEqual(40);
+      expect(Array.from(en[k]!.replace("{{n}}", "99")).length, k).toBeLessThanOrEqual(40);
+    }
+  });
+});
+
+describe("createTranslate", () => {
+  it("translates with parameters, unescaped, falling back to Vietnamese", async () => {
+    const t = await createTranslate();
+    expect(t("vi", "question.title", { n: 3, total: 10 })).toBe("Câu 3/10");
+    expect(t("en", "question.title", { n: 3, total: 10 })).toBe("Question 3/10");
+    expect(t("vi", "unit.selected", { name: "A & <B>", code: "X" })).toBe("Đơn vị của bạn: A & <B> (X).");
+    expect(t("en", "review.submit")).toBe("Submit");
+  });
+
+  it("is synchronous too", () => {
+    const t = createTranslateSync();
+    expect(t("vi", "review.submit")).toBe("Nộp bài");
+  });
+});

@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { score } from "../../../../rules/index.ts";
+import { loadShippedSets } from "../../../../rules/load-file.ts";
+import type { CriteriaSet } from "../../../../rules/index.ts";
+import type { Runtime } from "../../../../server/runtime.ts";
+import { answerAll, answerCurrent, driveToVerdict, onboard } from "../../../support/drive-telegram.ts";
+import { FakeTelegram } from "../../../support/fake-telegram.ts";
+import { TelegramCitizen } from "../../../support/telegram-citizen.ts";
+import { addUnit, telegramRuntime } from "../../../support/telegram-runtime.ts";
+
+let fake: FakeTelegram;
+let rt: Runtime;
+let sets: CriteriaSet[];
+let unit: { id: string; code: string };
+const citizen = (chatId?: number) => new TelegramCitizen(() => rt, fake, chatId);
+const setOf = (group: string) => sets.find((s) => s.targetGroup === group)!;
+
+beforeAll(async () => {
+  fake = await new FakeTelegram().start();
+  rt = await telegramRuntime(fake);
+  sets = await loadShippedSets();
+  unit = await addUnit(rt.db.pool);
+});
+afterAll(async () => {
+  await rt.close();
+  await fake.stop();
+});
+
+async function assessmentOf(chatId: number) {
+  const { rows } = await rt.db.pool.query(
+    `SELECT a.* FROM assessments a JOIN channel_accounts c ON c.person_id = a.person_id
+      WHERE c.channel = 'telegram' AND c.external_id = $1 ORDER BY a.started_at DESC`,
+    [String(chatId)],
+  );
+  return rows;
+}
+
+describe("a citizen on Telegram", () => {
+  it.each(["worker", "resident"])("completes the %s self-assessment; stored answers and score match the rules module", async (group) => {
+    const set = setOf(group);
+    const c = citizen();
+    const { chosen, verdict } = await driveToVerdict(c, set, unit.code, "best");
+    const [a] = await assessmentOf(c.chatId);
+    expect(a.status).toBe("submitted");
+    expect(a.unit_id).toBe(unit.id);
+    expect(a.set_id).toBe(set.id);
+    expect(a.set_version).toBe(set.version);
+    const expected = score(set, a.answers);
+    expect(expected.ok).toBe(true);
+    if (!expected.ok) return;
+    expect(a.answers).toEqual(expect.objectContaining(Object.fromEntries(Object.entries(chosen).filter(([id]) => id in a.answers))));
+    expect(a.score).toEqual(expected.result);
+    expect(a.verdict).toBe("dat");
+    expect(a.total).toBe(100);
+    expect(verdict.map((m) => m.body.text).join("\n")).toMatch(/100/);
+    // Every reply reached the citizen as escaped HTML, none failed.
+    const { rows } = await rt.db.pool.query(`SELECT status, count(*)::int AS n FROM outbox WHERE recipient = $1 GROUP BY status`, [String(c.chatId)]);
+    expect(rows).toEqual([{ status: "sent", n: expect.any(Number) }]);
+  });
+
+  it("gets chua_dat with the worst answers, with reasons", async () => {
+    const c = citizen();
+    await driveToVerdict(c, setOf("student"), unit.code, "worst");
+    const [a] = await assessmentOf(c.chatId);
+    expect(a.verdict).toBe("chua_dat");
+    expect(a.score.reasons.length).toBeGreaterThan(0);
+  });
+
+  it("a duplicate delivery of an update changes the state once and yields one reply", async () => {
+    const c = citizen();
+    await c.say("/start");
+    const update = c.buttonUpdate(c.findButton((a) => a === "c.y"));
+    expect(await c.post(update)).toBe(200);
+    expect(await c.post(update)).toBe(200);
+    const replies = await c.replies();
+    const again = await Promise.all([c.post(update), c.post(update)]);
+    expect(again).toEqual([200, 200]);
+    expect(await c.replies()).toEqual([]);
+    expect(replies.length).toBeGreaterThan(0);
+    const { rows } = await rt.db.pool.query(
+      `SELECT count(*)::int AS n FROM people p JOIN channel_accounts c ON c.person_id = p.id WHERE c.external_id = $1`,
+      [String(c.chatId)],
+    );
+    expect(rows[0].n).toBe(1);
+    const callbacks = fake.calls.filter((x) => x.method === "answerCallbackQuery" && x.body.callback_query_id === update.callback_query!["id" as never]);
+    expect(callbacks).toHaveLength(1);
+  });
+
+  it("a stale button changes nothing and shows the current question again", async () => {
+    const set = setOf("worker");
+    const c = citizen();
+    await onboard(c, set, unit.code);
+    const firstQuestionButton = c.findButton((a) => a.startsWith("a.") || a.startsWith("t."));
+    await answerCurrent(c, set, "best", {});
+    const before = await c.state();
+    const replies = await c.tapData(firstQuestionButton);
+    const after = await c.state();
+    expect(after.assessment).toEqual(before.assessment);
+    expect(after.step).toEqual(before.step);
+    expect(replies.length).toBeGreaterThanOrEqual(2);
+    expect(replies.at(-1)!.body.reply_markup).toBeDefined();
+  });
+
+  it("an out-of-range number is refused with the allowed range and changes nothing", async () => {
+    const set = sets.find((s) => s.groups.some((g) => g.indicators.some((i) => i.questions.some((q) => q.type === "number"))))!;
+    const c = citizen();
+    await onboard(c, set, unit.code);
+    for (let i = 0; i < 50; i++) {
+      const s = await c.state();
+      const q = s.step.kind === "question" ? set.groups.flatMap((g) => g.indicators.flatMap((x) => x.questions)).find((x) => x.id === (s.step as { qid: string }).qid) : undefined;
+      if (q?.type === "number") {
+        const replies = await c.say(String(q.max + 1000));
+        const after = await c.state();
+        expect(after.step).toEqual(s.step);
+        expect(after.assessment!.answers[q.id]).toBeUndefined();
+        expect(replies.map((r) => r.body.text).join("\n")).toContain(String(q.max));
+        return;
+      }
+      await answerCurrent(c, set, "best", {});
+    }
+    throw new Error("never reached a number question");
+  });
+
+  it("/delete erases the person after confirmation and keeps only anonymous counts", async () => {
+    const set = setOf("worker");
+    const c = citizen();
+    await driveToVerdict(c, set, unit.code, "best");
+    const [a] = await assessmentOf(c.chatId);
+    await c.say("/delete");
+    await c.tap((x) => x.endsWith(".y") || x === "x.y" || /^d\w?\.y$/.test(x) || x === "dy");
+    const { rows: people } = await rt.db.pool.query(
+      `SELECT p.* FROM people p JOIN channel_accounts c ON c.person_id = p.id WHERE c.external_id = $1`,
+      [String(c.chatId)],
+    );
+    expect(people).toEqual([]);
+    const { rows: kept } = await rt.db.pool.query(`SELECT person_id, answers, unit_id, status, verdict FROM assessments WHERE id = $1`, [a.id]);
+    expect(kept).toEqual([{ person_id: null, answers: {}, unit_id: unit.id, status: "submitted", verdict: "dat" }]);
+    const { rows: names } = await rt.db.pool.query(`SELECT count(*)::int AS n FROM people WHERE full_name = 'Nguyễn Thị Bình' AND id = $1`, [a.person_id]);
+    expect(names[0].n).toBe(0);
+  });
+
+  it("continues at the same question after the server process is replaced", async () => {
+    const set = setOf("public_servant");
+    const c = citizen();
+    await onboard(c, set, unit.code);
+    await answerCurrent(c, set, "best", {});
+    await answerCurrent(c, set, "best", {});
+    const before = await c.state();
+    await rt.close();
+    rt = await telegramRuntime(fake);
+    const replies = await c.say("/status");
+    expect(replies.length).toBeGreaterThan(0);
+    const after = await c.state();
+    expect(after.step).toEqual(before.step);
+    expect(after.assessment!.answers).toEqual(before.assessment!.answers);
+    await answerAll(c, set, "best", {});
+    await c.tap("s");
+    const [a] = await assessmentOf(c.chatId);
+    expect(a.status).toBe("submitted");
+  });
+
+  it("refuses an update without the webhook secret and changes nothing", async () => {
+    const c = citizen();
+    const status = await c.post(c.textUpdate("/start"), "wrong-secret-wrong-secret");
+    expect(status).toBe(401);
+    expect(await c.state()).toBeUndefined();
+    expect(fake.messages(c.chatId)).toEqual([]);
+  });
+});

@@ -1,0 +1,106 @@
+// A fake Telegram Bot API on 127.0.0.1: records every call, answers like Telegram, and can be told to
+// refuse the next calls (429 with retry_after, 403, 500) or to hold a response.
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface RecordedCall {
+  method: string;
+  body: Record<string, any>;
+  at: number;
+}
+
+type Scripted = { status: number; body: object } | { holdMs: number };
+
+export class FakeTelegram {
+  readonly calls: RecordedCall[] = [];
+  private server: Server;
+  private nextMessageId = 1;
+  private script: { method: string; answer: Scripted }[] = [];
+  private listeners: ((call: RecordedCall) => void)[] = [];
+  apiRoot = "";
+
+  constructor(readonly token = "123456:TEST-token-abcdefghijklmnop") {
+    this.server = createServer((req, res) => void this.handle(req, res));
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", r));
+    this.apiRoot = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  /** The next call of `method` gets this answer instead of success. */
+  failNext(method: string, answer: Scripted): void {
+    this.script.push({ method, answer });
+  }
+
+  onCall(listener: (call: RecordedCall) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Messages sent to one chat, in order. */
+  messages(chatId: string | number): RecordedCall[] {
+    return this.calls.filter((c) => c.method === "sendMessage" && String(c.body.chat_id) === String(chatId));
+  }
+
+  private async handle(req: IncomingMessage, res: import("node:http").ServerResponse): Promise<void> {
+    const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? "");
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString("utf8");
+    const send = (status: number, body: object) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(body));
+    };
+    if (!match || match[1] !== this.token) return send(401, { ok: false, error_code: 401, description: "Unauthorized" });
+    const method = match[2]!;
+    let body: Record<string, any> = {};
+    try {
+      body = raw ? JSON.parse(raw) : {};
+    } catch {
+      return send(400, { ok: false, error_code: 400, description: "Bad Request: invalid JSON" });
+    }
+    const call = { method, body, at: Date.now() };
+    const i = this.script.findIndex((s) => s.method === method);
+    if (i >= 0) {
+      const answer = this.script.splice(i, 1)[0]!.answer;
+      if ("holdMs" in answer) {
+        // Record the call (the message "reached Telegram"), then answer late.
+        this.record(call);
+        await new Promise((r) => setTimeout(r, answer.holdMs));
+        return this.succeed(method, body, send);
+      }
+      this.calls.push({ ...call, method: `${method}:refused` });
+      return send(answer.status, answer.body);
+    }
+    this.record(call);
+    this.succeed(method, body, send);
+  }
+
+  private record(call: RecordedCall): void {
+    this.calls.push(call);
+    for (const l of this.listeners) l(call);
+  }
+
+  private succeed(method: string, body: Record<string, any>, send: (s: number, b: object) => void): void {
+    if (method === "sendMessage") {
+      return send(200, {
+        ok: true,
+        result: { message_id: this.nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: Number(body.chat_id), type: "private" }, text: body.text },
+      });
+    }
+    if (method === "answerCallbackQuery" || method === "setWebhook" || method === "deleteWebhook") return send(200, { ok: true, result: true });
+    if (method === "getUpdates") return send(200, { ok: true, result: [] });
+    send(200, { ok: true, result: true });
+  }
+}
+
+export const retryAfter = (seconds: number) => ({
+  status: 429,
+  body: { ok: false, error_code: 429, description: `Too Many Requests: retry after ${seconds}`, parameters: { retry_after: seconds } },
+});
