@@ -49,17 +49,23 @@ function stale(turn: Turn): void {
   reprompt(turn);
 }
 
+/** A command; on first contact the welcome and the consent question follow what it says. */
+function command(turn: Turn, name: CommandName, arg: string | undefined): void {
+  runCommand(turn, name, arg);
+  if (turn.s.step.kind === "new" && turn.s.dialog === undefined) welcome(turn);
+}
+
 function route(turn: Turn, event: InboundEvent): void {
   if (event.type === "unfollow") {
     emit(turn, { type: "account.unreachable", reason: "unfollow" });
     return;
   }
-  if (event.type === "command") return runCommand(turn, event.name, event.arg);
+  if (event.type === "command") return command(turn, event.name, event.arg);
   if (event.type === "text") {
-    const command = typedCommand(event.text);
-    if (command !== null && command !== "unknown") return runCommand(turn, command.name, command.arg);
+    const typed = typedCommand(event.text);
+    if (typed !== null && typed !== "unknown") return command(turn, typed.name, typed.arg);
     if (turn.s.step.kind === "new") return welcome(turn);
-    if (command === "unknown") {
+    if (typed === "unknown") {
       const { t, lang } = tr(turn);
       say(turn, { text: t(lang, "hint.unknown_command") });
       return reprompt(turn);

@@ -40,16 +40,17 @@ export function sayLines(turn: Turn, lines: readonly string[], title?: string): 
     length = 0;
   };
   for (const line of lines) {
-    const cut = Array.from(line).slice(0, MAX_TEXT).join("");
-    if (length + cut.length + 1 > MAX_TEXT) flush();
-    chunk.push(cut);
-    length += cut.length + 1;
+    const chars = Array.from(line).slice(0, MAX_TEXT);
+    if (length + chars.length + 1 > MAX_TEXT) flush();
+    chunk.push(chars.join(""));
+    length += chars.length + 1;
   }
   flush();
 }
 
+/** Effects are copies: they never share arrays or objects with the state. */
 export function emit(turn: Turn, effect: Effect): void {
-  turn.effects.push(effect);
+  turn.effects.push(structuredClone(effect));
 }
 
 /** A new prompt: the nonce changes, so buttons of earlier messages become stale. */

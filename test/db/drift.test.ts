@@ -45,22 +45,22 @@ describe("schema.prisma and the SQL migrations", () => {
 describe("the drift checker", () => {
   it("notices a column removed from a migration but kept in schema.prisma", async () => {
     const prisma = parsePrismaSchema(await readFile(SCHEMA_FILE, "utf8"));
-    const [init] = await readMigrations();
+    const [init, ...later] = await readMigrations();
     const edited = init!.sql.replace(/^\s*"birth_year" INTEGER,\n/m, "");
     expect(edited).not.toBe(init!.sql);
-    const diff = diffSchemas(prisma, await introspectSql([edited]));
+    const diff = diffSchemas(prisma, await introspectSql([edited, ...later.map((m) => m.sql)]));
     expect(diff).toEqual(["column people.birth_year exists only in schema.prisma"]);
   });
 
   it("notices a type, a nullability, a unique constraint and an index that differ", async () => {
     const prisma = parsePrismaSchema(await readFile(SCHEMA_FILE, "utf8"));
-    const [init] = await readMigrations();
+    const [init, ...later] = await readMigrations();
     const edited = init!.sql
       .replace(`"name" TEXT NOT NULL,\n    "kind"`, `"name" VARCHAR(50) NOT NULL,\n    "kind"`)
       .replace(`"area" TEXT,`, `"area" TEXT NOT NULL,`)
       .replace(`CREATE UNIQUE INDEX "outbox_idempotency_key_key"`, `CREATE INDEX "outbox_idempotency_key_key"`)
       .replace(`CREATE INDEX "audit_log_at_idx" ON "audit_log"("at");`, "");
-    const diff = diffSchemas(prisma, await introspectSql([edited]));
+    const diff = diffSchemas(prisma, await introspectSql([edited, ...later.map((m) => m.sql)]));
     expect(diff.sort()).toEqual(
       [
         "column units.name: type text in schema.prisma, character varying(50) in SQL",
@@ -74,9 +74,9 @@ describe("the drift checker", () => {
 
   it("notices a model field missing from schema.prisma and an enum value added only in SQL", async () => {
     const text = (await readFile(SCHEMA_FILE, "utf8")).replace(/^\s*phone\s+String\?\n/m, "\n");
-    const [init] = await readMigrations();
+    const [init, ...later] = await readMigrations();
     const edited = init!.sql.replace(`'telegram', 'zalo', 'web'`, `'telegram', 'zalo', 'web', 'sms'`);
-    const diff = diffSchemas(parsePrismaSchema(text), await introspectSql([edited]));
+    const diff = diffSchemas(parsePrismaSchema(text), await introspectSql([edited, ...later.map((m) => m.sql)]));
     expect(diff.sort()).toEqual(
       [
         "column people.phone exists only in the SQL migrations",

@@ -113,8 +113,8 @@ function submit(turn: Turn): void {
   const evidence = pruneEvidence(set, a);
   const result = outcome.result;
   emit(turn, { type: "assessment.submit", answers, evidence, result });
-  a.answers = structuredClone(answers);
-  a.evidence = structuredClone(evidence);
+  a.answers = answers;
+  a.evidence = evidence;
   a.submitted = { verdict: result.verdict, total: result.total, max: result.max };
   setStep(turn, { kind: "submitted" }, false);
   sayResult(turn, set, result);

@@ -1,0 +1,125 @@
+// Engine messages → Zalo OA v3 consultation message bodies (POST /v3.0/oa/message/cs, field `message`).
+// The one place that knows Zalo's message shape.
+//
+// Text: plain text, no HTML or markup; the title (if any) on its own first line. Texts longer than
+// Zalo's 2000 characters are split on line boundaries (a single over-long line is cut, preferably at a
+// space); the buttons go with the last part only.
+//
+// Buttons: `attachment: { type: "template", payload: { buttons: [{ title, type: "oa.query.hide",
+// payload }] } }` – the shape of Zalo's "text message with buttons" (public sources disagree on an extra
+// `template_type`; we send none, as the v3 text-with-buttons examples do). A hidden query button comes
+// back as a `user_send_text` event whose text is the payload: BUTTON_PAYLOAD_PREFIX + the engine's
+// button data (events.ts turns it back into a button event). Titles are cut to 100 characters with "…".
+//
+// Zalo shows at most 5 buttons. Rule when the engine's rows hold more than that (row order, flattened):
+//   1. Buttons whose label the text already lists as a numbered line ("3. <label>", the engine's own
+//      option list; a "☑ "/"☐ " mark and a trailing "…" of the label are ignored) are not sent as
+//      buttons: the citizen types their number, which the engine accepts.
+//   2. If the remaining buttons (e.g. "Done", "Skip", "Back") fit in 5, they are sent as buttons.
+//   3. Otherwise no buttons are sent and the remaining labels are appended to the text as a numbered
+//      list ("1. label" …, numbered from 1 in button order), so every choice stays reachable by typing.
+// With 5 buttons or fewer everything is sent as buttons and the text is left as it is.
+import type { Button, OutMessage } from "../../../bot/types.ts";
+
+export const ZALO_TEXT_LIMIT = 2000;
+export const ZALO_MAX_BUTTONS = 5;
+export const ZALO_BUTTON_TITLE_MAX = 100;
+/** Prefix of every hidden-query payload we send; a user_send_text starting with it is a button tap. */
+export const BUTTON_PAYLOAD_PREFIX = "#cdht:";
+
+export interface ZaloButton {
+  title: string;
+  type: "oa.query.hide";
+  payload: string;
+}
+
+export interface ZaloMessageBody {
+  text: string;
+  attachment?: { type: "template"; payload: { buttons: ZaloButton[] } };
+}
+
+/** Cuts to `max` code points, ending with "…" when cut. */
+export function truncateTitle(title: string, max = ZALO_BUTTON_TITLE_MAX): string {
+  const chars = Array.from(title.trim());
+  if (chars.length <= max) return chars.join("");
+  return chars.slice(0, max - 1).join("").trimEnd() + "…";
+}
+
+export function buttonPayload(data: string): string {
+  return BUTTON_PAYLOAD_PREFIX + data;
+}
+
+/** Splits lines into parts of at most `limit` UTF-16 units, cutting over-long lines (never inside a pair). */
+export function splitText(text: string, limit = ZALO_TEXT_LIMIT): string[] {
+  const parts: string[] = [];
+  let current: string | null = null;
+  const push = (piece: string) => {
+    if (current === null) current = piece;
+    else if (current.length + 1 + piece.length <= limit) current = `${current}\n${piece}`;
+    else {
+      parts.push(current);
+      current = piece;
+    }
+  };
+  for (const line of text.split("\n")) {
+    let rest = line;
+    while (rest.length > limit) {
+      let cut = rest.lastIndexOf(" ", limit);
+      if (cut < limit / 2) cut = limit;
+      const code = rest.charCodeAt(cut - 1);
+      if (code >= 0xd800 && code <= 0xdbff) cut -= 1; // keep a surrogate pair together
+      push(rest.slice(0, cut).trimEnd());
+      rest = rest.slice(cut).trimStart();
+    }
+    push(rest);
+  }
+  if (current !== null) parts.push(current);
+  return parts.length > 0 ? parts : [""];
+}
+
+const MARK = /^[☑☐]\s*/u;
+
+/** The label as the engine's numbered option list would show it (marks and a truncation "…" removed). */
+function listedForm(label: string): string {
+  return label.replace(MARK, "").replace(/…$/u, "").trim().normalize("NFC");
+}
+
+/** True when some line of the text reads "<n>. <label…>". */
+function listedInText(label: string, lines: readonly string[]): boolean {
+  const wanted = listedForm(label);
+  if (wanted.length === 0) return false;
+  return lines.some((line) => {
+    const m = /^\s*\d{1,3}\.\s+(.*)$/u.exec(line);
+    return m !== null && m[1]!.normalize("NFC").startsWith(wanted);
+  });
+}
+
+/** Which buttons to send and which lines to append, per the rule in the file header. */
+export function planButtons(text: string, buttons: readonly Button[]): { send: Button[]; appendLines: string[] } {
+  if (buttons.length <= ZALO_MAX_BUTTONS) return { send: [...buttons], appendLines: [] };
+  const lines = text.split("\n");
+  const rest = buttons.filter((b) => !listedInText(b.label, lines));
+  if (rest.length <= ZALO_MAX_BUTTONS) return { send: rest, appendLines: [] };
+  return { send: [], appendLines: rest.map((b, i) => `${i + 1}. ${b.label}`) };
+}
+
+export function renderZalo(message: OutMessage, limit = ZALO_TEXT_LIMIT): ZaloMessageBody[] {
+  const all = (message.buttons ?? []).flat();
+  const plan = planButtons(message.text, all);
+  const lines = [
+    ...(message.title ? [message.title] : []),
+    message.text,
+    ...(plan.appendLines.length > 0 ? ["", ...plan.appendLines] : []),
+  ];
+  const parts = splitText(lines.join("\n"), limit);
+  const buttons: ZaloButton[] = plan.send.map((b) => ({
+    title: truncateTitle(b.label),
+    type: "oa.query.hide",
+    payload: buttonPayload(b.data),
+  }));
+  return parts.map((text, i) =>
+    i === parts.length - 1 && buttons.length > 0
+      ? { text, attachment: { type: "template", payload: { buttons } } }
+      : { text },
+  );
+}

@@ -1,0 +1,149 @@
+// Delivers outbox payloads to Zalo OA users and classifies every outcome for the delivery worker.
+//
+//   no last interaction, or older than 7 days → never + unreachable "out_of_window", no API call
+//   -216/-220 (token)                        → refresh the pair (once across processes), send again once
+//   -230/-213/-227/-232 (window)             → never + unreachable, reason = the code ("-230")
+//   -244 (user blocked this message type)    → never + unreachable, reason "-244"
+//   -32 (rate limit)                         → after 60 s, whole channel
+//   -234 (night ban)                         → after the delay until 06:00 Asia/Ho_Chi_Minh, recipient
+//   network, timeout, non-200                → backoff
+//   no token pair / refresh refused          → after 5 min, whole channel (an operator must act; the
+//                                              token store's readiness check says what to do)
+//   anything else (-201, -211, unknown)      → never
+// A text longer than Zalo's limit goes out in several parts; the result carries the message id of the
+// last one. If a later part fails with a retryable outcome, the parts already delivered are
+// remembered in this process for an hour, so that a retry here resumes after them.
+import { createHash } from "node:crypto";
+import type { ChannelSender, OutboxPayload, RecipientInfo, SendResult } from "../../outbox/types.ts";
+import { ZaloApiError, ZaloNetworkError, type ZaloClient } from "./client.ts";
+import { renderZalo, type ZaloMessageBody } from "./render.ts";
+import { ZaloTokenError, type ZaloTokenSource } from "./tokens.ts";
+
+export const ZALO_WINDOW_MS = 7 * 86_400_000;
+export const RATE_LIMIT_DELAY_MS = 60_000;
+export const TOKEN_UNAVAILABLE_DELAY_MS = 5 * 60_000;
+/** A night-ban answer outside 22:00–06:00 (clocks disagree) is retried after this. */
+export const NIGHT_BAN_DAYTIME_DELAY_MS = 15 * 60_000;
+
+/** Local wall-clock fields of an instant in a time zone. */
+function wallClock(at: Date, timeZone: string): { y: number; mo: number; d: number; h: number; mi: number; s: number } {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    second: "numeric",
+  }).formatToParts(at);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return { y: get("year"), mo: get("month"), d: get("day"), h: get("hour"), mi: get("minute"), s: get("second") };
+}
+
+/**
+ * Milliseconds from `now` until the next 06:00 in `timeZone` when `now` lies in the night ban
+ * (22:00–06:00 local); NIGHT_BAN_DAYTIME_DELAY_MS otherwise. Pure.
+ */
+export function nightBanDelayMs(now: Date, timeZone = "Asia/Ho_Chi_Minh"): number {
+  const w = wallClock(now, timeZone);
+  if (w.h >= 6 && w.h < 22) return NIGHT_BAN_DAYTIME_DELAY_MS;
+  const wallMs = Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s, now.getUTCMilliseconds());
+  const offset = wallMs - now.getTime();
+  const targetWall = Date.UTC(w.y, w.mo - 1, w.h >= 22 ? w.d + 1 : w.d, 6, 0, 0, 0);
+  return targetWall - offset - now.getTime();
+}
+
+export interface ZaloSenderDeps {
+  client: Pick<ZaloClient, "sendMessage">;
+  tokens: ZaloTokenSource;
+  now?: () => Date;
+  /** For the night-ban delay (Zalo counts it in Vietnam time). */
+  timeZone?: string;
+  /** Zalo allows about 4000 calls per minute per app. */
+  globalPerSecond?: number;
+  perRecipientIntervalMs?: number;
+}
+
+const never = (reason: string, unreachable = false): SendResult =>
+  unreachable ? { ok: false, retry: "never", reason, unreachable: true } : { ok: false, retry: "never", reason };
+
+export function classifyZaloError(error: unknown, now: Date, timeZone: string): SendResult {
+  if (error instanceof ZaloApiError) {
+    const reason = error.message;
+    switch (error.kind) {
+      case "window":
+      case "blocked":
+        return never(String(error.code), true);
+      case "rate_limit":
+        return { ok: false, retry: "after", scope: "channel", delayMs: RATE_LIMIT_DELAY_MS, reason };
+      case "night_ban":
+        return { ok: false, retry: "after", scope: "recipient", delayMs: nightBanDelayMs(now, timeZone), reason };
+      case "token":
+        return { ok: false, retry: "after", scope: "channel", delayMs: TOKEN_UNAVAILABLE_DELAY_MS, reason };
+      default:
+        return never(reason);
+    }
+  }
+  if (error instanceof ZaloNetworkError) return { ok: false, retry: "backoff", reason: `network: ${error.message}` };
+  if (error instanceof ZaloTokenError) {
+    const cause = (error as Error & { cause?: unknown }).cause;
+    if (error.code === "refresh_failed" && cause instanceof ZaloNetworkError) {
+      return { ok: false, retry: "backoff", reason: error.message };
+    }
+    if (error.code === "lock_timeout") return { ok: false, retry: "backoff", reason: error.message };
+    return { ok: false, retry: "after", scope: "channel", delayMs: TOKEN_UNAVAILABLE_DELAY_MS, reason: error.message };
+  }
+  return { ok: false, retry: "backoff", reason: `unexpected: ${(error as Error)?.message ?? String(error)}` };
+}
+
+const PROGRESS_TTL_MS = 3_600_000;
+const PROGRESS_MAX = 10_000;
+
+export function createZaloSender(deps: ZaloSenderDeps): ChannelSender {
+  const now = deps.now ?? (() => new Date());
+  const timeZone = deps.timeZone ?? "Asia/Ho_Chi_Minh";
+  /** Parts already delivered of a payload whose later part failed: key → { count, lastId, until }. */
+  const progress = new Map<string, { count: number; lastId: string; until: number }>();
+
+  async function sendPart(recipient: string, body: ZaloMessageBody): Promise<string> {
+    const token = await deps.tokens.getAccessToken();
+    try {
+      return (await deps.client.sendMessage(recipient, body, token)).messageId;
+    } catch (error) {
+      if (!(error instanceof ZaloApiError && error.kind === "token")) throw error;
+      const fresh = await deps.tokens.refreshAfterRejection(token);
+      return (await deps.client.sendMessage(recipient, body, fresh)).messageId;
+    }
+  }
+
+  return {
+    channel: "zalo",
+    globalPerSecond: deps.globalPerSecond ?? 60,
+    perRecipientIntervalMs: deps.perRecipientIntervalMs ?? 300,
+    async send(recipient: string, payload: OutboxPayload, info: RecipientInfo): Promise<SendResult> {
+      if (payload.kind === "callback_answer") return { ok: true, platformMessageId: "noop" };
+      const at = now();
+      const last = info.lastInteractionAt;
+      if (!last || at.getTime() - last.getTime() > ZALO_WINDOW_MS) return never("out_of_window", true);
+
+      const parts = renderZalo(payload.message);
+      const key = createHash("sha256").update(recipient).update("\0").update(JSON.stringify(parts)).digest("hex");
+      for (const [k, v] of progress) if (v.until < at.getTime()) progress.delete(k);
+      const done = progress.get(key);
+      let index = done?.count ?? 0;
+      let lastId = done?.lastId ?? "";
+      try {
+        for (; index < parts.length; index++) lastId = await sendPart(recipient, parts[index]!);
+        progress.delete(key);
+        return { ok: true, platformMessageId: lastId };
+      } catch (error) {
+        const result = classifyZaloError(error, now(), timeZone);
+        if (index > 0 && result.ok === false && result.retry !== "never" && progress.size < PROGRESS_MAX) {
+          progress.set(key, { count: index, lastId, until: at.getTime() + PROGRESS_TTL_MS });
+        } else progress.delete(key);
+        return result;
+      }
+    },
+  };
+}

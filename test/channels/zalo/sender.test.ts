@@ -1,0 +1,185 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ZaloClient } from "../../../server/channels/zalo/client.ts";
+import { BUTTON_PAYLOAD_PREFIX } from "../../../server/channels/zalo/render.ts";
+import { createZaloSender, nightBanDelayMs, NIGHT_BAN_DAYTIME_DELAY_MS } from "../../../server/channels/zalo/sender.ts";
+import type { ZaloTokenSource } from "../../../server/channels/zalo/tokens.ts";
+import { ZaloTokenError } from "../../../server/channels/zalo/tokens.ts";
+import type { OutboxPayload, RecipientInfo } from "../../../server/outbox/types.ts";
+import { startFakeZalo, type FakeZalo } from "../../support/fake-zalo.ts";
+
+const USER = "2468458835296117922";
+const NOW = new Date("2026-11-23T15:30:00Z"); // 22:30 in Hanoi
+const HOUR = 3_600_000;
+let fake: FakeZalo;
+let client: ZaloClient;
+
+/** A token source over the fake's pairs (the PostgreSQL store has its own tests). */
+function tokens(): ZaloTokenSource & { refreshes: number } {
+  let current = fake.issuePair();
+  const source = {
+    refreshes: 0,
+    getAccessToken: async () => current.accessToken,
+    refreshAfterRejection: async (rejected: string) => {
+      if (rejected === current.accessToken) {
+        source.refreshes++;
+        const fresh = await client.refreshToken(current.refreshToken);
+        current = { accessToken: fresh.accessToken, refreshToken: fresh.refreshToken };
+      }
+      return current.accessToken;
+    },
+  };
+  return source;
+}
+
+const message = (text: string, buttons?: { label: string; data: string }[][]): OutboxPayload => ({
+  kind: "message",
+  message: { text, ...(buttons ? { buttons } : {}) },
+});
+const recent: RecipientInfo = { lastInteractionAt: new Date(NOW.getTime() - HOUR), reachable: true };
+
+beforeAll(async () => {
+  fake = await startFakeZalo();
+  client = new ZaloClient({ apiBase: fake.url, oauthBase: fake.url, appId: "app" });
+});
+afterAll(async () => {
+  await fake.close();
+});
+beforeEach(() => {
+  fake.calls.length = 0;
+});
+
+describe("nightBanDelayMs (Asia/Ho_Chi_Minh)", () => {
+  const at = (iso: string) => new Date(iso);
+  it("22:30 → 7.5 h", () => expect(nightBanDelayMs(at("2026-11-23T22:30:00+07:00"))).toBe(7.5 * HOUR));
+  it("05:59 → 1 min", () => expect(nightBanDelayMs(at("2026-11-24T05:59:00+07:00"))).toBe(60_000));
+  it("23:59 on 31 Dec → 06:00 on 1 Jan", () => {
+    const now = at("2026-12-31T23:59:00+07:00");
+    expect(nightBanDelayMs(now)).toBe(6 * HOUR + 60_000);
+    expect(new Date(now.getTime() + nightBanDelayMs(now)).toISOString()).toBe("2026-12-31T23:00:00.000Z");
+  });
+  it("around midnight: 00:00 → 6 h, 23:59:59.5 → 6 h 0.5 s", () => {
+    expect(nightBanDelayMs(at("2026-11-24T00:00:00+07:00"))).toBe(6 * HOUR);
+    expect(nightBanDelayMs(at("2026-11-23T23:59:59.500+07:00"))).toBe(6 * HOUR + 500);
+  });
+  it("22:00 exactly → 8 h; during the day (clocks disagree) → a short wait", () => {
+    expect(nightBanDelayMs(at("2026-11-23T22:00:00+07:00"))).toBe(8 * HOUR);
+    expect(nightBanDelayMs(at("2026-11-23T12:00:00+07:00"))).toBe(NIGHT_BAN_DAYTIME_DELAY_MS);
+  });
+});
+
+describe("createZaloSender", () => {
+  it("declares Zalo's pacing", () => {
+    const sender = createZaloSender({ client, tokens: tokens() });
+    expect(sender).toMatchObject({ channel: "zalo", globalPerSecond: 60, perRecipientIntervalMs: 300 });
+  });
+
+  it("sends a message and returns its id; buttons carry the prefixed data", async () => {
+    const sender = createZaloSender({ client, tokens: tokens(), now: () => NOW });
+    const result = await sender.send(USER, message("Có hay không?", [[{ label: "Có", data: "1.a.y" }]]), recent);
+    expect(result).toEqual({ ok: true, platformMessageId: expect.stringMatching(/^m/) });
+    const [call] = fake.sends();
+    expect(call!.json).toMatchObject({
+      recipient: { user_id: USER },
+      message: { text: "Có hay không?", attachment: { payload: { buttons: [{ type: "oa.query.hide", payload: `${BUTTON_PAYLOAD_PREFIX}1.a.y` }] } } },
+    });
+  });
+
+  it("out of the 7-day window (or never interacted): not attempted, never + unreachable", async () => {
+    const sender = createZaloSender({ client, tokens: tokens(), now: () => NOW });
+    const old = { lastInteractionAt: new Date(NOW.getTime() - 7 * 24 * HOUR - 1), reachable: true };
+    expect(await sender.send(USER, message("x"), old)).toEqual({ ok: false, retry: "never", reason: "out_of_window", unreachable: true });
+    expect(await sender.send(USER, message("x"), { lastInteractionAt: null, reachable: true })).toMatchObject({ retry: "never", unreachable: true });
+    expect(fake.sends()).toHaveLength(0);
+    // six days ago is still inside (billed, but allowed)
+    const sixDays = { lastInteractionAt: new Date(NOW.getTime() - 6 * 24 * HOUR), reachable: true };
+    expect(await sender.send(USER, message("x"), sixDays)).toMatchObject({ ok: true });
+  });
+
+  it("callback answers are not a Zalo thing: ok without a call", async () => {
+    const sender = createZaloSender({ client, tokens: tokens() });
+    expect(await sender.send(USER, { kind: "callback_answer", callbackQueryId: "1" }, recent)).toEqual({ ok: true, platformMessageId: "noop" });
+    expect(fake.calls).toHaveLength(0);
+  });
+
+  it("a long text goes out in parts; the result carries the id of the last part", async () => {
+    const sender = createZaloSender({ client, tokens: tokens(), now: () => NOW });
+    const text = Array.from({ length: 30 }, () => "y".repeat(99)).join("\n");
+    const result = await sender.send(USER, message(text, [[{ label: "OK", data: "2.o" }]]), recent);
+    const sends = fake.sends();
+    expect(sends).toHaveLength(2);
+    expect((sends[0]!.json as { message: { attachment?: unknown } }).message.attachment).toBeUndefined();
+    expect((sends[1]!.json as { message: { attachment?: unknown } }).message.attachment).toBeDefined();
+    expect(result).toEqual({ ok: true, platformMessageId: expect.any(String) });
+  });
+
+  it("a retry after a failed second part resumes after the part already delivered", async () => {
+    const sender = createZaloSender({ client, tokens: tokens(), now: () => NOW });
+    const text = Array.from({ length: 30 }, (_, i) => `${i}`.padEnd(99, "z")).join("\n");
+    fake.passNextSends(1);
+    fake.httpErrorNextSends(503); // the second part meets a failing proxy
+    expect(await sender.send(USER, message(text), recent)).toMatchObject({ ok: false, retry: "backoff" });
+    expect(await sender.send(USER, message(text), recent)).toMatchObject({ ok: true });
+    const texts = fake.sends().map((c) => (c.json as { message: { text: string } }).message.text.slice(0, 2));
+    expect(texts).toEqual(["0z", "20", "20"]); // part 1 once; part 2 failed, then delivered
+    // a later identical message is sent in full again
+    expect(await sender.send(USER, message(text), recent)).toMatchObject({ ok: true });
+    expect(fake.sends()).toHaveLength(5);
+  });
+
+  it("-216 → refresh once and send again with the new token", async () => {
+    const source = tokens();
+    const sender = createZaloSender({ client, tokens: source, now: () => NOW });
+    fake.failNextSends(-216);
+    expect(await sender.send(USER, message("x"), recent)).toMatchObject({ ok: true });
+    expect(source.refreshes).toBe(1);
+    const [a, b] = fake.sends();
+    expect(a!.headers["access_token"]).not.toBe(b!.headers["access_token"]);
+  });
+
+  it("a token still refused after the refresh holds the channel", async () => {
+    const sender = createZaloSender({ client, tokens: tokens(), now: () => NOW });
+    fake.failNextSends(-220, 2);
+    expect(await sender.send(USER, message("x"), recent)).toMatchObject({ ok: false, retry: "after", scope: "channel" });
+  });
+
+  it("no usable token pair: the channel waits for an operator", async () => {
+    const broken: ZaloTokenSource = {
+      getAccessToken: async () => {
+        throw new ZaloTokenError("no_tokens", "no pair");
+      },
+      refreshAfterRejection: async () => "",
+    };
+    const sender = createZaloSender({ client, tokens: broken, now: () => NOW });
+    expect(await sender.send(USER, message("x"), recent)).toMatchObject({ ok: false, retry: "after", scope: "channel", delayMs: 300_000 });
+  });
+
+  it.each([-230, -213, -227, -232, -244])("window/blocked error %i → never + unreachable with the code as reason", async (code) => {
+    const sender = createZaloSender({ client, tokens: tokens(), now: () => NOW });
+    fake.failNextSends(code);
+    expect(await sender.send(USER, message("x"), recent)).toEqual({ ok: false, retry: "never", reason: String(code), unreachable: true });
+  });
+
+  it("-32 → wait 60 s on the whole channel", async () => {
+    const sender = createZaloSender({ client, tokens: tokens(), now: () => NOW });
+    fake.failNextSends(-32);
+    expect(await sender.send(USER, message("x"), recent)).toMatchObject({ ok: false, retry: "after", scope: "channel", delayMs: 60_000 });
+  });
+
+  it("-234 night ban → wait for this recipient until 06:00 Vietnam time", async () => {
+    const sender = createZaloSender({ client, tokens: tokens(), now: () => NOW });
+    fake.failNextSends(-234);
+    expect(await sender.send(USER, message("x"), recent)).toMatchObject({ ok: false, retry: "after", scope: "recipient", delayMs: 7.5 * HOUR });
+  });
+
+  it("network failures back off; other errors are final", async () => {
+    const sender = createZaloSender({ client, tokens: tokens(), now: () => NOW });
+    fake.httpErrorNextSends(500);
+    expect(await sender.send(USER, message("x"), recent)).toMatchObject({ ok: false, retry: "backoff" });
+    fake.failNextSends(-201);
+    const bad = await sender.send(USER, message("x"), recent);
+    expect(bad).toMatchObject({ ok: false, retry: "never" });
+    expect(bad).not.toHaveProperty("unreachable");
+    fake.failNextSends(-211);
+    expect(await sender.send(USER, message("x"), recent)).toMatchObject({ ok: false, retry: "never" });
+  });
+});
