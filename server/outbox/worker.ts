@@ -178,15 +178,23 @@ export class OutboxDelivery {
     return last ? last + this.o.sender.perRecipientIntervalMs - Date.now() : 0;
   }
 
-  /** A fixed one-second window shared by every process: waits for the next second when full. */
+  /**
+   * Evenly spaced sends shared by every process (GCRA): each send reserves the next free slot,
+   * 1000 / globalPerSecond ms after the previous one, so no second ever holds more than the limit.
+   */
   private async takeGlobalToken(): Promise<void> {
-    for (;;) {
-      const second = Math.floor(Date.now() / 1000);
-      const key = this.key("rate", String(second));
-      const count = await this.o.redis.incr(key);
-      if (count === 1) await this.o.redis.expire(key, 3);
-      if (count <= this.o.sender.globalPerSecond) return;
-      await sleep((second + 1) * 1000 - Date.now() + 1);
-    }
+    const interval = 1000 / this.o.sender.globalPerSecond;
+    const wait = Number(await this.o.redis.eval(RESERVE_SLOT, 1, this.key("slot"), String(Date.now()), String(interval)));
+    if (wait > 0) await sleep(wait);
   }
 }
+
+/** KEYS[1]: the next free slot (ms). Reserves max(now, slot) and returns how long to wait for it. */
+const RESERVE_SLOT = `
+local now = tonumber(ARGV[1])
+local interval = tonumber(ARGV[2])
+local slot = tonumber(redis.call("get", KEYS[1]) or "0")
+if slot < now then slot = now end
+redis.call("set", KEYS[1], tostring(slot + interval), "PX", math.ceil(slot + interval - now) + 1000)
+return math.ceil(slot - now)
+`;
