@@ -27,6 +27,11 @@ export interface Button {
   label: string;
   /** At most 64 bytes (Telegram's callback_data limit). */
   data: string;
+  /**
+   * What the citizen may type instead of tapping, as the message text explains (an option's number,
+   * a question's number in the review). Channels with few buttons (Zalo) may leave such buttons out.
+   */
+  typed?: string;
 }
 
 /** One message to the citizen. Plain text: adapters escape and format per platform. */

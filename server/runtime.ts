@@ -2,12 +2,14 @@
 // inbound pipeline and the outbox workers, and owns their orderly shutdown.
 import type { FastifyInstance } from "fastify";
 import type { Bot } from "grammy";
+import type pg from "pg";
 import type { Queue } from "bullmq";
 import { createTranslateSync } from "../bot/i18n.ts";
 import type { ChannelName } from "../bot/types.ts";
 import { loadShippedSets } from "../rules/load-file.ts";
 import { buildApp } from "./app.ts";
 import { createTelegramBot } from "./channels/telegram/bot.ts";
+import { createZaloChannel, type ZaloChannel } from "./channels/zalo/wiring.ts";
 import { telegramWebhookRoutes } from "./channels/telegram/routes.ts";
 import { createTelegramSender } from "./channels/telegram/sender.ts";
 import type { Config } from "./config.ts";
@@ -36,6 +38,7 @@ export interface Runtime {
   units: CachedUnitDirectory;
   deliveries: Map<ChannelName, OutboxDelivery>;
   telegram?: Bot;
+  zalo?: ZaloChannel;
   /** Starts long polling when TELEGRAM_MODE=polling (after listen). */
   start(): Promise<void>;
   /** Stops taking requests, lets workers finish, closes queues, the pool and Redis. */
@@ -53,6 +56,17 @@ export interface RuntimeOptions {
   telegramLimits?: { globalPerSecond: number; perRecipientIntervalMs: number };
   /** Delivery worker tuning (tests). */
   delivery?: Partial<Pick<DeliveryOptions, "lockTtlMs" | "backoffBaseMs" | "concurrency">>;
+  /** Route plugins built from the runtime's clients (the web chat), registered after the channels' own. */
+  extraRoutes?: (deps: RouteDeps) => ((app: FastifyInstance) => Promise<void>)[];
+}
+
+/** What extraRoutes may use. */
+export interface RouteDeps {
+  handleInbound: Pipeline;
+  pool: pg.Pool;
+  redis: Redis;
+  config: Config;
+  logger: Logger;
 }
 
 export class StartupError extends Error {}
@@ -105,7 +119,15 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     senders.set("telegram", createTelegramSender(telegram.api, options.telegramLimits));
     if (config.telegram.mode === "webhook") routes.push(telegramWebhookRoutes(telegram, config.telegram.webhookSecret!));
   }
+  let zalo: ZaloChannel | undefined;
+  if (config.zalo.appId && config.zalo.oaSecretKey && config.zalo.tokenKey) {
+    zalo = createZaloChannel({ config, pool: db.pool, redis, logger, handleInbound, now: options.now });
+    senders.set("zalo", zalo.sender);
+    routes.push(zalo.routes);
+    checks.zalo = zalo.tokens.check;
+  }
   for (const sender of options.senders ?? []) senders.set(sender.channel, sender);
+  if (options.extraRoutes) routes.push(...options.extraRoutes({ handleInbound, pool: db.pool, redis, config, logger }));
 
   for (const sender of senders.values()) {
     if (options.workers === false) {
@@ -131,6 +153,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     units,
     deliveries,
     telegram,
+    zalo,
     async start() {
       if (telegram && config.telegram.mode === "polling") {
         telegram.catch((err) => logger.error({ err: err.error, update: err.ctx.update.update_id }, "telegram update failed"));

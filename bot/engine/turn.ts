@@ -82,8 +82,10 @@ export function reprompt(turn: Turn): void {
 }
 
 /** A button of the prompt being rendered now. */
-export function button(turn: Turn, label: string, action: string): Button {
-  return { label, data: encodeButton(turn.s.seq, action) };
+export function button(turn: Turn, label: string, action: string, typed?: string): Button {
+  const b: Button = { label, data: encodeButton(turn.s.seq, action) };
+  if (typed !== undefined) b.typed = typed;
+  return b;
 }
 
 /** Rows of one button each. */

@@ -179,22 +179,36 @@ export class OutboxDelivery {
   }
 
   /**
-   * Evenly spaced sends shared by every process (GCRA): each send reserves the next free slot,
-   * 1000 / globalPerSecond ms after the previous one, so no second ever holds more than the limit.
+   * A sliding one-second log of sends shared by every process, checked right before each platform
+   * call: at most globalPerSecond sends in any window. The window is 10% longer than a second so that
+   * network jitter never lets the platform see one more than the limit within its own second.
    */
   private async takeGlobalToken(): Promise<void> {
-    const interval = 1000 / this.o.sender.globalPerSecond;
-    const wait = Number(await this.o.redis.eval(RESERVE_SLOT, 1, this.key("slot"), String(Date.now()), String(interval)));
-    if (wait > 0) await sleep(wait);
+    const key = this.key("sends");
+    for (;;) {
+      const member = `${Date.now()}-${Math.random().toString(36).slice(2, 10)}`;
+      const wait = Number(
+        await this.o.redis.eval(SLIDING_WINDOW, 1, key, String(Date.now()), String(GLOBAL_WINDOW_MS), String(this.o.sender.globalPerSecond), member),
+      );
+      if (wait <= 0) return;
+      await sleep(wait);
+    }
   }
 }
 
-/** KEYS[1]: the next free slot (ms). Reserves max(now, slot) and returns how long to wait for it. */
-const RESERVE_SLOT = `
+const GLOBAL_WINDOW_MS = 1_100;
+
+/** KEYS[1]: sorted set of send times. Admits one send now (returns 0) or says how long to wait. */
+const SLIDING_WINDOW = `
 local now = tonumber(ARGV[1])
-local interval = tonumber(ARGV[2])
-local slot = tonumber(redis.call("get", KEYS[1]) or "0")
-if slot < now then slot = now end
-redis.call("set", KEYS[1], tostring(slot + interval), "PX", math.ceil(slot + interval - now) + 1000)
-return math.ceil(slot - now)
+local window = tonumber(ARGV[2])
+local limit = tonumber(ARGV[3])
+redis.call("zremrangebyscore", KEYS[1], "-inf", now - window)
+if redis.call("zcard", KEYS[1]) < limit then
+  redis.call("zadd", KEYS[1], now, ARGV[4])
+  redis.call("pexpire", KEYS[1], window * 2)
+  return 0
+end
+local oldest = redis.call("zrange", KEYS[1], 0, 0, "WITHSCORES")
+return math.max(1, tonumber(oldest[2]) + window - now + 1)
 `;

@@ -128,7 +128,7 @@ function renderQuestion(turn: Turn, step: Of<"question">): void {
   if (c.view.current !== undefined && !step.draft) {
     lines.push(t(lang, "question.current", { answer: module.summary(q, c.view.current, c.view) }));
   }
-  const rows = module.buttons(q, c.view).map((row) => row.map((b) => button(turn, b.label, b.action)));
+  const rows = module.buttons(q, c.view).map((row) => row.map((b) => button(turn, b.label, b.action, b.typed)));
   if (!q.required) rows.push([button(turn, t(lang, "question.skip"), "k")]);
   if (c.index > 0 || step.edit) rows.push([button(turn, t(lang, "question.back"), "b")]);
   say(turn, {

@@ -37,7 +37,7 @@ function renderReview(turn: Turn, step: Of<"review">): void {
         : t(lang, "review.skipped");
     return `${first + i + 1}. ${truncate(localText(q.prompt, lang), PROMPT_MAX)}\n→ ${answer}`;
   });
-  const edits = shown.map((_q, i) => button(turn, t(lang, "review.edit", { n: first + i + 1 }), `e.${first + i + 1}`));
+  const edits = shown.map((_q, i) => button(turn, t(lang, "review.edit", { n: first + i + 1 }), `e.${first + i + 1}`, String(first + i + 1)));
   const nav = [];
   if (page > 0) nav.push(button(turn, t(lang, "review.prev"), `p.${page - 1}`));
   if (page < count - 1) nav.push(button(turn, t(lang, "review.next"), `p.${page + 1}`));

@@ -24,7 +24,7 @@ export const multiChoice: QuestionModule<MultiChoiceQuestion> = {
   buttons(q, v) {
     const chosen = new Set(selection(v));
     const toggles = q.options.map((o, i) => [
-      { label: `${chosen.has(o.id) ? "☑" : "☐"} ${optionLabel(o, v.lang, MAX_LABEL - 2)}`, action: `t.${i}` },
+      { label: `${chosen.has(o.id) ? "☑" : "☐"} ${optionLabel(o, v.lang, MAX_LABEL - 2)}`, action: `t.${i}`, typed: String(i + 1) },
     ]);
     return [...toggles, [{ label: v.t(v.lang, "question.multi.done"), action: "d" }]];
   },

@@ -11,7 +11,7 @@ export const singleChoice: QuestionModule<SingleChoiceQuestion> = {
     return [...optionLines(q.options, lang), "", t(lang, "question.single.hint")];
   },
   buttons(q, { lang }) {
-    return q.options.map((o, i) => [{ label: optionLabel(o, lang), action: `a.${i}` }]);
+    return q.options.map((o, i) => [{ label: optionLabel(o, lang), action: `a.${i}`, typed: String(i + 1) }]);
   },
   fromText(q, text, { lang }) {
     const i = typedIndex(normaliseInput(text), q.options.length) ?? optionByLabel(q.options, text, lang);

@@ -15,6 +15,8 @@ export interface QuestionView {
 export interface AnswerButton {
   label: string;
   action: string;
+  /** The typed equivalent the message text offers (e.g. the option's number). */
+  typed?: string;
 }
 
 export type Parsed =

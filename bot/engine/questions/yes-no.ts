@@ -18,7 +18,7 @@ export const yesNo: QuestionModule<YesNoQuestion> = {
     return [t(lang, "question.yes_no.hint")];
   },
   buttons(_q, { t, lang }) {
-    return [[{ label: t(lang, "question.yes_no.yes"), action: "a.y" }], [{ label: t(lang, "question.yes_no.no"), action: "a.n" }]];
+    return [[{ label: t(lang, "question.yes_no.yes"), action: "a.y", typed: "1" }], [{ label: t(lang, "question.yes_no.no"), action: "a.n", typed: "2" }]];
   },
   fromText(_q, text) {
     const word = yesNoWord(text);

@@ -11,14 +11,11 @@
 // back as a `user_send_text` event whose text is the payload: BUTTON_PAYLOAD_PREFIX + the engine's
 // button data (events.ts turns it back into a button event). Titles are cut to 100 characters with "…".
 //
-// Zalo shows at most 5 buttons. Rule when the engine's rows hold more than that (row order, flattened):
-//   1. Buttons whose label the text already lists as a numbered line ("3. <label>", the engine's own
-//      option list; a "☑ "/"☐ " mark and a trailing "…" of the label are ignored) are not sent as
-//      buttons: the citizen types their number, which the engine accepts.
-//   2. If the remaining buttons (e.g. "Done", "Skip", "Back") fit in 5, they are sent as buttons.
-//   3. Otherwise no buttons are sent and the remaining labels are appended to the text as a numbered
-//      list ("1. label" …, numbered from 1 in button order), so every choice stays reachable by typing.
-// With 5 buttons or fewer everything is sent as buttons and the text is left as it is.
+// Zalo shows at most 5 buttons. When the engine's rows hold more than that (row order, flattened), the
+// buttons that have a typed equivalent (Button.typed: an option's number, a question's number in the
+// review – the engine's text already tells the citizen to type it) are left out, and the others
+// ("Done", "Skip", "Back", "Submit", page buttons) are sent. The engine never shows more than 5 buttons
+// without a typed equivalent; if it did, the first 5 would be sent.
 import type { Button, OutMessage } from "../../../bot/types.ts";
 
 export const ZALO_TEXT_LIMIT = 2000;
@@ -77,42 +74,18 @@ export function splitText(text: string, limit = ZALO_TEXT_LIMIT): string[] {
   return parts.length > 0 ? parts : [""];
 }
 
-const MARK = /^[☑☐]\s*/u;
-
-/** The label as the engine's numbered option list would show it (marks and a truncation "…" removed). */
-function listedForm(label: string): string {
-  return label.replace(MARK, "").replace(/…$/u, "").trim().normalize("NFC");
-}
-
-/** True when some line of the text reads "<n>. <label…>". */
-function listedInText(label: string, lines: readonly string[]): boolean {
-  const wanted = listedForm(label);
-  if (wanted.length === 0) return false;
-  return lines.some((line) => {
-    const m = /^\s*\d{1,3}\.\s+(.*)$/u.exec(line);
-    return m !== null && m[1]!.normalize("NFC").startsWith(wanted);
-  });
-}
-
-/** Which buttons to send and which lines to append, per the rule in the file header. */
-export function planButtons(text: string, buttons: readonly Button[]): { send: Button[]; appendLines: string[] } {
-  if (buttons.length <= ZALO_MAX_BUTTONS) return { send: [...buttons], appendLines: [] };
-  const lines = text.split("\n");
-  const rest = buttons.filter((b) => !listedInText(b.label, lines));
-  if (rest.length <= ZALO_MAX_BUTTONS) return { send: rest, appendLines: [] };
-  return { send: [], appendLines: rest.map((b, i) => `${i + 1}. ${b.label}`) };
+/** Which buttons to send, per the rule in the file header. */
+export function planButtons(buttons: readonly Button[]): Button[] {
+  if (buttons.length <= ZALO_MAX_BUTTONS) return [...buttons];
+  return buttons.filter((b) => b.typed === undefined).slice(0, ZALO_MAX_BUTTONS);
 }
 
 export function renderZalo(message: OutMessage, limit = ZALO_TEXT_LIMIT): ZaloMessageBody[] {
   const all = (message.buttons ?? []).flat();
-  const plan = planButtons(message.text, all);
-  const lines = [
-    ...(message.title ? [message.title] : []),
-    message.text,
-    ...(plan.appendLines.length > 0 ? ["", ...plan.appendLines] : []),
-  ];
+  const send = planButtons(all);
+  const lines = [...(message.title ? [message.title] : []), message.text];
   const parts = splitText(lines.join("\n"), limit);
-  const buttons: ZaloButton[] = plan.send.map((b) => ({
+  const buttons: ZaloButton[] = send.map((b) => ({
     title: truncateTitle(b.label),
     type: "oa.query.hide",
     payload: buttonPayload(b.data),

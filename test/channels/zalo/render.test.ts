@@ -66,33 +66,24 @@ describe("renderZalo", () => {
     expect(part!.attachment!.payload.buttons).toHaveLength(5);
   });
 
-  it("> 5 buttons: options the text already lists are left to typing, the others stay buttons", () => {
-    const options = ["Hằng ngày", "Vài lần một tuần", "Vài lần một tháng", "Hiếm khi", "Không bao giờ đọc sách báo tin tức trên điện thoại hay máy tính"];
+  it("> 5 buttons: those the citizen can type are left out, the others stay buttons, text unchanged", () => {
+    const options = ["Hằng ngày", "Vài lần một tuần", "Vài lần một tháng", "Hiếm khi", "Không bao giờ"];
     const text = ["Bạn đọc sách báo bao lâu một lần?", "", ...options.map((o, i) => `${i + 1}. ${o}`), "", "Bấm nút hoặc gõ số."].join("\n");
-    // the engine truncates long labels to 40 characters with "…"
-    const labels = options.map((o) => (o.length > 40 ? `${o.slice(0, 39)}…` : o));
-    const buttons = [...labels.map((l, i) => [b(l, `5.a.${i}`)]), [b("Bỏ qua", "5.k")], [b("Quay lại", "5.b")]];
+    const buttons = [...options.map((l, i) => [{ ...b(l, `5.a.${i}`), typed: String(i + 1) }]), [b("Bỏ qua", "5.k")], [b("Quay lại", "5.b")]];
     const [part] = renderZalo({ title: "Câu 3/10", text, buttons });
-    expect(part!.text).toBe(`Câu 3/10\n${text}`); // numbering of the engine kept, nothing repeated
+    expect(part!.text).toBe(`Câu 3/10\n${text}`);
     expect(part!.attachment!.payload.buttons.map((x) => x.title)).toEqual(["Bỏ qua", "Quay lại"]);
+    expect(part!.attachment!.payload.buttons.map((x) => x.payload)).toEqual([`${BUTTON_PAYLOAD_PREFIX}5.k`, `${BUTTON_PAYLOAD_PREFIX}5.b`]);
   });
 
-  it("> 5 buttons: multi-choice marks ☑/☐ are ignored when matching the listed options", () => {
-    const opts = ["Tin học", "Ngoại ngữ", "Kỹ năng số", "Nghề", "Chính trị", "Khác"];
-    const text = opts.map((o, i) => `${i + 1}. ${o}`).join("\n");
-    const buttons = [...opts.map((o, i) => [b(`${i % 2 ? "☑" : "☐"} ${o}`, `6.t.${i}`)]), [b("Xong", "6.d")]];
-    expect(planButtons(text, buttons.flat())).toEqual({ send: [b("Xong", "6.d")], appendLines: [] });
+  it("> 5 buttons of a review page: the edit buttons are typed, page and submit stay", () => {
+    const edits = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => ({ ...b(`Sửa câu ${n}`, `9.e.${n}`), typed: String(n) }));
+    const send = planButtons([...edits, b("Trang sau ▶", "9.p.1"), b("Nộp bài", "9.s")]);
+    expect(send.map((x) => x.label)).toEqual(["Trang sau ▶", "Nộp bài"]);
   });
 
-  it("> 5 buttons the text does not list: a numbered list is appended and no buttons are sent", () => {
-    const groups = ["Người lao động", "Cán bộ, công chức", "Học sinh, sinh viên", "Người dân", "Nông dân", "Khác"];
-    const parts = renderZalo({ text: "Bạn thuộc nhóm nào?", buttons: groups.map((g, i) => [b(g, `7.g.${i}`)]) });
-    expect(parts).toEqual([{ text: ["Bạn thuộc nhóm nào?", "", ...groups.map((g, i) => `${i + 1}. ${g}`)].join("\n") }]);
-  });
-
-  it("a bare word in the text does not count as a listed option", () => {
-    const text = "Không có gì để chọn ở đây. Có không?";
-    const buttons = ["Có", "Không", "A", "B", "C", "D"].map((l, i) => b(l, `8.a.${i}`));
-    expect(planButtons(text, buttons).appendLines).toHaveLength(6);
+  it("> 5 buttons none of which can be typed: the first 5 are sent", () => {
+    const buttons = ["A", "B", "C", "D", "E", "F"].map((l, i) => b(l, `8.x.${i}`));
+    expect(planButtons(buttons).map((x) => x.label)).toEqual(["A", "B", "C", "D", "E"]);
   });
 });

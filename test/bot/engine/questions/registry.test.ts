@@ -43,7 +43,7 @@ describe("question types", () => {
   it("single_choice: numbered options, one button each, typed number or label", () => {
     const m = questionModule(single);
     expect(m.body(single, view)).toEqual(["1. Một", "2. Hai", "", "question.single.hint"]);
-    expect(m.buttons(single, view)).toEqual([[{ label: "Một", action: "a.0" }], [{ label: "Hai", action: "a.1" }]]);
+    expect(m.buttons(single, view)).toEqual([[{ label: "Một", action: "a.0", typed: "1" }], [{ label: "Hai", action: "a.1", typed: "2" }]]);
     expect(text(single, " 2 ")).toEqual({ kind: "answer", value: "b" });
     expect(text(single, "hai")).toEqual({ kind: "answer", value: "b" });
     expect(text(single, "3")).toBeNull();
@@ -75,7 +75,7 @@ describe("question types", () => {
 
   it("yes_no: Có/Không buttons and typed words", () => {
     const m = questionModule(yesNo);
-    expect(m.buttons(yesNo, view)).toEqual([[{ label: "question.yes_no.yes", action: "a.y" }], [{ label: "question.yes_no.no", action: "a.n" }]]);
+    expect(m.buttons(yesNo, view)).toEqual([[{ label: "question.yes_no.yes", action: "a.y", typed: "1" }], [{ label: "question.yes_no.no", action: "a.n", typed: "2" }]]);
     for (const yes of ["có", "Có.", "co", "yes", "Y", "1", "vâng"]) expect(text(yesNo, yes), yes).toEqual({ kind: "answer", value: true });
     for (const no of ["không", "Khong", "ko", "no", "2", "chưa"]) expect(text(yesNo, no), no).toEqual({ kind: "answer", value: false });
     expect(text(yesNo, "maybe")).toBeNull();

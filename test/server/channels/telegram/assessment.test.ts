@@ -3,7 +3,7 @@ import { score } from "../../../../rules/index.ts";
 import { loadShippedSets } from "../../../../rules/load-file.ts";
 import type { CriteriaSet } from "../../../../rules/index.ts";
 import type { Runtime } from "../../../../server/runtime.ts";
-import { answerAll, answerCurrent, driveToVerdict, onboard } from "../../../support/drive-telegram.ts";
+import { answerAll, answerCurrent, driveToVerdict, onboard } from "../../../support/drive.ts";
 import { FakeTelegram } from "../../../support/fake-telegram.ts";
 import { TelegramCitizen } from "../../../support/telegram-citizen.ts";
 import { addUnit, telegramRuntime } from "../../../support/telegram-runtime.ts";

@@ -9,7 +9,7 @@ import { requestDelivery } from "../../../../server/outbox/worker.ts";
 import { FakeTelegram, retryAfter } from "../../../support/fake-telegram.ts";
 import { TelegramCitizen } from "../../../support/telegram-citizen.ts";
 import { addUnit, telegramRuntime } from "../../../support/telegram-runtime.ts";
-import { driveToVerdict } from "../../../support/drive-telegram.ts";
+import { driveToVerdict } from "../../../support/drive.ts";
 import { waitFor } from "../../../support/processes.ts";
 
 let fake: FakeTelegram | undefined;

@@ -1,10 +1,19 @@
-// Drives a Telegram citizen from /start to the verdict, choosing the best or worst answers.
+// Drives a citizen on any channel from /start to the verdict, choosing the best or worst answers.
 import { findQuestion, type AnswerValue, type CriteriaSet } from "../../rules/index.ts";
 import { TARGET_GROUPS } from "../../bot/engine/index.ts";
 import { chooseValue, type Mode } from "../bot/support/driver.ts";
-import type { TelegramCitizen } from "./telegram-citizen.ts";
+import type { ConversationState } from "../../bot/engine/index.ts";
 
-export async function onboard(c: TelegramCitizen, set: CriteriaSet, unitCode: string): Promise<void> {
+/** What a channel's test citizen can do: type, tap a button by its decoded action, and be looked at. */
+export interface Citizen<Reply = unknown> {
+  say(text: string): Promise<Reply[]>;
+  tap(action: string | ((action: string) => boolean)): Promise<Reply[]>;
+  state(): Promise<ConversationState>;
+  /** Answers multiple choices by typing the numbers (Zalo shows no toggle buttons for long lists). */
+  prefersTyping?: boolean;
+}
+
+export async function onboard(c: Citizen, set: CriteriaSet, unitCode: string): Promise<void> {
   await c.say(`/start u_${unitCode}`);
   await c.tap("c.y");
   await c.tap(`g.${TARGET_GROUPS.indexOf(set.targetGroup)}`);
@@ -13,7 +22,7 @@ export async function onboard(c: TelegramCitizen, set: CriteriaSet, unitCode: st
 }
 
 /** Answers the question on screen; returns false when no question is on screen. */
-export async function answerCurrent(c: TelegramCitizen, set: CriteriaSet, mode: Mode, chosen: Record<string, AnswerValue>): Promise<boolean> {
+export async function answerCurrent(c: Citizen, set: CriteriaSet, mode: Mode, chosen: Record<string, AnswerValue>): Promise<boolean> {
   const s = await c.state();
   if (s.step.kind === "evidence") {
     await c.tap("e.n");
@@ -26,19 +35,22 @@ export async function answerCurrent(c: TelegramCitizen, set: CriteriaSet, mode: 
   if (q.type === "number") await c.say(String(value).replace(".", ","));
   else if (q.type === "yes_no") await c.tap(value ? "a.y" : "a.n");
   else if (q.type === "single_choice") await c.tap(`a.${q.options.findIndex((o) => o.id === value)}`);
-  else {
+  else if (c.prefersTyping) {
+    const numbers = (value as string[]).map((id) => q.options.findIndex((o) => o.id === id) + 1);
+    await c.say(numbers.length ? numbers.join(" ") : "0");
+  } else {
     for (const id of value as string[]) await c.tap(`t.${q.options.findIndex((o) => o.id === id)}`);
     await c.tap("d");
   }
   return true;
 }
 
-export async function answerAll(c: TelegramCitizen, set: CriteriaSet, mode: Mode, chosen: Record<string, AnswerValue> = {}) {
+export async function answerAll(c: Citizen, set: CriteriaSet, mode: Mode, chosen: Record<string, AnswerValue> = {}) {
   for (let i = 0; i < 200 && (await answerCurrent(c, set, mode, chosen)); i++);
   return chosen;
 }
 
-export async function driveToVerdict(c: TelegramCitizen, set: CriteriaSet, unitCode: string, mode: Mode) {
+export async function driveToVerdict<R>(c: Citizen<R>, set: CriteriaSet, unitCode: string, mode: Mode) {
   await onboard(c, set, unitCode);
   const chosen = await answerAll(c, set, mode);
   const s = await c.state();

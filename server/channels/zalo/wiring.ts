@@ -1,0 +1,62 @@
+// Builds the Zalo OA channel from configuration: client, encrypted token store, sender and webhook.
+import type { FastifyInstance } from "fastify";
+import type pg from "pg";
+import type { Logger } from "pino";
+import type { Config } from "../../config.ts";
+import type { HandleInbound } from "../../conversation/types.ts";
+import type { ChannelSender } from "../../outbox/types.ts";
+import type { Redis } from "../../redis.ts";
+import { ZaloClient } from "./client.ts";
+import { createZaloSender } from "./sender.ts";
+import { ZaloTokenStore } from "./tokens.ts";
+import { zaloWebhookRoutes } from "./webhook.ts";
+
+export interface ZaloChannel {
+  client: ZaloClient;
+  tokens: ZaloTokenStore;
+  sender: ChannelSender;
+  routes: (app: FastifyInstance) => Promise<void>;
+}
+
+export function createZaloChannel(deps: {
+  config: Config;
+  pool: pg.Pool;
+  redis: Redis;
+  logger: Logger;
+  handleInbound: HandleInbound;
+  now?: () => Date;
+}): ZaloChannel {
+  const { config, pool } = deps;
+  const client = new ZaloClient({
+    apiBase: config.zalo.apiBase,
+    oauthBase: config.zalo.oauthBase,
+    appId: config.zalo.appId!,
+    appSecretKey: config.zalo.appSecretKey,
+  });
+  const tokens = new ZaloTokenStore({
+    pool,
+    redis: deps.redis,
+    redisPrefix: config.redisPrefix,
+    appId: config.zalo.appId!,
+    tokenKey: config.zalo.tokenKey!,
+    refresher: client,
+    now: deps.now,
+  });
+  const sender = createZaloSender({ client, tokens, now: deps.now, timeZone: config.timeZone });
+  const routes = zaloWebhookRoutes({
+    config,
+    handleInbound: deps.handleInbound,
+    logger: deps.logger,
+    now: deps.now,
+    // A sticker or a location is still an interaction: Zalo's 7-day window starts again from it.
+    touch: async (userId, at) => {
+      await pool.query(
+        `UPDATE channel_accounts SET last_interaction_at = GREATEST(last_interaction_at, $3), reachable = true,
+                unreachable_reason = NULL, updated_at = now()
+          WHERE channel = 'zalo' AND external_id = $1 AND $2`,
+        [userId, true, at],
+      );
+    },
+  });
+  return { client, tokens, sender, routes: async (app) => routes(app) };
+}

@@ -1,0 +1,179 @@
+// The Zalo OA channel end to end: signed webhooks in, the fake OA API out, the same engine and outbox.
+import { randomBytes, randomInt } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CriteriaSet } from "../../../../rules/index.ts";
+import { loadShippedSets } from "../../../../rules/load-file.ts";
+import { createLogger } from "../../../../server/logger.ts";
+import { createRuntime, type Runtime } from "../../../../server/runtime.ts";
+import { insertOutbox } from "../../../../server/outbox/store.ts";
+import { requestDelivery } from "../../../../server/outbox/worker.ts";
+import { nightBanDelayMs } from "../../../../server/channels/zalo/sender.ts";
+import { driveToVerdict, onboard, answerCurrent } from "../../../support/drive.ts";
+import { testConfig } from "../../../support/env.ts";
+import { startFakeZalo, type FakeZalo } from "../../../support/fake-zalo.ts";
+import { FakeTelegram } from "../../../support/fake-telegram.ts";
+import { waitFor } from "../../../support/processes.ts";
+import { TelegramCitizen, SECRET } from "../../../support/telegram-citizen.ts";
+import { addUnit, FAST } from "../../../support/telegram-runtime.ts";
+import { ZaloCitizen, ZALO_APP_ID, ZALO_OA_SECRET } from "../../../support/zalo-citizen.ts";
+
+let fake: FakeZalo;
+let telegram: FakeTelegram;
+let rt: Runtime;
+let sets: CriteriaSet[];
+let unit: { code: string };
+
+beforeAll(async () => {
+  fake = await startFakeZalo({ appId: ZALO_APP_ID, appSecretKey: "app-secret-for-tests" });
+  telegram = await new FakeTelegram().start();
+  const config = testConfig({
+    REDIS_PREFIX: `${testConfig().redisPrefix}_z${randomBytes(3).toString("hex")}`,
+    ZALO_APP_ID,
+    ZALO_OA_SECRET_KEY: ZALO_OA_SECRET,
+    ZALO_APP_SECRET_KEY: "app-secret-for-tests",
+    ZALO_OA_API_BASE: fake.url,
+    ZALO_OAUTH_BASE: fake.url,
+    ZALO_TOKEN_KEY: randomBytes(32).toString("hex"),
+    TELEGRAM_MODE: "webhook",
+    TELEGRAM_BOT_TOKEN: telegram.token,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
+  });
+  rt = await createRuntime(config, createLogger(config), { sweepIntervalMs: 500, telegramLimits: FAST });
+  const pair = fake.issuePair();
+  await rt.zalo!.tokens.setTokens(pair.accessToken, pair.refreshToken, 90_000);
+  sets = await loadShippedSets();
+  unit = await addUnit(rt.db.pool);
+});
+afterAll(async () => {
+  await rt.close();
+  await fake.close();
+  await telegram.stop();
+});
+
+const zaloCitizen = () => new ZaloCitizen(() => rt, fake);
+
+async function scoreOf(channel: string, externalId: string) {
+  const { rows } = await rt.db.pool.query(
+    `SELECT a.answers, a.score, a.verdict FROM assessments a JOIN channel_accounts c ON c.person_id = a.person_id
+      WHERE c.channel = $1 AND c.external_id = $2 AND a.status = 'submitted'`,
+    [channel, externalId],
+  );
+  return rows[0];
+}
+
+describe("a citizen on Zalo", () => {
+  it.each(["best", "worst"] as const)("completes the assessment (%s answers) with the same verdict and score as on Telegram", async (mode) => {
+    const set = sets.find((s) => s.targetGroup === "resident")!;
+    const z = zaloCitizen();
+    const t = new TelegramCitizen(() => rt, telegram);
+    const [zr, tr] = await Promise.all([driveToVerdict(z, set, unit.code, mode), driveToVerdict(t, set, unit.code, mode)]);
+    expect(zr.chosen).toEqual(tr.chosen);
+    const zs = await scoreOf("zalo", z.userId);
+    const ts = await scoreOf("telegram", String(t.chatId));
+    expect(zs.answers).toEqual(ts.answers);
+    expect(zs.score).toEqual(ts.score);
+    expect(zs.verdict).toBe(mode === "best" ? "dat" : "chua_dat");
+    // Zalo got plain text within its limits, and hidden-query buttons carrying our payloads.
+    for (const call of z.messages()) {
+      const m = (call.json as any).message;
+      expect(m.text.length).toBeLessThanOrEqual(2000);
+      expect(m.text).not.toMatch(/<b>|&lt;/);
+      for (const b of m.attachment?.payload?.buttons ?? []) {
+        expect(b.type).toBe("oa.query.hide");
+        expect(b.title.length).toBeLessThanOrEqual(100);
+      }
+    }
+  }, 60_000);
+
+  it("a retried delivery of the same event is applied once", async () => {
+    const z = zaloCitizen();
+    const e = z.textEvent("/start");
+    expect(await z.post(e)).toBe(200);
+    expect(await z.post(e)).toBe(200);
+    const replies = await z.replies();
+    const texts = replies.map((r) => (r.json as any).message.text as string);
+    expect(new Set(texts).size).toBe(texts.length);
+    expect((await z.state()).seq).toBeGreaterThan(0);
+  });
+
+  it("a forged or missing signature changes nothing", async () => {
+    const z = zaloCitizen();
+    const e = z.textEvent("/start");
+    expect(await z.post({ raw: e.raw, signature: "mac=" + "0".repeat(64) })).toBe(401);
+    expect(await z.post({ raw: e.raw })).toBe(401);
+    expect(await z.state()).toBeUndefined();
+  });
+
+  it("the access token expiring mid-conversation costs one refresh and the reply still arrives", async () => {
+    const set = sets.find((s) => s.targetGroup === "worker")!;
+    const z = zaloCitizen();
+    await onboard(z, set, unit.code);
+    const refreshes = fake.refreshCount;
+    fake.validAccessTokens.clear(); // Zalo now answers -216 to the token we hold
+    const before = z.messages().length;
+    await answerCurrent(z, set, "best", {});
+    expect(z.messages().length).toBeGreaterThan(before);
+    expect(fake.refreshCount).toBe(refreshes + 1);
+    const rejected = fake.calls.filter((c) => c.path === "/v3.0/oa/message/cs").slice(-z.messages().length - 5);
+    expect(rejected.length).toBeGreaterThan(0);
+  });
+
+  it("does not attempt a consultation message outside the 7-day window and records why", async () => {
+    const z = zaloCitizen();
+    await z.say("/start");
+    await rt.db.pool.query(
+      `UPDATE channel_accounts SET last_interaction_at = now() - interval '8 days' WHERE channel = 'zalo' AND external_id = $1`,
+      [z.userId],
+    );
+    const sendsBefore = z.messages().length;
+    const [id] = await insertOutbox(rt.db.pool, [
+      { channel: "zalo", recipient: z.userId, payload: { kind: "message", message: { text: "Nhắc nhở" } }, idempotencyKey: `win:${z.userId}` },
+    ]);
+    await requestDelivery(rt.deliveries.get("zalo")!.queue, { channel: "zalo", recipient: z.userId });
+    const row = await waitFor(async () => {
+      const { rows } = await rt.db.pool.query(`SELECT status, last_error FROM outbox WHERE id = $1`, [id]);
+      return rows[0].status === "failed" ? rows[0] : undefined;
+    }, 10_000, "row failed");
+    expect(row.last_error).toMatch(/window/);
+    expect(z.messages().length).toBe(sendsBefore);
+    const { rows } = await rt.db.pool.query(`SELECT reachable, unreachable_reason FROM channel_accounts WHERE channel = 'zalo' AND external_id = $1`, [z.userId]);
+    expect(rows[0]).toEqual({ reachable: false, unreachable_reason: expect.stringMatching(/window/) });
+  });
+
+  it("holds a night-banned message until 06:00 in Vietnam, then sends it", async () => {
+    const z = zaloCitizen();
+    await z.say("/start");
+    fake.failNextSends(-234, 1);
+    const [id] = await insertOutbox(rt.db.pool, [
+      { channel: "zalo", recipient: z.userId, payload: { kind: "message", message: { text: "Tuần lễ học tập suốt đời" } }, idempotencyKey: `night:${z.userId}:${randomInt(1e9)}` },
+    ]);
+    const t0 = Date.now();
+    await requestDelivery(rt.deliveries.get("zalo")!.queue, { channel: "zalo", recipient: z.userId });
+    const held = await waitFor(async () => {
+      const { rows } = await rt.db.pool.query(`SELECT status, attempts, next_attempt_at FROM outbox WHERE id = $1`, [id]);
+      return rows[0].attempts === 1 && rows[0].status === "pending" ? rows[0] : undefined;
+    }, 10_000, "row held");
+    const expected = t0 + nightBanDelayMs(new Date(t0), "Asia/Ho_Chi_Minh");
+    const at = held.next_attempt_at.getTime();
+    expect(Math.abs(at - expected)).toBeLessThan(15_000);
+    expect(new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Ho_Chi_Minh", hour: "2-digit", minute: "2-digit" }).format(held.next_attempt_at)).toMatch(/^(06:00|\d\d:\d\d)$/);
+    // The clock reaches 06:00: the held row is due and goes out.
+    await rt.db.pool.query(`UPDATE outbox SET next_attempt_at = now() WHERE id = $1`, [id]);
+    await requestDelivery(rt.deliveries.get("zalo")!.queue, { channel: "zalo", recipient: z.userId }, 0, "after-six");
+    const sent = await waitFor(async () => {
+      const { rows } = await rt.db.pool.query(`SELECT status, attempts FROM outbox WHERE id = $1`, [id]);
+      return rows[0].status === "sent" ? rows[0] : undefined;
+    }, 10_000, "sent after 06:00");
+    expect(sent.attempts).toBe(2);
+    // Two calls reached Zalo: the one refused with -234 at night, and the accepted one after 06:00.
+    expect(z.messages().filter((c) => (c.json as any).message.text.includes("Tuần lễ học tập"))).toHaveLength(2);
+    const { rows } = await rt.db.pool.query(`SELECT platform_message_id FROM outbox WHERE id = $1`, [id]);
+    expect(rows[0].platform_message_id).toMatch(/^m/);
+  });
+
+  it("reports Zalo in /readyz", async () => {
+    const res = await rt.app.inject("/readyz");
+    expect(res.json().checks.zalo).toEqual({ status: "ok" });
+  });
+});
