@@ -19,6 +19,7 @@ import { createDatabase, type Database } from "./db/client.ts";
 import { postgresCheck, redisCheck, type Check } from "./health.ts";
 import type { Logger } from "./logger.ts";
 import type { DeliverJob } from "./outbox/jobs.ts";
+import { createDeliveryNotifier } from "./outbox/notify.ts";
 import { startSweeper } from "./outbox/sweeper.ts";
 import type { ChannelSender } from "./outbox/types.ts";
 import { createOutboxQueue, OutboxDelivery, requestDelivery, type DeliveryOptions } from "./outbox/worker.ts";
@@ -105,10 +106,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     context: { t: createTranslateSync(), consentVersion: CONSENT_VERSION, timeZone: config.timeZone },
     logger,
     now: options.now,
-    notify: async (channel, recipient) => {
-      const queue = queues.get(channel);
-      if (queue) await requestDelivery(queue, { channel, recipient });
-    },
+    notify: createDeliveryNotifier(queues),
   });
 
   const senders = new Map<ChannelName, ChannelSender>();

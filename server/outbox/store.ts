@@ -2,6 +2,7 @@
 // delivery worker makes. Status: pending → sending → sent | pending (retry) | failed | uncertain.
 import type pg from "pg";
 import type { ChannelName } from "../../bot/types.ts";
+import { sql, type Statement } from "../db/statement.ts";
 import type { OutboxPayload, RecipientInfo } from "./types.ts";
 
 type Queryable = Pick<pg.PoolClient, "query">;
@@ -13,16 +14,25 @@ export interface NewOutboxRow {
   idempotencyKey: string;
 }
 
-/** Inserts rows (ignoring ones whose idempotency key exists) and returns the ids inserted. */
+/** The insert of outbox rows (rows whose idempotency key exists are ignored), returning new ids. */
+export function outboxInsert(rows: NewOutboxRow[]): Statement {
+  const values: unknown[] = [];
+  const tuples = rows.map((r) => {
+    values.push(r.channel, r.recipient, JSON.stringify(r.payload), r.idempotencyKey);
+    const n = values.length;
+    return `($${n - 3}::channel, $${n - 2}, $${n - 1}::jsonb, $${n})`;
+  });
+  return sql(
+    `INSERT INTO outbox (channel, recipient, payload, idempotency_key) VALUES ${tuples.join(", ")}
+     ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+    ...values,
+  );
+}
+
 export async function insertOutbox(db: Queryable, rows: NewOutboxRow[]): Promise<string[]> {
   if (rows.length === 0) return [];
-  const { rows: inserted } = await db.query<{ id: string }>(
-    `INSERT INTO outbox (channel, recipient, payload, idempotency_key)
-     SELECT * FROM unnest($1::channel[], $2::text[], $3::jsonb[], $4::text[])
-     ON CONFLICT (idempotency_key) DO NOTHING
-     RETURNING id`,
-    [rows.map((r) => r.channel), rows.map((r) => r.recipient), rows.map((r) => JSON.stringify(r.payload)), rows.map((r) => r.idempotencyKey)],
-  );
+  const { text, values } = outboxInsert(rows);
+  const { rows: inserted } = await db.query<{ id: string }>(text, values);
   return inserted.map((r) => String(r.id));
 }
 

@@ -15,13 +15,17 @@ export function startSweeper(opts: {
   intervalMs?: number;
 }): { stop(): void } {
   let running = false;
+  const intervalMs = opts.intervalMs ?? 5_000;
   const tick = async () => {
     if (running) return;
     running = true;
     try {
       for (const [channel, queue] of opts.queues) {
+        // A job id of its own per sweep: the chat's usual job id may still be held by a job of a worker
+        // that died (locked until BullMQ finds it stalled), and that must not hold up the recovery.
+        const sweep = `sweep-${Math.floor(Date.now() / intervalMs)}`;
         for (const recipient of await dueRecipients(opts.pool, channel, 500)) {
-          await requestDelivery(queue, { channel, recipient });
+          await requestDelivery(queue, { channel, recipient }, 0, sweep);
         }
       }
     } catch (err) {
@@ -30,7 +34,7 @@ export function startSweeper(opts: {
       running = false;
     }
   };
-  const timer = setInterval(() => void tick(), opts.intervalMs ?? 5_000);
+  const timer = setInterval(() => void tick(), intervalMs);
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }

@@ -44,7 +44,7 @@ export function createOutboxQueue(channel: ChannelName, redis: Redis, prefix: st
   return new Queue<DeliverJob>(outboxQueueName(channel), {
     connection: redis,
     prefix,
-    defaultJobOptions: { removeOnComplete: true, removeOnFail: 1000, attempts: 5, backoff: { type: "exponential", delay: 1000 } },
+    defaultJobOptions: { removeOnComplete: true, removeOnFail: true, attempts: 5, backoff: { type: "exponential", delay: 1000 } },
   });
 }
 

@@ -90,8 +90,10 @@ describe("outbox delivery to Telegram", () => {
     );
     const ids = await enqueue(rt, recipient, ["một lần thôi", "tin sau"]);
     await reached;
-    // The process dies: its database and Redis connections vanish before it can record the send.
+    // The process dies: its worker, database and Redis connections vanish before it can record the send
+    // (its BullMQ job stays locked in Redis, as after a real crash).
     const dead = rt;
+    await dead.deliveries.get("telegram")!.worker.close(true);
     dead.redis.disconnect();
     await dead.db.pool.end().catch(() => {});
     rt = await telegramRuntime(fake, { delivery: { lockTtlMs: 1_500 } }, prefix);
