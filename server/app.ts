@@ -21,6 +21,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: true,
     return503OnClosing: true,
   });
+  // Once closing, every response ends its keep-alive connection: otherwise a browser's connection that
+  // falls idle after its long poll is answered would hold the shutdown until the keep-alive timeout.
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+  app.addHook("onSend", async (_request, reply) => {
+    if (closing) reply.header("connection", "close");
+  });
   registerErrorHandler(app);
   registerHealthRoutes(app, deps.checks);
   for (const register of deps.routes ?? []) await register(app);

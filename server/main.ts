@@ -1,4 +1,5 @@
 // The process: parse configuration, build the runtime, listen, and shut down cleanly on a signal.
+import { chatUrl, DEMO_CHAT_UNIT, webChannel } from "./channels/web/index.ts";
 import { loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { createRuntime, StartupError } from "./runtime.ts";
@@ -14,7 +15,8 @@ const logger = createLogger(config);
 
 let runtime;
 try {
-  runtime = await createRuntime(config, logger);
+  const web = webChannel();
+  runtime = await createRuntime(config, logger, { senders: [web.sender], extraRoutes: web.routes });
 } catch (error) {
   if (error instanceof StartupError) console.error(`startup: ${error.message}`);
   else logger.fatal({ err: error }, "startup failed");
@@ -25,6 +27,8 @@ const rt = runtime;
 await rt.app.listen({ host: config.host, port: config.port });
 await rt.start();
 logger.info({ url: config.publicBaseUrl }, "listening");
+const chat = chatUrl(config.publicBaseUrl, await rt.units.get(), DEMO_CHAT_UNIT);
+logger.info({ chat }, `web chat: ${chat}`);
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

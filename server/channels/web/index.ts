@@ -1,0 +1,44 @@
+// The web chat channel: a page at /chat on the same engine and the same outbox as Telegram and Zalo.
+// Always on – it needs no platform account. Wire it with createRuntime(config, logger,
+// { senders: [web.sender], extraRoutes: web.routes }).
+import { randomBytes } from "node:crypto";
+import type { FastifyInstance } from "fastify";
+import type { UnitDirectory } from "../../../bot/types.ts";
+import type { ChannelSender } from "../../outbox/types.ts";
+import { webRoutes } from "./routes.ts";
+import { createWebSender } from "./sender.ts";
+import { DEFAULT_SETTINGS, type WebChatOptions, type WebDeps, type WebSettings } from "./settings.ts";
+
+export type { WebChatOptions, WebDeps } from "./settings.ts";
+export { DEMO_CHAT_UNIT } from "../../db/seed-demo.ts";
+
+export interface WebChannel {
+  sender: ChannelSender;
+  routes: (deps: WebDeps) => ((app: FastifyInstance) => Promise<void>)[];
+}
+
+export function webChannel(options: WebChatOptions = {}): WebChannel {
+  return {
+    sender: createWebSender(),
+    routes(deps) {
+      let secret = deps.config.webChatSecret;
+      if (!secret) {
+        // config.ts requires WEB_CHAT_SECRET in production; elsewhere a per-process secret will do.
+        secret = randomBytes(32).toString("base64url");
+        deps.logger.warn("WEB_CHAT_SECRET is not set: using a random one for this process; web chat cookies end with it");
+      }
+      const settings: WebSettings = {
+        ...DEFAULT_SETTINGS,
+        ...options,
+        limits: { ...DEFAULT_SETTINGS.limits, ...options.limits },
+        secret,
+      };
+      return [webRoutes(deps, settings)];
+    },
+  };
+}
+
+/** The address to print at start: with the demo unit pre-selected when it exists. */
+export function chatUrl(publicBaseUrl: string, units: UnitDirectory, demoCode: string): string {
+  return `${publicBaseUrl}/chat${units.byCode(demoCode) ? `?u=${encodeURIComponent(demoCode)}` : ""}`;
+}

@@ -1,0 +1,255 @@
+// The web chat's HTTP surface:
+//   GET  /chat                 the page; sets the signed account cookie (new, or renewed)
+//   GET  /chat/static/<file>   its script and style
+//   POST /chat/api/events      { clientEventId, type: text|button|start, … } → the inbound pipeline
+//   POST /chat/api/evidence    a raw JPEG/PNG/WEBP body (?clientEventId=…) → stored, then the pipeline
+//   GET  /chat/api/messages    delivered replies after an id, long-polled
+// The API needs the cookie (401), counts requests per session and per IP before reading a body (429),
+// validates everything (400) – and a refused request changes nothing.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Lang } from "../../../bot/types.ts";
+import { AppError } from "../../errors.ts";
+import { COOKIE_NAME, newAccountId, readCookie, setCookieHeader, signAccountId, verifyAccountCookie } from "./cookie.ts";
+import { readMessages, waitForMessages } from "./messages.ts";
+import { ASSETS, createPageRenderer } from "./page.ts";
+import { FixedWindowLimiter, LimiterUnavailable, type Counter } from "./rate-limit.ts";
+import { eventBody, evidenceQuery, messagesQuery, problemOf } from "./schemas.ts";
+import { IMAGE_TYPES, sniffImage, storeUpload, uploadRef } from "./uploads.ts";
+import type { WebDeps, WebSettings } from "./settings.ts";
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' blob: data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'self'",
+].join("; ");
+
+const SECURITY_HEADERS = {
+  "content-security-policy": CSP,
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "same-origin",
+};
+
+type Kind = "events" | "uploads" | "polls";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    webAccount?: string;
+  }
+}
+
+export function webRoutes(deps: WebDeps, s: WebSettings) {
+  const { pool, handleInbound, config } = deps;
+  const limiter = new FixedWindowLimiter(deps.redis, config.redisPrefix);
+  const render = createPageRenderer({ maxUploadBytes: s.maxUploadBytes });
+  const secure = config.publicBaseUrl.startsWith("https:");
+  const publicOrigin = new URL(config.publicBaseUrl).origin;
+  // Long polls end at once when the server stops, so that shutdown stays within its time limit.
+  const closing = new AbortController();
+
+  const accountOf = (request: FastifyRequest) => verifyAccountCookie(readCookie(request.headers.cookie, COOKIE_NAME), s.secret);
+
+  /** The page's origin: PUBLIC_BASE_URL, or the host the request was sent to (a proxy may rewrite Host). */
+  function sameSite(origin: string, request: FastifyRequest): boolean {
+    if (origin === publicOrigin) return true;
+    const forwarded = request.headers["x-forwarded-host"];
+    const host = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim() || request.headers.host;
+    try {
+      return host !== undefined && new URL(origin).host === host;
+    } catch {
+      return false;
+    }
+  }
+
+  /** onRequest: before any body is read. */
+  async function requireSession(request: FastifyRequest): Promise<void> {
+    const origin = request.headers.origin;
+    if (request.method === "POST" && origin !== undefined && !sameSite(origin, request)) {
+      throw new AppError(403, "cross_origin", "Requests must come from the chat page of this site.");
+    }
+    const account = accountOf(request);
+    if (!account) {
+      throw new AppError(401, "no_session", "No valid chat cookie: open /chat first, it starts a conversation and sets the cookie.");
+    }
+    request.webAccount = account;
+  }
+
+  function limit(kind: Kind) {
+    return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+      const account = request.webAccount!;
+      const counters: Counter[] =
+        kind === "polls"
+          ? [{ key: `polls:s:${account}`, limit: s.limits.sessionPolls }]
+          : [
+              { key: `events:s:${account}`, limit: s.limits.sessionEvents },
+              { key: `events:ip:${request.ip}`, limit: s.limits.ipEvents },
+              ...(kind === "uploads" ? [{ key: `uploads:s:${account}`, limit: s.limits.sessionUploads }] : []),
+            ];
+      let result;
+      try {
+        result = await limiter.hit(counters);
+      } catch (error) {
+        if (error instanceof LimiterUnavailable) throw new AppError(503, "unavailable", "The chat is briefly unavailable; try again in a few seconds.");
+        throw error;
+      }
+      if (!result.ok) {
+        reply.header("retry-after", String(Math.max(1, Math.ceil(result.retryAfterMs / 1000))));
+        const what = result.key.split(":").slice(0, 2).join(" per ").replace(" per s", " per session");
+        throw new AppError(429, "rate_limited", `Too many requests (${what}); wait ${Math.ceil(result.retryAfterMs / 1000)} s and try again.`);
+      }
+    };
+  }
+
+  async function langOf(account: string | null, query: unknown): Promise<Lang> {
+    const wanted = (query as { lang?: unknown }).lang;
+    if (wanted === "vi" || wanted === "en") return wanted;
+    if (!account) return "vi";
+    const { rows } = await pool.query<{ lang: string | null }>(
+      `SELECT state->>'lang' AS lang FROM channel_accounts WHERE channel = 'web' AND external_id = $1`,
+      [account],
+    );
+    return rows[0]?.lang === "en" ? "en" : "vi";
+  }
+
+  return async (app: FastifyInstance): Promise<void> => {
+    await app.register(async (scope) => {
+      scope.addHook("preClose", async () => closing.abort());
+      // Fastify's own refusals (body type, size, JSON) in this channel's words, then the app's handler.
+      scope.setErrorHandler((error: FastifyError, request) => {
+        throw translate(error, request.routeOptions.url === "/chat/api/evidence", s.maxUploadBytes);
+      });
+      scope.addContentTypeParser([...IMAGE_TYPES], { parseAs: "buffer", bodyLimit: s.maxUploadBytes }, (_req, body, done) =>
+        done(null, body),
+      );
+
+      scope.get("/chat", async (request, reply) => {
+        // A new citizen gets a new account; a returning one has the cookie's lifetime renewed.
+        const account = accountOf(request) ?? newAccountId();
+        reply.header("set-cookie", setCookieHeader(signAccountId(account, s.secret), { secure }));
+        const lang = await langOf(account, request.query);
+        return reply
+          .headers({ ...SECURITY_HEADERS, "cache-control": "no-store", "content-type": "text/html; charset=utf-8" })
+          .send(render(lang));
+      });
+      scope.get("/chat/", async (request, reply) => {
+        const q = request.url.indexOf("?");
+        return reply.redirect(`/chat${q >= 0 ? request.url.slice(q) : ""}`, 301);
+      });
+
+      scope.get<{ Params: { name: string } }>("/chat/static/:name", async (request, reply) => {
+        const file = Object.hasOwn(ASSETS, request.params.name) ? ASSETS[request.params.name] : undefined;
+        if (!file) throw new AppError(404, "not_found", `No such file: /chat/static/${request.params.name}`);
+        const etag = `"${file.hash}"`;
+        reply.headers({ ...SECURITY_HEADERS, etag, "content-type": file.type, "cache-control": "public, max-age=31536000, immutable" });
+        if (request.headers["if-none-match"] === etag) return reply.code(304).send();
+        return reply.send(file.body);
+      });
+
+      scope.post("/chat/api/events", { onRequest: [requireSession, limit("events")], bodyLimit: 16_384 }, async (request, reply) => {
+        if (typeof request.body !== "object" || request.body === null || Array.isArray(request.body)) {
+          throw new AppError(400, "invalid_body", 'Send a JSON object: { "clientEventId", "type": "text" | "button" | "start", … }.');
+        }
+        const parsed = eventBody.safeParse(request.body);
+        if (!parsed.success) {
+          const p = problemOf(parsed.error);
+          throw new AppError(400, p.code, p.message);
+        }
+        const b = parsed.data;
+        const account = request.webAccount!;
+        const outcome = await handleInbound({
+          channel: "web",
+          externalUserId: account,
+          eventId: `${account}:${b.clientEventId}`,
+          at: new Date(),
+          event:
+            b.type === "text"
+              ? { type: "text", text: b.text }
+              : b.type === "button"
+                ? { type: "button", data: b.data }
+                : { type: "command", name: "start", ...(b.unit ? { arg: `u_${b.unit}` } : {}) },
+        });
+        return reply.header("cache-control", "no-store").send({ status: outcome.status });
+      });
+
+      scope.post("/chat/api/evidence", { onRequest: [requireSession, limit("uploads")] }, async (request, reply) => {
+        const query = evidenceQuery.safeParse(request.query);
+        if (!query.success) {
+          const p = problemOf(query.error);
+          throw new AppError(400, p.code, p.message);
+        }
+        const data = request.body;
+        if (!Buffer.isBuffer(data) || data.length === 0) {
+          throw new AppError(400, "empty_file", "Send the photo as the request body (Content-Type: image/jpeg, image/png or image/webp).");
+        }
+        const type = sniffImage(data);
+        if (!type) throw new AppError(400, "not_an_image", "The file is not a JPEG, PNG or WEBP image.");
+        const account = request.webAccount!;
+        const id = await storeUpload(pool, { account, clientEventId: query.data.clientEventId, contentType: type, data });
+        const outcome = await handleInbound({
+          channel: "web",
+          externalUserId: account,
+          eventId: `${account}:${query.data.clientEventId}`,
+          at: new Date(),
+          event: { type: "attachment", kind: "image", ref: uploadRef(id) },
+        });
+        return reply.header("cache-control", "no-store").send({ status: outcome.status });
+      });
+
+      scope.get("/chat/api/messages", { onRequest: [requireSession, limit("polls")] }, async (request, reply) => {
+        const query = messagesQuery.safeParse(request.query);
+        if (!query.success) {
+          const p = problemOf(query.error);
+          throw new AppError(400, p.code, p.message);
+        }
+        const account = request.webAccount!;
+        const { after, wait } = query.data;
+        let page;
+        if (wait === "1") {
+          const gone = new AbortController();
+          const onClose = () => gone.abort();
+          reply.raw.once("close", onClose);
+          try {
+            page = await waitForMessages(pool, account, after, {
+              timeoutMs: s.longPollMs,
+              intervalMs: s.pollIntervalMs,
+              signal: AbortSignal.any([gone.signal, closing.signal]),
+            });
+          } finally {
+            reply.raw.off("close", onClose);
+          }
+        } else {
+          page = await readMessages(pool, account, after);
+        }
+        return reply.header("cache-control", "no-store").send(page);
+      });
+    });
+  };
+}
+
+
+
+function translate(error: FastifyError, evidence: boolean, maxUploadBytes: number): Error {
+  if (error instanceof AppError) return error;
+  const mb = Math.floor(maxUploadBytes / (1024 * 1024));
+  switch (error.code) {
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+    case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
+      return evidence
+        ? new AppError(400, "unsupported_file_type", "Send a photo as image/jpeg, image/png or image/webp.")
+        : new AppError(400, "expected_json", "Send the event as JSON (Content-Type: application/json).");
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return evidence
+        ? new AppError(400, "file_too_large", `The photo is larger than ${mb} MB.`)
+        : new AppError(400, "body_too_large", "The event is too large.");
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return new AppError(400, "invalid_json", "The body is not valid JSON.");
+    default:
+      return error;
+  }
+}

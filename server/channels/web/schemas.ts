@@ -1,0 +1,68 @@
+// What the page may send, validated before anything is counted as a conversation event. Every problem
+// has its own error code, so the page (and a developer) knows what to fix.
+import { z } from "zod";
+import { MAX_BUTTON_DATA_BYTES } from "../../../bot/engine/index.ts";
+
+export const MAX_TEXT_CHARS = 500;
+export const MAX_UNIT_CODE_CHARS = 32;
+
+export const clientEventId = z
+  .string({ message: "clientEventId: required, 8–64 of A-Z a-z 0-9 _ -" })
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, "clientEventId: 8–64 of A-Z a-z 0-9 _ -");
+
+const text = z
+  .string({ message: "text: required for type text" })
+  .transform((s) => s.trim())
+  .pipe(
+    z
+      .string()
+      .min(1, "text: empty after removing spaces")
+      .refine((s) => Array.from(s).length <= MAX_TEXT_CHARS, `text: at most ${MAX_TEXT_CHARS} characters`),
+  );
+
+const data = z
+  .string({ message: "data: required for type button" })
+  .min(1, "data: empty")
+  .refine((s) => Buffer.byteLength(s, "utf8") <= MAX_BUTTON_DATA_BYTES, `data: at most ${MAX_BUTTON_DATA_BYTES} bytes`);
+
+const unit = z
+  .string({ message: "unit: must be a string" })
+  .regex(new RegExp(`^[A-Za-z0-9_-]{1,${MAX_UNIT_CODE_CHARS}}$`), `unit: 1–${MAX_UNIT_CODE_CHARS} of A-Z a-z 0-9 _ -`);
+
+export const eventBody = z.discriminatedUnion(
+  "type",
+  [
+    z.strictObject({ clientEventId, type: z.literal("text"), text }),
+    z.strictObject({ clientEventId, type: z.literal("button"), data }),
+    z.strictObject({ clientEventId, type: z.literal("start"), unit: unit.optional() }),
+  ],
+  { error: () => ({ message: 'type: one of "text", "button", "start"' }) },
+);
+export type EventBody = z.infer<typeof eventBody>;
+
+export const messagesQuery = z.strictObject({
+  after: z.string().regex(/^(0|[1-9][0-9]{0,18})$/, "after: the id of the last message seen, or 0").default("0"),
+  wait: z.enum(["0", "1"], { message: "wait: 0 or 1" }).default("0"),
+});
+
+export const evidenceQuery = z.strictObject({ clientEventId });
+
+/** The code of the first problem, named after the field at fault. */
+const CODES: Record<string, string> = {
+  clientEventId: "invalid_client_event_id",
+  type: "invalid_type",
+  text: "invalid_text",
+  data: "invalid_button_data",
+  unit: "invalid_unit",
+  after: "invalid_after",
+  wait: "invalid_wait",
+};
+
+export function problemOf(error: z.ZodError): { code: string; message: string } {
+  const issue = error.issues[0]!;
+  const field = String(issue.path[0] ?? "");
+  if (issue.code === "unrecognized_keys") {
+    return { code: "unknown_field", message: `unknown field(s): ${issue.keys.join(", ")}` };
+  }
+  return { code: CODES[field] ?? "invalid_body", message: issue.message };
+}

@@ -1,0 +1,143 @@
+// The web chat in a real browser (Debian's chromium, playwright-core), on a phone-sized screen: a whole
+// assessment from a unit link to the verdict, a reload half-way, an evidence photo, and a second browser
+// profile that is a different citizen. Writes test-output/web-chat-result.png (and web-chat-question.png,
+// the page after the reload) for a reviewer to look at.
+import { mkdir } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import type { Browser, BrowserContext } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadShippedSets } from "../../../../rules/load-file.ts";
+import type { CriteriaSet } from "../../../../rules/index.ts";
+import type { Runtime } from "../../../../server/runtime.ts";
+import { freePort } from "../../../support/processes.ts";
+import { addUnit } from "../../../support/telegram-runtime.ts";
+import { BrowserCitizen, launchChromium, phoneContext } from "../../../support/web-browser.ts";
+import { webRuntime } from "../../../support/web-runtime.ts";
+
+const OUTPUT = fileURLToPath(new URL("../../../../test-output/", import.meta.url));
+const SCREENSHOT = `${OUTPUT}web-chat-result.png`;
+const PNG = {
+  name: "giay-chung-nhan.png",
+  mimeType: "image/png",
+  buffer: Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64"),
+};
+
+let rt: Runtime;
+let browser: Browser;
+let baseURL: string;
+let set: CriteriaSet;
+let unit: { id: string; code: string };
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  const port = await freePort();
+  baseURL = `http://127.0.0.1:${port}`;
+  // A test drives faster than a person: the per-session limits are not what this file is about.
+  const many = { max: 10_000, windowMs: 60_000 };
+  rt = await webRuntime({ limits: { sessionEvents: many, sessionPolls: many, ipEvents: many } }, { PUBLIC_BASE_URL: baseURL });
+  await rt.app.listen({ host: "127.0.0.1", port });
+  set = (await loadShippedSets()).find((s) => s.targetGroup === "student")!;
+  unit = await addUnit(rt.db.pool, "Trường THPT Thử Nghiệm");
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await rt?.close();
+});
+
+async function citizen(): Promise<BrowserCitizen> {
+  const context = await phoneContext(browser, baseURL);
+  contexts.push(context);
+  return new BrowserCitizen(await context.newPage(), rt.db.pool);
+}
+
+async function inboundCount(account: string): Promise<number> {
+  const { rows } = await rt.db.pool.query(
+    `SELECT count(*)::int AS n FROM inbound_events WHERE channel = 'web' AND starts_with(external_event_id, $1 || ':')`,
+    [account],
+  );
+  return rows[0].n;
+}
+
+describe("the web chat in a browser", () => {
+  let first: BrowserCitizen;
+
+  it("completes a whole assessment from a unit link, continues after a reload, and shows the verdict", async () => {
+    first = await citizen();
+    await first.open(`/chat?u=${unit.code}`);
+    const page = first.page;
+    await expect.poll(() => page.locator(".msg.bot .title").first().textContent()).toBe("Xin chào!");
+    // The unit link was used once: the address no longer carries it, so a reload does not start again.
+    expect(new URL(page.url()).search).toBe("");
+    expect((await first.state()).pendingUnit).toBe(unit.code);
+
+    const flags = { uploaded: false };
+    let answered = 0;
+    let reloaded = false;
+    for (let i = 0; i < 120 && (await first.step(set, "best", PNG, flags)); i++) {
+      const s = await first.state();
+      if (s.step.kind === "question") answered++;
+      if (!reloaded && answered >= 4 && s.step.kind === "question") {
+        reloaded = true;
+        const title = await first.activeTitle();
+        expect(title).toMatch(/^Câu \d+\/\d+$/);
+        const inbound = await inboundCount(first.account);
+        await page.reload();
+        await expect.poll(() => first.activeTitle(), { timeout: 10_000 }).toBe(title);
+        // Only the question's buttons answer; older ones are greyed out and disabled.
+        expect(await page.locator(".buttons:not(.stale)").count()).toBe(1);
+        expect(await page.locator(".buttons.stale button:not([disabled])").count()).toBe(0);
+        expect(await page.locator(".buttons.stale").count()).toBeGreaterThan(3);
+        expect((await first.state()).step).toEqual(s.step);
+        expect(await inboundCount(first.account)).toBe(inbound);
+        await mkdir(OUTPUT, { recursive: true });
+        await page.screenshot({ path: `${OUTPUT}web-chat-question.png` });
+      }
+    }
+    expect(reloaded).toBe(true);
+    expect(flags.uploaded).toBe(true);
+
+    await expect.poll(() => page.getByText(/Kết quả tự đánh giá: Đạt/).count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.locator(".msg.me img").count()).toBe(1);
+    // The submitted review's buttons were retired by the result: nothing on screen can be tapped.
+    expect(await page.locator(".buttons:not(.stale)").count()).toBe(0);
+    const { rows } = await rt.db.pool.query(
+      `SELECT a.status, a.verdict, a.unit_id, a.evidence FROM assessments a JOIN channel_accounts c ON c.person_id = a.person_id
+        WHERE c.channel = 'web' AND c.external_id = $1`,
+      [first.account],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: "submitted", verdict: "dat", unit_id: unit.id });
+    const refs = Object.values(rows[0].evidence as Record<string, { ref: string }[]>).flat().map((e) => e.ref);
+    expect(refs).toEqual([expect.stringMatching(/^web-upload:[0-9a-f-]{36}$/)]);
+
+    await page.locator(".msg.bot").last().scrollIntoViewIfNeeded();
+    await mkdir(OUTPUT, { recursive: true });
+    await page.screenshot({ path: SCREENSHOT });
+  }, 90_000);
+
+  it("a second browser profile is a different citizen with its own conversation", async () => {
+    const second = await citizen();
+    await second.open("/chat");
+    expect(second.account).not.toBe(first.account);
+    await expect.poll(() => second.activeTitle()).toBe("Đồng ý xử lý dữ liệu cá nhân");
+    expect(await second.page.getByText(/Kết quả tự đánh giá/).count()).toBe(0);
+    await second.tap("c.y");
+    expect((await second.state()).step.kind).toBe("group");
+    expect((await first.state()).step.kind).toBe("submitted");
+    // The first citizen's page, reloaded, still shows its own result.
+    await first.page.reload();
+    await expect.poll(() => first.page.getByText(/Kết quả tự đánh giá: Đạt/).count(), { timeout: 10_000 }).toBeGreaterThan(0);
+  }, 30_000);
+
+  it("shows a notice instead of sending an empty answer", async () => {
+    const c = await citizen();
+    await c.open("/chat");
+    const inbound = await inboundCount(c.account);
+    await c.page.fill("#text", "   ");
+    await c.page.click("#send");
+    await expect.poll(() => c.page.locator("#notice").textContent()).toBe("Vui lòng nhập câu trả lời trước khi bấm Gửi.");
+    expect(await inboundCount(c.account)).toBe(inbound);
+  });
+});
