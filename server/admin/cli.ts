@@ -2,32 +2,79 @@
 //   unit add --code <CODE> --name <name> --kind <agency|enterprise|school|commune|village>
 //            [--parent <CODE>] [--area <text>] [--members <n>] [--target <percent>]
 //   unit list
+//   zalo set-tokens --access <token> --refresh <token> [--expires-in <seconds>]
+// Exit codes: 0 done, 1 refused (the message says why; nothing changed), 2 unknown command.
 import { parseArgs } from "node:util";
-import { loadConfig } from "../config.ts";
-import { createDatabase } from "../db/client.ts";
+import { SET_TOKENS_USAGE, parseSetTokensArgs, setZaloTokens } from "../channels/zalo/admin.ts";
+import { createZaloTokens } from "../channels/zalo/wiring.ts";
+import { loadConfig, type Config } from "../config.ts";
+import { createDatabase, type Database } from "../db/client.ts";
+import { createRedis } from "../redis.ts";
 import { addUnit, listUnits } from "./units.ts";
 
 const USAGE = `usage:
   npm run admin -- unit add --code <CODE> --name <name> --kind <agency|enterprise|school|commune|village> [--parent <CODE>] [--area <text>] [--members <n>] [--target <percent>]
-  npm run admin -- unit list`;
+  npm run admin -- unit list
+  npm run admin -- ${SET_TOKENS_USAGE.replace(/^usage: /, "")}`;
+
+type Command = (args: string[], config: Config, db: Database) => Promise<number>;
+
+const unitAdd: Command = async (args, _config, db) => {
+  const { values } = parseArgs({
+    args,
+    strict: false,
+    options: Object.fromEntries(
+      ["code", "name", "kind", "parent", "area", "members", "target"].map((k) => [k, { type: "string" as const }]),
+    ),
+  });
+  const result = await addUnit(db.prisma, values as Record<string, string>);
+  if (!result.ok) {
+    console.error(`unit add: ${result.message}`);
+    return 1;
+  }
+  console.log(`added unit ${result.value.code} (${result.value.id})`);
+  return 0;
+};
+
+const unitList: Command = async (_args, _config, db) => {
+  const units = await listUnits(db.prisma);
+  if (units.length === 0) console.log("no units yet: npm run admin -- unit add --code … --name … --kind …");
+  for (const u of units) {
+    console.log([u.code, u.kind, u.name, u.parent ? `parent=${u.parent.code}` : "", u.area ?? ""].filter(Boolean).join("\t"));
+  }
+  return 0;
+};
+
+const zaloSetTokens: Command = async (args, config, db) => {
+  const parsed = parseSetTokensArgs(args);
+  if (!parsed.ok) {
+    for (const line of parsed.problems) console.error(`zalo set-tokens: ${line}`);
+    return 1;
+  }
+  if (!config.zalo.appId || !config.zalo.tokenKey) {
+    console.error("zalo set-tokens: set ZALO_APP_ID and ZALO_TOKEN_KEY (the same values the server uses) first");
+    return 1;
+  }
+  const redis = createRedis(config.redisUrl);
+  try {
+    const { tokens } = createZaloTokens(config, db.pool, redis);
+    console.log((await setZaloTokens(tokens, parsed.args)).summary);
+    return 0;
+  } finally {
+    redis.disconnect();
+  }
+};
+
+const COMMANDS: Record<string, Command> = {
+  "unit add": unitAdd,
+  "unit list": unitList,
+  "zalo set-tokens": zaloSetTokens,
+};
 
 async function main(argv: string[]): Promise<number> {
   const [area, command, ...rest] = argv;
-  const { values } = parseArgs({
-    args: rest,
-    strict: false,
-    options: {
-      code: { type: "string" },
-      name: { type: "string" },
-      kind: { type: "string" },
-      parent: { type: "string" },
-      area: { type: "string" },
-      members: { type: "string" },
-      target: { type: "string" },
-    },
-  });
-  const known = `${area} ${command}`;
-  if (known !== "unit add" && known !== "unit list") {
+  const run = COMMANDS[`${area} ${command}`];
+  if (!run) {
     console.error(USAGE);
     return 2;
   }
@@ -38,21 +85,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const db = createDatabase({ url: loaded.config.databaseUrl, max: 1 });
   try {
-    if (known === "unit list") {
-      const units = await listUnits(db.prisma);
-      if (units.length === 0) console.log("no units yet: npm run admin -- unit add --code … --name … --kind …");
-      for (const u of units) {
-        console.log([u.code, u.kind, u.name, u.parent ? `parent=${u.parent.code}` : "", u.area ?? ""].filter(Boolean).join("\t"));
-      }
-      return 0;
-    }
-    const result = await addUnit(db.prisma, values as Record<string, string>);
-    if (!result.ok) {
-      console.error(`unit add: ${result.message}`);
-      return 1;
-    }
-    console.log(`added unit ${result.value.code} (${result.value.id})`);
-    return 0;
+    return await run(rest, loaded.config, db);
+  } catch (error) {
+    console.error(`${area} ${command}: ${(error as Error).message}`);
+    return 1;
   } finally {
     await db.close();
   }

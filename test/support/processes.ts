@@ -62,8 +62,8 @@ export interface ServerProcess {
 }
 
 /** Runs server/main.ts (or another entry) the way `npm start` does, with the given environment. */
-export function runEntry(entry: string, env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+export function runEntry(entry: string, env: Record<string, string>, args: string[] = []): ServerProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -18,6 +18,26 @@ export interface ZaloChannel {
   routes: (app: FastifyInstance) => Promise<void>;
 }
 
+/** The OA client and the encrypted token store of the configured OA (also used by the admin CLI). */
+export function createZaloTokens(config: Config, pool: pg.Pool, redis: Redis, now?: () => Date): { client: ZaloClient; tokens: ZaloTokenStore } {
+  const client = new ZaloClient({
+    apiBase: config.zalo.apiBase,
+    oauthBase: config.zalo.oauthBase,
+    appId: config.zalo.appId!,
+    appSecretKey: config.zalo.appSecretKey,
+  });
+  const tokens = new ZaloTokenStore({
+    pool,
+    redis,
+    redisPrefix: config.redisPrefix,
+    appId: config.zalo.appId!,
+    tokenKey: config.zalo.tokenKey!,
+    refresher: client,
+    now,
+  });
+  return { client, tokens };
+}
+
 export function createZaloChannel(deps: {
   config: Config;
   pool: pg.Pool;
@@ -27,21 +47,7 @@ export function createZaloChannel(deps: {
   now?: () => Date;
 }): ZaloChannel {
   const { config, pool } = deps;
-  const client = new ZaloClient({
-    apiBase: config.zalo.apiBase,
-    oauthBase: config.zalo.oauthBase,
-    appId: config.zalo.appId!,
-    appSecretKey: config.zalo.appSecretKey,
-  });
-  const tokens = new ZaloTokenStore({
-    pool,
-    redis: deps.redis,
-    redisPrefix: config.redisPrefix,
-    appId: config.zalo.appId!,
-    tokenKey: config.zalo.tokenKey!,
-    refresher: client,
-    now: deps.now,
-  });
+  const { client, tokens } = createZaloTokens(config, pool, deps.redis, deps.now);
   const sender = createZaloSender({ client, tokens, now: deps.now, timeZone: config.timeZone });
   const routes = zaloWebhookRoutes({
     config,
