@@ -15,21 +15,29 @@ export const resources = { vi: { [NAMESPACE]: vi }, en: { [NAMESPACE]: en } } as
  */
 export const usedKeyPattern = /\bt\(\s*[A-Za-z_.]+\s*,\s*"([A-Za-z0-9_.]+)"/g;
 
-/** A ready Translate: synchronous (resources are bundled), fallback Vietnamese, no escaping. */
-export function createTranslateSync(): Translate {
+/**
+ * One synchronous i18next instance over bundled resources (fallback Vietnamese, no escaping), as a
+ * translate function per language. Also used for the web chat page's texts (namespace "web").
+ */
+export function fixedTranslators(res: Record<Lang, Record<string, object>>, ns: string): Record<Lang, TFunction> {
   const i18n = createInstance();
   void i18n.init({
-    resources,
+    resources: res,
     lng: "vi",
     fallbackLng: "vi",
     supportedLngs: ["vi", "en"],
-    ns: [NAMESPACE],
-    defaultNS: NAMESPACE,
+    ns: [ns],
+    defaultNS: ns,
     initAsync: false,
     returnNull: false,
     interpolation: { escapeValue: false },
   });
-  const fixed: Record<Lang, TFunction> = { vi: i18n.getFixedT("vi", NAMESPACE), en: i18n.getFixedT("en", NAMESPACE) };
+  return { vi: i18n.getFixedT("vi", ns), en: i18n.getFixedT("en", ns) };
+}
+
+/** A ready Translate for the bot's texts. */
+export function createTranslateSync(): Translate {
+  const fixed = fixedTranslators(resources, NAMESPACE);
   return (lang, key, params) => fixed[lang](key, params ?? {}) as string;
 }
 

@@ -3,6 +3,20 @@ import { findQuestion, type AnswerValue, type CriteriaSet } from "../../rules/in
 import { TARGET_GROUPS } from "../../bot/engine/index.ts";
 import { chooseValue, type Mode } from "../bot/support/driver.ts";
 import type { ConversationState } from "../../bot/engine/index.ts";
+import type pg from "pg";
+import type { ChannelName } from "../../bot/types.ts";
+import { waitFor } from "./processes.ts";
+
+/** Waits until the delivery worker has settled every outbox row of one chat (none pending or sending). */
+export async function waitForDelivery(pool: pg.Pool, channel: ChannelName, recipient: string): Promise<void> {
+  await waitFor(async () => {
+    const { rows } = await pool.query(
+      `SELECT count(*)::int AS n FROM outbox WHERE channel = $1 AND recipient = $2 AND status IN ('pending', 'sending')`,
+      [channel, recipient],
+    );
+    return rows[0].n === 0 || undefined;
+  }, 20_000, `delivery to ${channel} ${recipient}`);
+}
 
 /** What a channel's test citizen can do: type, tap a button by its decoded action, and be looked at. */
 export interface Citizen<Reply = unknown> {

@@ -6,7 +6,7 @@ import type { FastifyInstance } from "fastify";
 import type pg from "pg";
 import { decodeButton, type ConversationState } from "../../bot/engine/index.ts";
 import type { RecordedCall, FakeTelegram } from "./fake-telegram.ts";
-import { waitFor } from "./processes.ts";
+import { waitForDelivery } from "./drive.ts";
 
 let nextUpdateId = randomInt(1, 2 ** 40);
 
@@ -93,13 +93,7 @@ export class TelegramCitizen {
 
   /** Waits until every outbox row of this chat is settled, then returns the messages new since last time. */
   async replies(): Promise<RecordedCall[]> {
-    await waitFor(async () => {
-      const { rows } = await this.target().db.pool.query(
-        `SELECT count(*)::int AS n FROM outbox WHERE channel = 'telegram' AND recipient = $1 AND status IN ('pending', 'sending')`,
-        [String(this.chatId)],
-      );
-      return rows[0].n === 0 || undefined;
-    }, 20_000, `delivery to ${this.chatId}`);
+    await waitForDelivery(this.target().db.pool, "telegram", String(this.chatId));
     const all = this.fake.messages(this.chatId);
     const fresh = all.slice(this.seen);
     this.seen = all.length;

@@ -5,7 +5,7 @@ import type { FastifyInstance } from "fastify";
 import type { LightMyRequestResponse } from "fastify";
 import type pg from "pg";
 import type { ConversationState } from "../../bot/engine/index.ts";
-import { waitFor } from "./processes.ts";
+import { waitForDelivery } from "./drive.ts";
 
 export interface WebReply {
   id: string;
@@ -57,13 +57,7 @@ export class WebCitizen {
 
   /** Waits until this citizen's outbox rows are delivered, then returns the replies new since last time. */
   async replies(): Promise<WebReply[]> {
-    await waitFor(async () => {
-      const { rows } = await this.target().db.pool.query(
-        `SELECT count(*)::int AS n FROM outbox WHERE channel = 'web' AND recipient = $1 AND status IN ('pending', 'sending')`,
-        [this.account],
-      );
-      return rows[0].n === 0 || undefined;
-    }, 20_000, `delivery to ${this.account}`);
+    await waitForDelivery(this.target().db.pool, "web", this.account);
     const res = await this.get(`/chat/api/messages?after=${this.last}`);
     if (res.statusCode !== 200) throw new Error(`messages: ${res.statusCode} ${res.body}`);
     const body = res.json() as { messages: WebReply[]; last: string };

@@ -7,7 +7,7 @@ import type pg from "pg";
 import { decodeButton, type ConversationState } from "../../bot/engine/index.ts";
 import { BUTTON_PAYLOAD_PREFIX } from "../../server/channels/zalo/render.ts";
 import type { FakeZalo, RecordedCall } from "./fake-zalo.ts";
-import { waitFor } from "./processes.ts";
+import { waitForDelivery } from "./drive.ts";
 
 const TYPED: Record<string, string> = { "a.y": "có", "a.n": "không" };
 
@@ -99,13 +99,7 @@ export class ZaloCitizen {
   }
 
   async replies(): Promise<RecordedCall[]> {
-    await waitFor(async () => {
-      const { rows } = await this.target().db.pool.query(
-        `SELECT count(*)::int AS n FROM outbox WHERE channel = 'zalo' AND recipient = $1 AND status IN ('pending', 'sending')`,
-        [this.userId],
-      );
-      return rows[0].n === 0 || undefined;
-    }, 20_000, `delivery to zalo ${this.userId}`);
+    await waitForDelivery(this.target().db.pool, "zalo", this.userId);
     const all = this.messages();
     const fresh = all.slice(this.seen);
     this.seen = all.length;

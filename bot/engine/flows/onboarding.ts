@@ -8,6 +8,7 @@ import { TARGET_GROUPS, type Step } from "../state.ts";
 import { MAX_AGE, MIN_AGE, checkBirthYear, checkFullName, normaliseInput, normaliseUnitCode, yearIn } from "../text.ts";
 import { button, column, emit, reprompt, say, setStep, tr, bump, type Turn } from "../turn.ts";
 import { startAssessment } from "./assessment.ts";
+import { noticeStep } from "./notice.ts";
 import type { StepHandler } from "./types.ts";
 
 type Of<K extends Step["kind"]> = Extract<Step, { kind: K }>;
@@ -70,19 +71,7 @@ export const consentStep: StepHandler<Of<"consent">> = {
   },
 };
 
-export const declinedStep: StepHandler<Of<"declined">> = {
-  prompt(turn) {
-    const { t, lang } = tr(turn);
-    say(turn, { text: t(lang, "consent.declined") });
-  },
-  text: reprompt,
-  anyButton: true,
-  button(turn) {
-    reprompt(turn);
-    return true;
-  },
-  attachment: reprompt,
-};
+export const declinedStep = noticeStep<Of<"declined">>((t, lang) => t(lang, "consent.declined"));
 
 function groupLabel(turn: Turn, group: TargetGroup): string {
   const { t, lang } = tr(turn);

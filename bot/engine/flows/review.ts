@@ -7,6 +7,7 @@ import type { Step } from "../state.ts";
 import { formatNumber, normaliseInput, truncate } from "../text.ts";
 import { button, column, emit, reprompt, rows, say, sayLines, setStep, tr, type Turn } from "../turn.ts";
 import { REVIEW_PAGE_SIZE, goToQuestion, restartAssessment, setGone } from "./assessment.ts";
+import { noticeStep } from "./notice.ts";
 import type { StepHandler } from "./types.ts";
 
 type Of<K extends Step["kind"]> = Extract<Step, { kind: K }>;
@@ -173,19 +174,7 @@ function sayResult(turn: Turn, set: CriteriaSet, result: ScoreResult): void {
   if (advice.length > 0) sayLines(turn, [t(lang, "result.advice_heading"), ...advice]);
 }
 
-export const submittedStep: StepHandler<Of<"submitted">> = {
-  prompt(turn) {
-    const { t, lang } = tr(turn);
-    say(turn, { text: t(lang, "assessment.locked") });
-  },
-  text: reprompt,
-  anyButton: true,
-  button(turn) {
-    reprompt(turn);
-    return true;
-  },
-  attachment: reprompt,
-};
+export const submittedStep = noticeStep<Of<"submitted">>((t, lang) => t(lang, "assessment.locked"));
 
 export const setGoneStep: StepHandler<Of<"set_gone">> = {
   prompt(turn) {

@@ -27,8 +27,10 @@ export function signAccountId(id: string, secret: string): string {
 export function verifyAccountCookie(value: string | undefined, secret: string): string | null {
   const m = value === undefined ? null : SIGNED.exec(value);
   if (!m) return null;
-  const given = Buffer.from(m[2]!, "base64url");
-  const expected = mac(m[1]!, secret);
+  // Compared as text: base64url's last character carries two unused bits, and a value differing only
+  // there would decode to the same bytes.
+  const given = Buffer.from(m[2]!, "latin1");
+  const expected = Buffer.from(mac(m[1]!, secret).toString("base64url"), "latin1");
   return given.length === expected.length && timingSafeEqual(given, expected) ? m[1]! : null;
 }
 

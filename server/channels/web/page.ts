@@ -2,9 +2,9 @@
 // the server, plus the page's script and style, served from memory with a content hash for caching.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createInstance, type TFunction } from "i18next";
 import en from "../../../locales/en/web.json" with { type: "json" };
 import vi from "../../../locales/vi/web.json" with { type: "json" };
+import { fixedTranslators } from "../../../bot/i18n.ts";
 import type { Lang } from "../../../bot/types.ts";
 import { MAX_TEXT_CHARS } from "./schemas.ts";
 
@@ -49,18 +49,7 @@ export interface PageOptions {
 }
 
 export function createPageRenderer(options: PageOptions) {
-  const i18n = createInstance();
-  void i18n.init({
-    resources: webResources,
-    lng: "vi",
-    fallbackLng: "vi",
-    supportedLngs: ["vi", "en"],
-    ns: [NAMESPACE],
-    defaultNS: NAMESPACE,
-    initAsync: false,
-    returnNull: false,
-    interpolation: { escapeValue: false },
-  });
+  const translators = fixedTranslators(webResources, NAMESPACE);
   const values: Record<string, Record<string, unknown>> = {
     "notice.text_too_long": { max: MAX_TEXT_CHARS },
     "notice.upload_size": { max: Math.floor(options.maxUploadBytes / (1024 * 1024)) },
@@ -68,7 +57,7 @@ export function createPageRenderer(options: PageOptions) {
   const cache = new Map<Lang, string>();
 
   function texts(lang: Lang): Record<string, string> {
-    const t: TFunction = i18n.getFixedT(lang, NAMESPACE);
+    const t = translators[lang];
     return Object.fromEntries(WEB_KEYS.map((key) => [key, t(key, values[key] ?? {}) as string]));
   }
 

@@ -13,7 +13,7 @@ import { COOKIE_NAME, newAccountId, readCookie, setCookieHeader, signAccountId, 
 import { readMessages, waitForMessages } from "./messages.ts";
 import { ASSETS, createPageRenderer } from "./page.ts";
 import { FixedWindowLimiter, LimiterUnavailable, type Counter } from "./rate-limit.ts";
-import { eventBody, evidenceQuery, messagesQuery, problemOf } from "./schemas.ts";
+import { eventBody, evidenceQuery, messagesQuery, parseOr400 } from "./schemas.ts";
 import { IMAGE_TYPES, sniffImage, storeUpload, uploadRef } from "./uploads.ts";
 import type { WebDeps, WebSettings } from "./settings.ts";
 
@@ -154,12 +154,7 @@ export function webRoutes(deps: WebDeps, s: WebSettings) {
         if (typeof request.body !== "object" || request.body === null || Array.isArray(request.body)) {
           throw new AppError(400, "invalid_body", 'Send a JSON object: { "clientEventId", "type": "text" | "button" | "start", … }.');
         }
-        const parsed = eventBody.safeParse(request.body);
-        if (!parsed.success) {
-          const p = problemOf(parsed.error);
-          throw new AppError(400, p.code, p.message);
-        }
-        const b = parsed.data;
+        const b = parseOr400(eventBody, request.body);
         const account = request.webAccount!;
         const outcome = await handleInbound({
           channel: "web",
@@ -177,11 +172,7 @@ export function webRoutes(deps: WebDeps, s: WebSettings) {
       });
 
       scope.post("/chat/api/evidence", { onRequest: [requireSession, limit("uploads")] }, async (request, reply) => {
-        const query = evidenceQuery.safeParse(request.query);
-        if (!query.success) {
-          const p = problemOf(query.error);
-          throw new AppError(400, p.code, p.message);
-        }
+        const query = parseOr400(evidenceQuery, request.query);
         const data = request.body;
         if (!Buffer.isBuffer(data) || data.length === 0) {
           throw new AppError(400, "empty_file", "Send the photo as the request body (Content-Type: image/jpeg, image/png or image/webp).");
@@ -189,11 +180,11 @@ export function webRoutes(deps: WebDeps, s: WebSettings) {
         const type = sniffImage(data);
         if (!type) throw new AppError(400, "not_an_image", "The file is not a JPEG, PNG or WEBP image.");
         const account = request.webAccount!;
-        const id = await storeUpload(pool, { account, clientEventId: query.data.clientEventId, contentType: type, data });
+        const id = await storeUpload(pool, { account, clientEventId: query.clientEventId, contentType: type, data });
         const outcome = await handleInbound({
           channel: "web",
           externalUserId: account,
-          eventId: `${account}:${query.data.clientEventId}`,
+          eventId: `${account}:${query.clientEventId}`,
           at: new Date(),
           event: { type: "attachment", kind: "image", ref: uploadRef(id) },
         });
@@ -201,13 +192,9 @@ export function webRoutes(deps: WebDeps, s: WebSettings) {
       });
 
       scope.get("/chat/api/messages", { onRequest: [requireSession, limit("polls")] }, async (request, reply) => {
-        const query = messagesQuery.safeParse(request.query);
-        if (!query.success) {
-          const p = problemOf(query.error);
-          throw new AppError(400, p.code, p.message);
-        }
+        const query = parseOr400(messagesQuery, request.query);
         const account = request.webAccount!;
-        const { after, wait } = query.data;
+        const { after, wait } = query;
         let page;
         if (wait === "1") {
           const gone = new AbortController();

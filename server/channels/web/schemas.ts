@@ -1,6 +1,7 @@
 // What the page may send, validated before anything is counted as a conversation event. Every problem
 // has its own error code, so the page (and a developer) knows what to fix.
 import { z } from "zod";
+import { AppError } from "../../errors.ts";
 import { MAX_BUTTON_DATA_BYTES } from "../../../bot/engine/index.ts";
 
 export const MAX_TEXT_CHARS = 500;
@@ -65,4 +66,12 @@ export function problemOf(error: z.ZodError): { code: string; message: string } 
     return { code: "unknown_field", message: `unknown field(s): ${issue.keys.join(", ")}` };
   }
   return { code: CODES[field] ?? "invalid_body", message: issue.message };
+}
+
+/** The parsed value, or a 400 AppError naming the first problem (its field's code and message). */
+export function parseOr400<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const p = problemOf(parsed.error);
+  throw new AppError(400, p.code, p.message);
 }
