@@ -17,6 +17,7 @@ export class FakeTelegram {
   private nextMessageId = 1;
   private script: { method: string; answer: Scripted }[] = [];
   private listeners: ((call: RecordedCall) => void)[] = [];
+  private updates: { update_id: number }[] = [];
   apiRoot = "";
 
   constructor(readonly token = "123456:TEST-token-abcdefghijklmnop") {
@@ -37,6 +38,11 @@ export class FakeTelegram {
   /** The next call of `method` gets this answer instead of success. */
   failNext(method: string, answer: Scripted): void {
     this.script.push({ method, answer });
+  }
+
+  /** An update for a bot in polling mode: getUpdates hands it out until an offset confirms it. */
+  pushUpdate(update: { update_id: number }): void {
+    this.updates.push(update);
   }
 
   onCall(listener: (call: RecordedCall) => void): void {
@@ -79,7 +85,18 @@ export class FakeTelegram {
       return send(answer.status, answer.body);
     }
     this.record(call);
+    if (method === "getUpdates") return this.getUpdates(body, send);
     this.succeed(method, body, send);
+  }
+
+  /** Like Telegram: updates from `offset` on (earlier ones are confirmed and forgotten), held up to 0.2 s. */
+  private async getUpdates(body: Record<string, any>, send: (s: number, b: object) => void): Promise<void> {
+    const offset = Number(body.offset ?? 0);
+    for (let waited = 0; ; waited += 20) {
+      this.updates = this.updates.filter((u) => u.update_id >= offset);
+      if (this.updates.length > 0 || waited >= 200 || !this.server.listening) return send(200, { ok: true, result: this.updates.slice(0, 100) });
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 
   private record(call: RecordedCall): void {
@@ -95,7 +112,6 @@ export class FakeTelegram {
       });
     }
     if (method === "answerCallbackQuery" || method === "setWebhook" || method === "deleteWebhook") return send(200, { ok: true, result: true });
-    if (method === "getUpdates") return send(200, { ok: true, result: [] });
     send(200, { ok: true, result: true });
   }
 }
