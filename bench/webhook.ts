@@ -2,8 +2,11 @@
 // (HTTP → secret check → dedupe → engine step → effects → commit with outbox rows → delivery enqueue),
 // with p50/p99 latency, and in the same run a baseline of plain single-row UPDATE transactions per
 // second on the same database with the same concurrency, so the ratio shows.
-// Run: npm run bench:webhook [-- --seconds 10 --concurrency 16 --citizens 400]
+// A third figure, the same load against a Fastify route that does nothing, shows what HTTP alone allows
+// on this machine. Run: npm run bench:webhook [-- --seconds 10 --concurrency 16 --citizens 400]
+// [--pg-socket /var/run/postgresql] (PostgreSQL through its Unix socket instead of TCP).
 import { randomBytes } from "node:crypto";
+import Fastify from "fastify";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 import { loadConfig } from "../server/config.ts";
@@ -19,6 +22,7 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "10" },
     concurrency: { type: "string", default: "16" },
     citizens: { type: "string", default: "400" },
+    "pg-socket": { type: "string" },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -26,10 +30,40 @@ const CONCURRENCY = Number(values.concurrency);
 const CITIZENS = Number(values.citizens);
 const PG_ROOT = process.env.BENCH_PG_ROOT_URL ?? "postgresql://postgres@127.0.0.1:5432";
 const run = randomBytes(4).toString("hex");
-const databaseUrl = `${PG_ROOT}/cdht_bench_${run}`;
+const socket = values["pg-socket"];
+const databaseUrl = `${PG_ROOT}/cdht_bench_${run}${socket ? `?host=${encodeURIComponent(socket)}` : ""}`;
 const prefix = `cdhtbench_${run}`;
 const TOKEN = "123456:BENCH-token-abcdefghijklmnop";
 const SECRET = "bench-webhook-secret-0123456789";
+
+/** Runs the load in a worker thread; resolves with every request's latency in ms. */
+function load(order: { url: string; secret: string; clients: number[][]; deadline: number; firstUpdateId: number }): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("./webhook-client.mjs", import.meta.url), { workerData: order });
+    worker.once("message", resolve);
+    worker.once("error", reject);
+  });
+}
+
+/** The same load against a route that only answers 200: the most HTTP allows here. */
+async function httpCeiling(seconds: number): Promise<number> {
+  const app = Fastify();
+  app.post("/webhooks/telegram", async () => ({ ok: true }));
+  await app.listen({ host: "127.0.0.1", port: 0 });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  const started = Date.now();
+  const latencies = await load({
+    url: `http://127.0.0.1:${port}/webhooks/telegram`,
+    secret: SECRET,
+    clients: Array.from({ length: CONCURRENCY }, (_, i) => [i + 1]),
+    deadline: started + seconds * 1000,
+    firstUpdateId: 1,
+  });
+  const rate = latencies.length / ((Date.now() - started) / 1000);
+  await app.close();
+  return rate;
+}
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -108,16 +142,14 @@ async function main() {
     firstUpdateId: updateId,
   };
   const started = Date.now();
-  const latencies = await new Promise<number[]>((resolve, reject) => {
-    const worker = new Worker(new URL("./webhook-client.mjs", import.meta.url), { workerData: order });
-    worker.once("message", resolve);
-    worker.once("error", reject);
-  });
+  const latencies = await load(order);
   const elapsed = (Date.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const rate = latencies.length / elapsed;
   const { rows: outbox } = await rt.db.pool.query(`SELECT count(*)::int AS n FROM outbox`);
   await rt.close();
+
+  const ceiling = await httpCeiling(Math.min(SECONDS, 5));
 
   // Baseline: single-row UPDATE transactions, same database, same concurrency.
   const pool = createPool({ url: databaseUrl, max: CONCURRENCY });
@@ -141,10 +173,11 @@ async function main() {
   const baseline = txs / ((Date.now() - baseStart) / 1000);
   await pool.end();
 
-  console.log(`bench/webhook (${CONCURRENCY} concurrent clients, ${CITIZENS} citizens, ${SECONDS} s, ${latencies.length} updates, ${outbox[0].n} outbox rows)`);
+  console.log(`bench/webhook (${CONCURRENCY} concurrent clients, ${CITIZENS} citizens, ${SECONDS} s, ${latencies.length} updates, ${outbox[0].n} outbox rows, PostgreSQL over ${socket ? "its Unix socket" : "TCP"})`);
   console.log(`  whole path: ${rate.toFixed(0)} updates/s   p50 ${pct(latencies, 50).toFixed(1)} ms   p99 ${pct(latencies, 99).toFixed(1)} ms`);
   console.log(`  baseline  : ${baseline.toFixed(0)} single-row UPDATE transactions/s`);
   console.log(`  ratio     : ${(rate / baseline).toFixed(2)} (aim ≥ 0.50, p99 < 50 ms)`);
+  console.log(`  HTTP alone: ${ceiling.toFixed(0)} requests/s to a route that does nothing (the same clients)`);
 }
 
 try {
