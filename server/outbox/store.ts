@@ -3,7 +3,7 @@
 import type pg from "pg";
 import type { ChannelName } from "../../bot/types.ts";
 import { sql, type Statement } from "../db/statement.ts";
-import type { OutboxPayload, RecipientInfo } from "./types.ts";
+import type { OutboxPayload, PartsSent, RecipientInfo } from "./types.ts";
 
 type Queryable = Pick<pg.PoolClient, "query">;
 
@@ -42,19 +42,28 @@ export interface OutboxRow {
   payload: OutboxPayload;
   attempts: number;
   nextAttemptAt: Date;
+  /** Parts of a split message an earlier attempt delivered, if any. */
+  partsSent?: PartsSent;
 }
 
 /** The oldest undelivered row of one recipient: delivery is strictly in order per chat. */
 export async function nextRow(db: Queryable, channel: ChannelName, recipient: string): Promise<OutboxRow | null> {
   const { rows } = await db.query(
-    `SELECT id, status, payload, attempts, next_attempt_at FROM outbox
+    `SELECT id, status, payload, attempts, next_attempt_at, parts_sent, last_part_id FROM outbox
       WHERE channel = $1 AND recipient = $2 AND status IN ('pending', 'sending')
       ORDER BY id LIMIT 1`,
     [channel, recipient],
   );
   const r = rows[0];
   if (!r) return null;
-  return { id: String(r.id), status: r.status, payload: r.payload, attempts: r.attempts, nextAttemptAt: r.next_attempt_at };
+  return {
+    id: String(r.id),
+    status: r.status,
+    payload: r.payload,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    ...(r.parts_sent > 0 ? { partsSent: { count: r.parts_sent, lastId: r.last_part_id ?? "" } } : {}),
+  };
 }
 
 /** Claims a pending row for sending; false when someone else changed it first. */
@@ -73,11 +82,12 @@ export async function markSent(db: Queryable, id: string, platformMessageId: str
   );
 }
 
-export async function markRetry(db: Queryable, id: string, delayMs: number, error: string): Promise<void> {
+/** Back to pending after delayMs; the parts delivered so far (if the sender reported any) are kept. */
+export async function markRetry(db: Queryable, id: string, delayMs: number, error: string, partsSent?: PartsSent): Promise<void> {
   await db.query(
     `UPDATE outbox SET status = 'pending', next_attempt_at = now() + make_interval(secs => $2::double precision / 1000),
-            last_error = $3 WHERE id = $1`,
-    [id, delayMs, error.slice(0, 1000)],
+            last_error = $3, parts_sent = GREATEST(parts_sent, $4), last_part_id = COALESCE($5, last_part_id) WHERE id = $1`,
+    [id, delayMs, error.slice(0, 1000), partsSent?.count ?? 0, partsSent?.lastId ?? null],
   );
 }
 

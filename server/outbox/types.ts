@@ -14,12 +14,21 @@ export interface RecipientInfo {
   reachable: boolean;
 }
 
+/** The leading parts of a split message that reached the platform (count, and the last one's id). */
+export interface PartsSent {
+  count: number;
+  lastId: string;
+}
+
 export type SendResult =
   | { ok: true; platformMessageId: string }
-  /** Try this row again after delayMs; scope "channel" holds every recipient of the channel (global 429). */
-  | { ok: false; retry: "after"; delayMs: number; scope: "recipient" | "channel"; reason: string }
+  /**
+   * Try this row again after delayMs; scope "channel" holds every recipient of the channel (global 429).
+   * partsSent: the parts delivered so far, stored with the row and handed back to the retry.
+   */
+  | { ok: false; retry: "after"; delayMs: number; scope: "recipient" | "channel"; reason: string; partsSent?: PartsSent }
   /** A transient failure (network, 5xx): retry with exponential back-off. */
-  | { ok: false; retry: "backoff"; reason: string }
+  | { ok: false; retry: "backoff"; reason: string; partsSent?: PartsSent }
   /** Never retry; unreachable marks the chat account so that reminders skip it. */
   | { ok: false; retry: "never"; reason: string; unreachable?: boolean };
 
@@ -29,5 +38,6 @@ export interface ChannelSender {
   globalPerSecond: number;
   /** Minimum spacing between two messages to one recipient. */
   perRecipientIntervalMs: number;
-  send(recipient: string, payload: OutboxPayload, info: RecipientInfo): Promise<SendResult>;
+  /** `done`: the parts an earlier attempt delivered; the sender sends only the rest. */
+  send(recipient: string, payload: OutboxPayload, info: RecipientInfo, done?: PartsSent): Promise<SendResult>;
 }

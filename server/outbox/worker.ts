@@ -133,7 +133,7 @@ export class OutboxDelivery {
       const info = await store.recipientInfo(pool, channel, recipient);
       let result: SendResult;
       try {
-        result = await sender.send(recipient, row.payload, info);
+        result = await sender.send(recipient, row.payload, info, row.partsSent);
       } catch (error) {
         result = { ok: false, retry: "backoff", reason: `sender threw: ${(error as Error).message}` };
       }
@@ -161,7 +161,7 @@ export class OutboxDelivery {
       } else {
         delay = backoffDelay(row.attempts + 1, this.o.backoffBaseMs);
       }
-      await store.markRetry(pool, row.id, delay, result.reason);
+      await store.markRetry(pool, row.id, delay, result.reason, result.partsSent);
       await requestDelivery(this.queue, { channel, recipient }, delay, `at-${row.id}-${row.attempts + 1}`);
       return "deferred";
     }

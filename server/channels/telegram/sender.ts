@@ -2,7 +2,8 @@
 // (GrammyError: 429 → wait retry_after, 403/chat gone → unreachable, other 4xx → never), or the
 // network/5xx failed (HttpError, 5xx → back off).
 import { Api, GrammyError, HttpError } from "grammy";
-import type { ChannelSender, OutboxPayload, SendResult } from "../../outbox/types.ts";
+import { sendInParts } from "../../outbox/parts.ts";
+import type { ChannelSender, OutboxPayload, PartsSent, RecipientInfo, SendResult } from "../../outbox/types.ts";
 import { renderTelegram } from "./render.ts";
 
 export function classify(error: unknown): SendResult {
@@ -29,26 +30,23 @@ export function createTelegramSender(api: Api, limits = TELEGRAM_LIMITS): Channe
   return {
     channel: "telegram",
     ...limits,
-    async send(recipient: string, payload: OutboxPayload): Promise<SendResult> {
-      try {
-        if (payload.kind === "callback_answer") {
+    async send(recipient: string, payload: OutboxPayload, _info: RecipientInfo, done?: PartsSent): Promise<SendResult> {
+      if (payload.kind === "callback_answer") {
+        try {
           await api.answerCallbackQuery(payload.callbackQueryId, payload.text ? { text: payload.text } : {});
           return { ok: true, platformMessageId: "callback" };
-        }
-        let id = "";
-        for (const part of renderTelegram(payload.message)) {
-          const { text, ...rest } = part;
-          const sent = await api.sendMessage(recipient, text, rest);
-          id = String(sent.message_id);
-        }
-        return { ok: true, platformMessageId: id };
-      } catch (error) {
-        if (payload.kind === "callback_answer" && error instanceof GrammyError && error.error_code === 400) {
+        } catch (error) {
           // Too old to answer (Telegram allows a few seconds): nothing the citizen would notice.
-          return { ok: true, platformMessageId: "callback-expired" };
+          if (error instanceof GrammyError && error.error_code === 400) return { ok: true, platformMessageId: "callback-expired" };
+          return classify(error);
         }
-        return classify(error);
       }
+      return sendInParts(
+        renderTelegram(payload.message),
+        done,
+        async ({ text, ...rest }) => String((await api.sendMessage(recipient, text, rest)).message_id),
+        classify,
+      );
     },
   };
 }

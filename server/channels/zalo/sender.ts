@@ -10,11 +10,10 @@
 //   no token pair / refresh refused          → after 5 min, whole channel (an operator must act; the
 //                                              token store's readiness check says what to do)
 //   anything else (-201, -211, unknown)      → never
-// A text longer than Zalo's limit goes out in several parts; the result carries the message id of the
-// last one. If a later part fails with a retryable outcome, the parts already delivered are
-// remembered in this process for an hour, so that a retry here resumes after them.
-import { createHash } from "node:crypto";
-import type { ChannelSender, OutboxPayload, RecipientInfo, SendResult } from "../../outbox/types.ts";
+// A text longer than Zalo's limit goes out in several parts (server/outbox/parts.ts); the result carries
+// the message id of the last one, and a retry resumes after the parts already delivered.
+import { sendInParts } from "../../outbox/parts.ts";
+import type { ChannelSender, OutboxPayload, PartsSent, RecipientInfo, SendResult } from "../../outbox/types.ts";
 import { ZaloApiError, ZaloNetworkError, type ZaloClient } from "./client.ts";
 import { renderZalo, type ZaloMessageBody } from "./render.ts";
 import { ZaloTokenError, type ZaloTokenSource } from "./tokens.ts";
@@ -97,14 +96,9 @@ export function classifyZaloError(error: unknown, now: Date, timeZone: string): 
   return { ok: false, retry: "backoff", reason: `unexpected: ${(error as Error)?.message ?? String(error)}` };
 }
 
-const PROGRESS_TTL_MS = 3_600_000;
-const PROGRESS_MAX = 10_000;
-
 export function createZaloSender(deps: ZaloSenderDeps): ChannelSender {
   const now = deps.now ?? (() => new Date());
   const timeZone = deps.timeZone ?? "Asia/Ho_Chi_Minh";
-  /** Parts already delivered of a payload whose later part failed: key → { count, lastId, until }. */
-  const progress = new Map<string, { count: number; lastId: string; until: number }>();
 
   async function sendPart(recipient: string, body: ZaloMessageBody): Promise<string> {
     const token = await deps.tokens.getAccessToken();
@@ -121,29 +115,18 @@ export function createZaloSender(deps: ZaloSenderDeps): ChannelSender {
     channel: "zalo",
     globalPerSecond: deps.globalPerSecond ?? 60,
     perRecipientIntervalMs: deps.perRecipientIntervalMs ?? 300,
-    async send(recipient: string, payload: OutboxPayload, info: RecipientInfo): Promise<SendResult> {
+    async send(recipient: string, payload: OutboxPayload, info: RecipientInfo, done?: PartsSent): Promise<SendResult> {
       if (payload.kind === "callback_answer") return { ok: true, platformMessageId: "noop" };
       const at = now();
       const last = info.lastInteractionAt;
       if (!last || at.getTime() - last.getTime() > ZALO_WINDOW_MS) return never("out_of_window", true);
 
-      const parts = renderZalo(payload.message);
-      const key = createHash("sha256").update(recipient).update("\0").update(JSON.stringify(parts)).digest("hex");
-      for (const [k, v] of progress) if (v.until < at.getTime()) progress.delete(k);
-      const done = progress.get(key);
-      let index = done?.count ?? 0;
-      let lastId = done?.lastId ?? "";
-      try {
-        for (; index < parts.length; index++) lastId = await sendPart(recipient, parts[index]!);
-        progress.delete(key);
-        return { ok: true, platformMessageId: lastId };
-      } catch (error) {
-        const result = classifyZaloError(error, now(), timeZone);
-        if (index > 0 && result.ok === false && result.retry !== "never" && progress.size < PROGRESS_MAX) {
-          progress.set(key, { count: index, lastId, until: at.getTime() + PROGRESS_TTL_MS });
-        } else progress.delete(key);
-        return result;
-      }
+      return sendInParts(
+        renderZalo(payload.message),
+        done,
+        (part) => sendPart(recipient, part),
+        (error) => classifyZaloError(error, now(), timeZone),
+      );
     },
   };
 }

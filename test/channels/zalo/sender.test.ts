@@ -112,18 +112,20 @@ describe("createZaloSender", () => {
     expect(result).toEqual({ ok: true, platformMessageId: expect.any(String) });
   });
 
-  it("a retry after a failed second part resumes after the part already delivered", async () => {
+  it("a failed second part reports the part delivered, and a retry given it sends only the rest", async () => {
     const sender = createZaloSender({ client, tokens: tokens(), now: () => NOW });
     const text = Array.from({ length: 30 }, (_, i) => `${i}`.padEnd(99, "z")).join("\n");
     fake.passNextSends(1);
     fake.httpErrorNextSends(503); // the second part meets a failing proxy
-    expect(await sender.send(USER, message(text), recent)).toMatchObject({ ok: false, retry: "backoff" });
-    expect(await sender.send(USER, message(text), recent)).toMatchObject({ ok: true });
+    const failed = await sender.send(USER, message(text), recent);
+    expect(failed).toMatchObject({ ok: false, retry: "backoff", partsSent: { count: 1, lastId: expect.any(String) } });
+    const done = (failed as { partsSent: { count: number; lastId: string } }).partsSent;
+    expect(await sender.send(USER, message(text), recent, done)).toMatchObject({ ok: true });
     const texts = fake.sends().map((c) => (c.json as { message: { text: string } }).message.text.slice(0, 2));
     expect(texts).toEqual(["0z", "20", "20"]); // part 1 once; part 2 failed, then delivered
-    // a later identical message is sent in full again
-    expect(await sender.send(USER, message(text), recent)).toMatchObject({ ok: true });
-    expect(fake.sends()).toHaveLength(5);
+    // a message whose first part fails reports nothing delivered
+    fake.httpErrorNextSends(503);
+    expect(await sender.send(USER, message(text), recent)).not.toHaveProperty("partsSent");
   });
 
   it("-216 → refresh once and send again with the new token", async () => {

@@ -103,6 +103,39 @@ describe("outbox delivery to Telegram", () => {
     await dead.close().catch(() => {});
   }, 30_000);
 
+  it("resumes a long message after its delivered part when another process retries it", async () => {
+    fake = await new FakeTelegram().start();
+    const prefix = `parts${randomInt(1e9)}`;
+    rt = await telegramRuntime(fake, { delivery: { backoffBaseMs: 60_000 } }, prefix);
+    const recipient = String(randomInt(1e6, 1e12));
+    // Over 4096 characters: two parts. The first arrives; the second meets a 502.
+    const long = Array.from({ length: 60 }, (_, i) => `Dòng ${i} `.padEnd(99, "x")).join("\n");
+    let armed = true;
+    fake.onCall((c) => {
+      if (armed && c.method === "sendMessage" && String(c.body.chat_id) === recipient) {
+        armed = false;
+        fake!.failNext("sendMessage", { status: 502, body: { ok: false, error_code: 502, description: "Bad Gateway" } });
+      }
+    });
+    const [id] = await enqueue(rt, recipient, [long]);
+    const pending = await waitFor(async () => {
+      const { rows } = await rt!.db.pool.query(`SELECT status, attempts, parts_sent, last_part_id FROM outbox WHERE id = $1`, [id]);
+      return rows[0].attempts === 1 && rows[0].status === "pending" ? rows[0] : undefined;
+    }, 10_000, "the failed attempt");
+    expect(pending).toMatchObject({ parts_sent: 1, last_part_id: expect.any(String) });
+    // This process goes away; another one takes the retry when it is due.
+    await rt.close();
+    rt = await telegramRuntime(fake, {}, prefix);
+    await rt.db.pool.query(`UPDATE outbox SET next_attempt_at = now() WHERE id = $1`, [id]);
+    const [row] = await settled(rt, [id!]);
+    expect(row).toMatchObject({ status: "sent", attempts: 2 });
+    const sent = fake.messages(recipient).map((c) => String(c.body.text));
+    expect(sent).toHaveLength(2);
+    expect(sent[0]!.startsWith("Dòng 0 ")).toBe(true);
+    expect(sent.join("\n")).toBe(long);
+    expect(row!.platform_message_id).toBe(String(fake.calls.filter((c) => c.method === "sendMessage").length));
+  }, 30_000);
+
   it("marks a chat unreachable when Telegram says the bot was blocked", async () => {
     fake = await new FakeTelegram().start();
     rt = await telegramRuntime(fake);
