@@ -36,10 +36,11 @@ export function startAssessment(turn: Turn): void {
 /** Drops the assessment (assessment.withdraw) and goes back to the target group; keeps the profile. */
 export function restartAssessment(turn: Turn): void {
   const { t, lang } = tr(turn);
+  const submitted = turn.s.step.kind === "submitted";
   if (turn.s.assessment) emit(turn, { type: "assessment.withdraw" });
   delete turn.s.assessment;
   delete turn.s.profile.targetGroup;
-  say(turn, { text: t(lang, "restart.done") });
+  say(turn, { text: submitted ? t(lang, "restart.done_submitted") : t(lang, "restart.done") });
   setStep(turn, { kind: "group" });
 }
 

@@ -79,7 +79,8 @@ export function dialogPrompt(turn: Turn): void {
       return;
     case "restart":
       say(turn, {
-        text: t(lang, "restart.confirm"),
+        // A submitted assessment waits for the officer: say plainly that restarting takes it back.
+        text: turn.s.step.kind === "submitted" ? t(lang, "restart.confirm_submitted") : t(lang, "restart.confirm"),
         buttons: column([button(turn, t(lang, "restart.yes"), "x.y"), button(turn, t(lang, "restart.no"), "x.n")]),
       });
       return;
