@@ -28,4 +28,16 @@ export function prepare() {
   }
 }
 
+/** The web chat's browser tests drive Debian's chromium: install it when missing and apt-get can. */
+export function prepareBrowser() {
+  if (existsSync("/usr/bin/chromium")) return;
+  if (process.getuid?.() !== 0 || !existsSync("/usr/bin/apt-get")) {
+    console.warn("chromium is missing and cannot be installed from here: run `apt-get install -y chromium` as root, or the browser tests fail.");
+    return;
+  }
+  console.log("Installing Debian's chromium for the web chat's browser tests …");
+  run("apt-get", ["update", "-qq"]);
+  run("apt-get", ["install", "-y", "-qq", "chromium"], { env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) prepare();
