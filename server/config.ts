@@ -46,6 +46,8 @@ const schema = z.object({
   ADMIN_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
   WEB_CHAT_SECRET: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  INBOUND_RETENTION_DAYS: z.coerce.number().int().min(2).max(3650).default(30),
+  OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(180),
   TIME_ZONE: z.string().default("Asia/Ho_Chi_Minh"),
 });
 
@@ -63,6 +65,8 @@ export interface Config {
   publicBaseUrl: string;
   timeZone: string;
   shutdownTimeoutMs: number;
+  /** Days kept: inbound event ids (deduplication) and finished outbox rows (also the web chat's history). */
+  retention: { inboundDays: number; outboxDays: number };
   adminToken?: string;
   webChatSecret?: string;
   telegram: {
@@ -128,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ""),
       timeZone: e.TIME_ZONE,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+      retention: { inboundDays: e.INBOUND_RETENTION_DAYS, outboxDays: e.OUTBOX_RETENTION_DAYS },
       adminToken: e.ADMIN_TOKEN,
       webChatSecret: e.WEB_CHAT_SECRET,
       telegram: {

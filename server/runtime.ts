@@ -20,6 +20,7 @@ import { postgresCheck, redisCheck, type Check } from "./health.ts";
 import type { Logger } from "./logger.ts";
 import type { DeliverJob } from "./outbox/jobs.ts";
 import { createDeliveryNotifier } from "./outbox/notify.ts";
+import { startRetention } from "./maintenance/retention.ts";
 import { startSweeper } from "./outbox/sweeper.ts";
 import type { ChannelSender } from "./outbox/types.ts";
 import { createOutboxQueue, OutboxDelivery, requestDelivery, type DeliveryOptions } from "./outbox/worker.ts";
@@ -137,6 +138,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     queues.set(sender.channel, delivery.queue);
   }
   const sweeper = options.workers === false ? undefined : startSweeper({ pool: db.pool, queues, logger, intervalMs: options.sweepIntervalMs });
+  const retention = options.workers === false ? undefined : startRetention({ pool: db.pool, logger, days: config.retention });
 
   const app = await buildApp({ config, logger, checks, routes });
 
@@ -163,6 +165,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
         if (telegram?.isRunning()) await telegram.stop();
         await app.close();
         sweeper?.stop();
+        retention?.stop();
         await Promise.all([...deliveries.values()].map((d) => d.close()));
         if (options.workers === false) await Promise.all([...queues.values()].map((q) => q.close()));
         await db.close();

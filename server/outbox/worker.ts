@@ -127,16 +127,19 @@ export class OutboxDelivery {
         return "deferred";
       }
       if (wait > 0) await sleep(wait);
-      await this.takeGlobalToken();
       await lock.extend(this.o.lockTtlMs);
-      if (!(await store.markSending(pool, row.id))) continue;
       const info = await store.recipientInfo(pool, channel, recipient);
+      // The token as close to the platform call as the claim allows, so that little time passes between
+      // being counted and reaching the platform.
+      const token = await this.takeGlobalToken();
+      if (!(await store.markSending(pool, row.id))) continue;
       let result: SendResult;
       try {
         result = await sender.send(recipient, row.payload, info, row.partsSent);
       } catch (error) {
         result = { ok: false, retry: "backoff", reason: `sender threw: ${(error as Error).message}` };
       }
+      await this.sendFinished(token);
       if (isMessage) await this.o.redis.set(this.key("last", recipient), String(Date.now()), "PX", 60_000);
       if (result.ok) {
         await store.markSent(pool, row.id, result.platformMessageId);
@@ -180,19 +183,26 @@ export class OutboxDelivery {
 
   /**
    * A sliding one-second log of sends shared by every process, checked right before each platform
-   * call: at most globalPerSecond sends in any window. The window is 10% longer than a second so that
-   * network jitter never lets the platform see one more than the limit within its own second.
+   * call: at most globalPerSecond sends in any window. The window is 10% longer than a second, and each
+   * send is logged again at the time its call finished (sendFinished), which is never before the platform
+   * received it: however slow one call was, the platform never sees one more than the limit within its
+   * own second. Returns the send's entry in the log.
    */
-  private async takeGlobalToken(): Promise<void> {
+  private async takeGlobalToken(): Promise<string> {
     const key = this.key("sends");
     for (;;) {
       const member = `${Date.now()}-${Math.random().toString(36).slice(2, 10)}`;
       const wait = Number(
         await this.o.redis.eval(SLIDING_WINDOW, 1, key, String(Date.now()), String(GLOBAL_WINDOW_MS), String(this.o.sender.globalPerSecond), member),
       );
-      if (wait <= 0) return;
+      if (wait <= 0) return member;
       await sleep(wait);
     }
+  }
+
+  private async sendFinished(member: string): Promise<void> {
+    const key = this.key("sends");
+    await this.o.redis.multi().zadd(key, Date.now(), member).pexpire(key, GLOBAL_WINDOW_MS * 2).exec();
   }
 }
 

@@ -23,6 +23,15 @@ describe("loadConfig", () => {
     expect(result.problems.map((p) => p.split(":")[0]).sort()).toEqual(["PORT", "REDIS_URL", "TELEGRAM_MODE"]);
   });
 
+  it("keeps inbound ids 30 days and outbox rows 180 by default, and refuses a retention too short to deduplicate", () => {
+    const result = loadConfig({});
+    expect(result.ok && result.config.retention).toEqual({ inboundDays: 30, outboxDays: 180 });
+    const short = loadConfig({ INBOUND_RETENTION_DAYS: "1", OUTBOX_RETENTION_DAYS: "many" });
+    expect(short.ok).toBe(false);
+    if (short.ok) return;
+    expect(short.problems.map((p) => p.split(":")[0]).sort()).toEqual(["INBOUND_RETENTION_DAYS", "OUTBOX_RETENTION_DAYS"]);
+  });
+
   it("requires a token and a webhook secret for Telegram webhook mode", () => {
     const result = loadConfig({ TELEGRAM_MODE: "webhook" });
     expect(result.ok).toBe(false);

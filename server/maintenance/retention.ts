@@ -1,0 +1,89 @@
+// Keeps the two append-only tables bounded: inbound event ids are needed only while a platform may
+// still retry a delivery (Telegram keeps updates for 24 hours), and finished outbox rows only as the
+// web chat's recent history. Old rows are deleted in small batches, oldest first, by one process at a
+// time (a PostgreSQL advisory lock), every hour. Rows still pending or sending are never touched.
+import type pg from "pg";
+import type { Logger } from "pino";
+
+export interface RetentionDays {
+  inboundDays: number;
+  outboxDays: number;
+}
+
+const BATCH = 5_000;
+/** pg_try_advisory_xact_lock key: one pruning process at a time across the deployment. */
+const LOCK_KEY = 724_460_913;
+
+const PRUNE_INBOUND = `
+DELETE FROM inbound_events WHERE id IN (
+  SELECT id FROM inbound_events WHERE received_at < $1::timestamptz ORDER BY received_at LIMIT ${BATCH})`;
+
+// Ids grow with time, so the oldest finished rows come first in primary-key order.
+const PRUNE_OUTBOX = `
+DELETE FROM outbox WHERE id IN (
+  SELECT id FROM outbox WHERE created_at < $1::timestamptz AND status IN ('sent', 'failed', 'uncertain')
+   ORDER BY id LIMIT ${BATCH})`;
+
+export interface Pruned {
+  inboundEvents: number;
+  outboxRows: number;
+  /** False when another process was pruning (nothing was done here). */
+  ran: boolean;
+}
+
+async function batch(pool: pg.Pool, text: string, before: Date): Promise<number | null> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const { rows } = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(${LOCK_KEY}) AS locked`);
+    if (!rows[0]!.locked) {
+      await client.query("ROLLBACK");
+      return null;
+    }
+    const { rowCount } = await client.query(text, [before]);
+    await client.query("COMMIT");
+    return rowCount ?? 0;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Deletes every row past its retention, batch by batch; returns how many went. */
+export async function pruneOnce(pool: pg.Pool, days: RetentionDays, now = new Date()): Promise<Pruned> {
+  const result: Pruned = { inboundEvents: 0, outboxRows: 0, ran: true };
+  const jobs = [
+    { text: PRUNE_INBOUND, before: new Date(now.getTime() - days.inboundDays * 86_400_000), field: "inboundEvents" as const },
+    { text: PRUNE_OUTBOX, before: new Date(now.getTime() - days.outboxDays * 86_400_000), field: "outboxRows" as const },
+  ];
+  for (const job of jobs) {
+    for (;;) {
+      const n = await batch(pool, job.text, job.before);
+      if (n === null) return { ...result, ran: false };
+      result[job.field] += n;
+      if (n < BATCH) break;
+    }
+  }
+  return result;
+}
+
+export function startRetention(opts: { pool: pg.Pool; logger: Logger; days: RetentionDays; intervalMs?: number }): { stop(): void } {
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const pruned = await pruneOnce(opts.pool, opts.days);
+      if (pruned.inboundEvents + pruned.outboxRows > 0) opts.logger.info({ pruned }, "old rows pruned");
+    } catch (err) {
+      opts.logger.warn({ err }, "pruning old rows failed; will retry");
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), opts.intervalMs ?? 3_600_000);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
