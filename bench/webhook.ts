@@ -96,26 +96,24 @@ async function main() {
   const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/webhooks/telegram`;
 
   let updateId = 1;
-  const post = async (chatId: number, text: string) => {
-    const id = updateId++;
-    const body = JSON.stringify({
-      update_id: id,
-      message: { message_id: id, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: "private" }, from: { id: chatId, is_bot: false, first_name: "B" }, text },
-    });
+  const postUpdate = async (update: (id: number) => object) => {
+    const body = JSON.stringify(update(updateId++));
     const res = await fetch(url, { method: "POST", body, headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET } });
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
   };
+  const post = (chatId: number, text: string) =>
+    postUpdate((id) => ({
+      update_id: id,
+      message: { message_id: id, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: "private" }, from: { id: chatId, is_bot: false, first_name: "B" }, text },
+    }));
   const tap = async (chatId: number, action: string) => {
     const { rows } = await rt.db.pool.query(`SELECT state FROM channel_accounts WHERE external_id = $1`, [String(chatId)]);
     const data = `${(rows[0].state.seq as number).toString(36)}.${action}`;
-    const id = updateId++;
-    const body = JSON.stringify({
+    await postUpdate((id) => ({
       update_id: id,
       callback_query: { id: `q${id}`, from: { id: chatId, is_bot: false, first_name: "B" }, chat_instance: "c", data, message: { message_id: 1, date: 0, chat: { id: chatId, type: "private" } } },
-    });
-    const res = await fetch(url, { method: "POST", body, headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET } });
-    await res.arrayBuffer();
+    }));
   };
 
   // Bring every citizen to the first question: consent, group, name, birth year.

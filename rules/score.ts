@@ -1,6 +1,6 @@
 // Scoring one assessment: validate every answer, work out visibility, add points up, decide the verdict.
 import { setIndex, type SetIndex } from "./set-index.ts";
-import { answerOf, computeVisibility } from "./visibility.ts";
+import { computeVisibility } from "./visibility.ts";
 import type { AnswerError, AnswerValue, Answers, CriteriaSet, Indicator, Reason, ScoreOutcome, ScoreResult, Verdict } from "./types.ts";
 
 // Scratch buffers reused across calls (scoring is synchronous, so never shared by two calls at once).

@@ -23,7 +23,7 @@ import { createDeliveryNotifier } from "./outbox/notify.ts";
 import { startRetention } from "./maintenance/retention.ts";
 import { startSweeper } from "./outbox/sweeper.ts";
 import type { ChannelSender } from "./outbox/types.ts";
-import { createOutboxQueue, OutboxDelivery, requestDelivery, type DeliveryOptions } from "./outbox/worker.ts";
+import { createOutboxQueue, OutboxDelivery, type DeliveryOptions } from "./outbox/worker.ts";
 import { createProbeRedis, createRedis, type Redis } from "./redis.ts";
 import { CachedUnitDirectory } from "./units/directory.ts";
 

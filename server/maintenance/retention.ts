@@ -31,7 +31,7 @@ export interface Pruned {
   ran: boolean;
 }
 
-async function batch(pool: pg.Pool, text: string, before: Date): Promise<number | null> {
+async function deleteBatch(pool: pg.Pool, text: string, before: Date): Promise<number | null> {
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
@@ -60,7 +60,7 @@ export async function pruneOnce(pool: pg.Pool, days: RetentionDays, now = new Da
   ];
   for (const job of jobs) {
     for (;;) {
-      const n = await batch(pool, job.text, job.before);
+      const n = await deleteBatch(pool, job.text, job.before);
       if (n === null) return { ...result, ran: false };
       result[job.field] += n;
       if (n < BATCH) break;

@@ -14,3 +14,11 @@ export function deliverJobId(job: DeliverJob, suffix = ""): string {
   const h = createHash("sha1").update(job.recipient).digest("hex").slice(0, 20);
   return `d-${job.channel}-${h}${suffix ? `-${suffix}` : ""}`;
 }
+
+/**
+ * A delivery job for one chat, for queue.add or queue.addBulk. Its id makes it idempotent while a job
+ * with the same id waits; a suffix gives a job of its own (a retry at a time, a sweep).
+ */
+export function deliveryJob(job: DeliverJob, delayMs = 0, suffix = "") {
+  return { name: "deliver", data: job, opts: { jobId: deliverJobId(job, suffix), delay: Math.max(0, Math.ceil(delayMs)) } };
+}

@@ -2,7 +2,7 @@
 // round trip (BullMQ addBulk); a chat asked for twice in a turn gets one job.
 import type { Queue } from "bullmq";
 import type { ChannelName } from "../../bot/types.ts";
-import { deliverJobId, type DeliverJob } from "./jobs.ts";
+import { deliveryJob, type DeliverJob } from "./jobs.ts";
 
 export function createDeliveryNotifier(queues: Map<ChannelName, Queue<DeliverJob>>) {
   let pending = new Map<string, DeliverJob>();
@@ -13,7 +13,7 @@ export function createDeliveryNotifier(queues: Map<ChannelName, Queue<DeliverJob
     for (const job of batch.values()) byChannel.set(job.channel, [...(byChannel.get(job.channel) ?? []), job]);
     await Promise.all(
       [...byChannel].map(([channel, jobs]) =>
-        queues.get(channel)?.addBulk(jobs.map((data) => ({ name: "deliver", data, opts: { jobId: deliverJobId(data) } }))),
+        queues.get(channel)?.addBulk(jobs.map((data) => deliveryJob(data))),
       ),
     );
   }

@@ -4,9 +4,8 @@ import type { Queue } from "bullmq";
 import type pg from "pg";
 import type { Logger } from "pino";
 import type { ChannelName } from "../../bot/types.ts";
-import type { DeliverJob } from "./jobs.ts";
+import { deliveryJob, type DeliverJob } from "./jobs.ts";
 import { dueRecipients } from "./store.ts";
-import { requestDelivery } from "./worker.ts";
 
 export function startSweeper(opts: {
   pool: pg.Pool;
@@ -24,9 +23,8 @@ export function startSweeper(opts: {
         // A job id of its own per sweep: the chat's usual job id may still be held by a job of a worker
         // that died (locked until BullMQ finds it stalled), and that must not hold up the recovery.
         const sweep = `sweep-${Math.floor(Date.now() / intervalMs)}`;
-        for (const recipient of await dueRecipients(opts.pool, channel, 500)) {
-          await requestDelivery(queue, { channel, recipient }, 0, sweep);
-        }
+        const due = await dueRecipients(opts.pool, channel, 500);
+        if (due.length > 0) await queue.addBulk(due.map((recipient) => deliveryJob({ channel, recipient }, 0, sweep)));
       }
     } catch (err) {
       opts.logger.warn({ err }, "outbox sweep failed; will retry");

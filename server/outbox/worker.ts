@@ -9,7 +9,7 @@ import type { Logger } from "pino";
 import type { ChannelName } from "../../bot/types.ts";
 import type { Redis } from "../redis.ts";
 import { tryLock, type HeldLock } from "../redis-lock.ts";
-import { deliverJobId, outboxQueueName, type DeliverJob } from "./jobs.ts";
+import { deliveryJob, outboxQueueName, type DeliverJob } from "./jobs.ts";
 import * as store from "./store.ts";
 import type { ChannelSender, SendResult } from "./types.ts";
 
@@ -50,7 +50,8 @@ export function createOutboxQueue(channel: ChannelName, redis: Redis, prefix: st
 
 /** Asks for delivery of a chat's pending rows (idempotent while a job for that chat is waiting). */
 export async function requestDelivery(queue: Queue<DeliverJob>, job: DeliverJob, delayMs = 0, suffix = ""): Promise<void> {
-  await queue.add("deliver", job, { jobId: deliverJobId(job, suffix), delay: Math.max(0, Math.ceil(delayMs)) });
+  const { name, data, opts } = deliveryJob(job, delayMs, suffix);
+  await queue.add(name, data, opts);
 }
 
 export class OutboxDelivery {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COOKIE_NAME, signAccountId, newAccountId } from "../../../../server/channels/web/cookie.ts";
 import type { Runtime } from "../../../../server/runtime.ts";
 import { footprint, newClientEventId, WebCitizen } from "../../../support/web-citizen.ts";
-import { WEB_SECRET, webRuntime } from "../../../support/web-runtime.ts";
+import { webRuntime } from "../../../support/web-runtime.ts";
 import { addUnit } from "../../../support/telegram-runtime.ts";
 import { TARGET_GROUPS } from "../../../../bot/engine/index.ts";
 
