@@ -8,7 +8,7 @@ import { createTranslateSync } from "../bot/i18n.ts";
 import type { ChannelName } from "../bot/types.ts";
 import { loadShippedSets } from "../rules/load-file.ts";
 import { buildApp } from "./app.ts";
-import { createTelegramBot } from "./channels/telegram/bot.ts";
+import { createTelegramApi, createTelegramBot, POLL_TIMEOUT_SECONDS } from "./channels/telegram/bot.ts";
 import { createZaloChannel, type ZaloChannel } from "./channels/zalo/wiring.ts";
 import { telegramWebhookRoutes } from "./channels/telegram/routes.ts";
 import { createTelegramSender } from "./channels/telegram/sender.ts";
@@ -115,7 +115,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   let telegram: Bot | undefined;
   if (config.telegram.mode !== "off") {
     telegram = createTelegramBot(config.telegram, handleInbound, logger);
-    senders.set("telegram", createTelegramSender(telegram.api, options.telegramLimits));
+    senders.set("telegram", createTelegramSender(createTelegramApi(config.telegram), options.telegramLimits));
     if (config.telegram.mode === "webhook") routes.push(telegramWebhookRoutes(telegram, config.telegram.webhookSecret!));
   }
   let zalo: ZaloChannel | undefined;
@@ -157,7 +157,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     async start() {
       if (telegram && config.telegram.mode === "polling") {
         telegram.catch((err) => logger.error({ err: err.error, update: err.ctx.update.update_id }, "telegram update failed"));
-        void telegram.start({ drop_pending_updates: false, onStart: () => logger.info("telegram polling started") });
+        void telegram.start({ drop_pending_updates: false, timeout: POLL_TIMEOUT_SECONDS, onStart: () => logger.info("telegram polling started") });
       }
     },
     close() {
