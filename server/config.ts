@@ -18,6 +18,7 @@ const optionalString = z
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  ROLE: z.enum(["web", "worker", "all"]).default("all"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DATABASE_URL: url(["postgres:", "postgresql:"]).default("postgresql://postgres@127.0.0.1:5432/cdht"),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
@@ -53,8 +54,12 @@ const schema = z.object({
 
 type Env = z.infer<typeof schema>;
 
+export type Role = Env["ROLE"];
+
 export interface Config {
   env: Env["NODE_ENV"];
+  /** web: takes HTTP (webhooks, web chat, polling); worker: delivers the outbox and runs scheduled jobs; all: both. */
+  role: Role;
   logLevel: Env["LOG_LEVEL"];
   databaseUrl: string;
   databasePoolMax: number;
@@ -122,6 +127,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     ok: true,
     config: {
       env: e.NODE_ENV,
+      role: e.ROLE,
       logLevel: e.LOG_LEVEL,
       databaseUrl: e.DATABASE_URL,
       databasePoolMax: e.DATABASE_POOL_MAX,

@@ -20,8 +20,9 @@ import { postgresCheck, redisCheck, type Check } from "./health.ts";
 import type { Logger } from "./logger.ts";
 import type { DeliverJob } from "./outbox/jobs.ts";
 import { createDeliveryNotifier } from "./outbox/notify.ts";
-import { startRetention } from "./maintenance/retention.ts";
-import { startSweeper } from "./outbox/sweeper.ts";
+import { retentionTask } from "./maintenance/retention.ts";
+import { sweepOnce } from "./outbox/sweeper.ts";
+import { Scheduler } from "./schedule/scheduler.ts";
 import type { ChannelSender } from "./outbox/types.ts";
 import { createOutboxQueue, OutboxDelivery, type DeliveryOptions } from "./outbox/worker.ts";
 import { createProbeRedis, createRedis, type Redis } from "./redis.ts";
@@ -39,6 +40,8 @@ export interface Runtime {
   handleInbound: Pipeline;
   units: CachedUnitDirectory;
   deliveries: Map<ChannelName, OutboxDelivery>;
+  /** Scheduled jobs (worker role only): others register their tasks here. */
+  scheduler?: Scheduler;
   telegram?: Bot;
   zalo?: ZaloChannel;
   /** Starts long polling when TELEGRAM_MODE=polling (after listen). */
@@ -50,7 +53,7 @@ export interface Runtime {
 export interface RuntimeOptions {
   /** Extra senders (tests, web chat) keyed by channel; replace the configured ones. */
   senders?: ChannelSender[];
-  /** Run outbox delivery workers in this process (default true). */
+  /** false: no outbox delivery workers nor scheduled jobs in this process, whatever ROLE says. */
   workers?: boolean;
   sweepIntervalMs?: number;
   now?: () => Date;
@@ -96,6 +99,9 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   const redis = createRedis(config.redisUrl);
   const probe = createProbeRedis(config.redisUrl);
   const units = new CachedUnitDirectory(db.pool);
+  // ROLE=web takes HTTP only; ROLE=worker delivers and runs scheduled jobs (and answers health checks).
+  const web = config.role !== "worker";
+  const worker = config.role !== "web" && options.workers !== false;
   const queues = new Map<ChannelName, Queue<DeliverJob>>();
   const deliveries = new Map<ChannelName, OutboxDelivery>();
   const checks: Record<string, Check> = { postgres: postgresCheck(db.pool), redis: redisCheck(probe) };
@@ -116,20 +122,20 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   if (config.telegram.mode !== "off") {
     telegram = createTelegramBot(config.telegram, handleInbound, logger);
     senders.set("telegram", createTelegramSender(createTelegramApi(config.telegram), options.telegramLimits));
-    if (config.telegram.mode === "webhook") routes.push(telegramWebhookRoutes(telegram, config.telegram.webhookSecret!));
+    if (web && config.telegram.mode === "webhook") routes.push(telegramWebhookRoutes(telegram, config.telegram.webhookSecret!));
   }
   let zalo: ZaloChannel | undefined;
   if (config.zalo.appId && config.zalo.oaSecretKey && config.zalo.tokenKey) {
     zalo = createZaloChannel({ config, pool: db.pool, redis, logger, handleInbound, now: options.now });
     senders.set("zalo", zalo.sender);
-    routes.push(zalo.routes);
+    if (web) routes.push(zalo.routes);
     checks.zalo = zalo.tokens.check;
   }
   for (const sender of options.senders ?? []) senders.set(sender.channel, sender);
-  if (options.extraRoutes) routes.push(...options.extraRoutes({ handleInbound, pool: db.pool, redis, config, logger }));
+  if (web && options.extraRoutes) routes.push(...options.extraRoutes({ handleInbound, pool: db.pool, redis, config, logger }));
 
   for (const sender of senders.values()) {
-    if (options.workers === false) {
+    if (!worker) {
       queues.set(sender.channel, createOutboxQueue(sender.channel, redis, config.redisPrefix));
       continue;
     }
@@ -137,8 +143,16 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     deliveries.set(sender.channel, delivery);
     queues.set(sender.channel, delivery.queue);
   }
-  const sweeper = options.workers === false ? undefined : startSweeper({ pool: db.pool, queues, logger, intervalMs: options.sweepIntervalMs });
-  const retention = options.workers === false ? undefined : startRetention({ pool: db.pool, logger, days: config.retention });
+  let scheduler: Scheduler | undefined;
+  if (worker) {
+    scheduler = new Scheduler({ redis, prefix: config.redisPrefix, logger, timeZone: config.timeZone });
+    await scheduler.register({
+      name: "outbox-sweep",
+      every: options.sweepIntervalMs ?? 5_000,
+      run: ({ firedAt }) => sweepOnce({ pool: db.pool, queues, sweepId: String(firedAt.getTime()) }),
+    });
+    await scheduler.register(retentionTask({ pool: db.pool, logger, days: config.retention }));
+  }
 
   const app = await buildApp({ config, logger, checks, routes });
 
@@ -152,10 +166,11 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     handleInbound,
     units,
     deliveries,
+    scheduler,
     telegram,
     zalo,
     async start() {
-      if (telegram && config.telegram.mode === "polling") {
+      if (web && telegram && config.telegram.mode === "polling") {
         telegram.catch((err) => logger.error({ err: err.error, update: err.ctx.update.update_id }, "telegram update failed"));
         void telegram.start({ drop_pending_updates: false, timeout: POLL_TIMEOUT_SECONDS, onStart: () => logger.info("telegram polling started") });
       }
@@ -164,10 +179,9 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
       closing ??= (async () => {
         if (telegram?.isRunning()) await telegram.stop();
         await app.close();
-        sweeper?.stop();
-        retention?.stop();
+        await scheduler?.close();
         await Promise.all([...deliveries.values()].map((d) => d.close()));
-        if (options.workers === false) await Promise.all([...queues.values()].map((q) => q.close()));
+        if (!worker) await Promise.all([...queues.values()].map((q) => q.close()));
         await db.close();
         redis.disconnect();
         probe.disconnect();
