@@ -38,6 +38,11 @@ export interface ChannelSender {
   globalPerSecond: number;
   /** Minimum spacing between two messages to one recipient. */
   perRecipientIntervalMs: number;
+  /**
+   * The reader waits on our own server (web chat): after a row is marked delivered, the worker
+   * announces it over Redis (server/outbox/announce.ts) so the waiting page is woken without polling.
+   */
+  announcesDelivery?: boolean;
   /** `done`: the parts an earlier attempt delivered; the sender sends only the rest. */
   send(recipient: string, payload: OutboxPayload, info: RecipientInfo, done?: PartsSent): Promise<SendResult>;
 }

@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 import type { ChannelName } from "../../bot/types.ts";
 import type { Redis } from "../redis.ts";
 import { tryLock, type HeldLock } from "../redis-lock.ts";
+import { announceDelivered } from "./announce.ts";
 import { deliveryJob, outboxQueueName, type DeliverJob } from "./jobs.ts";
 import * as store from "./store.ts";
 import type { ChannelSender, SendResult } from "./types.ts";
@@ -114,6 +115,7 @@ export class OutboxDelivery {
       if (row.status === "sending") {
         // A worker died between claiming and recording this row: it may have been delivered.
         await store.markFinal(pool, row.id, "uncertain", "worker stopped during the platform call");
+        await this.announce(recipient, row.id);
         logger.warn({ channel, row: row.id }, "outbox row left in sending: marked uncertain, not re-sent");
         continue;
       }
@@ -144,6 +146,7 @@ export class OutboxDelivery {
       if (isMessage) await this.o.redis.set(this.key("last", recipient), String(Date.now()), "PX", 60_000);
       if (result.ok) {
         await store.markSent(pool, row.id, result.platformMessageId);
+        await this.announce(recipient, row.id);
         continue;
       }
       if (result.retry === "never") {
@@ -170,6 +173,14 @@ export class OutboxDelivery {
       return "deferred";
     }
     return "quota";
+  }
+
+  /** For readers waiting on our own server (web chat): wake them; they read the row themselves. */
+  private async announce(recipient: string, rowId: string): Promise<void> {
+    if (!this.o.sender.announcesDelivery) return;
+    await announceDelivered(this.o.redis, this.o.prefix, this.o.sender.channel, recipient, rowId).catch((err) =>
+      this.o.logger.warn({ err, channel: this.o.sender.channel, row: rowId }, "delivery announcement failed; the page shows it on its next read"),
+    );
   }
 
   private async pauseLeft(): Promise<number> {
