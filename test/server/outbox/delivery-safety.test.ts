@@ -136,4 +136,21 @@ describe("a worker whose chat lock was lost", () => {
     expect(after.map((r) => r.status)).toEqual(["sent", "sent", "sent"]);
     expect(fake.messages(recipient).map((c) => c.body.text)).toEqual(["một", "hai", "ba"]);
   });
+
+  it("sends nothing more while another holds the chat", async () => {
+    fake = await new FakeTelegram().start();
+    rt = await telegramRuntime(fake);
+    const recipient = chatId();
+    fake.failNext("sendMessage", { holdMs: 1_500 });
+    const held = new Promise<void>((resolve) => fake!.onCall((c) => c.method === "sendMessage" && String(c.body.chat_id) === recipient && resolve()));
+    const ids = await enqueue(rt, recipient, ["một", "hai", "ba"]);
+    await held;
+    // While the first call is under way the lock expires and another process takes it for 4 s.
+    const takenAt = Date.now();
+    await rt.redis.set(`${rt.config.redisPrefix}:outbox:lock:telegram:${recipient}`, "another-process", "PX", 4_000);
+    await settled(rt, ids);
+    const sent = fake.messages(recipient);
+    expect(sent.map((c) => c.body.text)).toEqual(["một", "hai", "ba"]);
+    expect(sent[1]!.at - takenAt).toBeGreaterThanOrEqual(3_900);
+  });
 });
