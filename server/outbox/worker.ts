@@ -162,8 +162,9 @@ export class OutboxDelivery {
         continue;
       }
       if (result.retry === "never") {
-        await store.markFailed(pool, row.id, fence, result.reason);
+        // The account first: whoever sees the row failed also sees why the chat is unreachable.
         if (result.unreachable) await store.markUnreachable(pool, channel, recipient, result.reason);
+        await store.markFailed(pool, row.id, fence, result.reason);
         logger.info({ channel, row: row.id, reason: result.reason }, "outbox row not deliverable");
         continue;
       }
