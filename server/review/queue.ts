@@ -43,17 +43,19 @@ export async function queuePage(
 ): Promise<QueuePage> {
   const limit = input.limit ?? settings.queuePage;
   const { rows } = await db.query(
-    `WITH ${scopeCte("$1::uuid", "$2")}
+    `WITH ${scopeCte("$1::uuid", "$2")},
+     page AS MATERIALIZED (
+       SELECT q.* FROM scope s
+        CROSS JOIN LATERAL (
+          SELECT a.id, a.submitted_at, a.total, a.verdict, a.target_group, a.person_id, a.unit_id FROM assessments a
+           WHERE a.unit_id = s.unit_id AND a.status = 'submitted' AND a.submitted_at < s.until
+             AND (a.submitted_at, a.id) > ($3::timestamptz, $4::uuid)
+             AND a.person_id IS NOT NULL AND a.person_id <> $1::uuid
+           ORDER BY a.submitted_at, a.id LIMIT $5) q
+        ORDER BY q.submitted_at, q.id LIMIT $5)
      SELECT q.id, q.submitted_at, q.total, q.verdict, q.target_group, p.full_name, p.birth_year, u.id AS unit_id, u.code, u.name
-       FROM scope s
-       CROSS JOIN LATERAL (
-         SELECT a.id, a.submitted_at, a.total, a.verdict, a.target_group, a.person_id, a.unit_id FROM assessments a
-          WHERE a.unit_id = s.unit_id AND a.status = 'submitted' AND a.submitted_at < s.until
-            AND (a.submitted_at, a.id) > ($3::timestamptz, $4::uuid)
-            AND a.person_id IS NOT NULL AND a.person_id <> $1::uuid
-          ORDER BY a.submitted_at, a.id LIMIT $5) q
-       JOIN units u ON u.id = q.unit_id JOIN people p ON p.id = q.person_id
-      ORDER BY q.submitted_at, q.id LIMIT $5`,
+       FROM page q JOIN units u ON u.id = q.unit_id JOIN people p ON p.id = q.person_id
+      ORDER BY q.submitted_at, q.id`,
     [input.personId, daysBefore(input.now, settings.parentDays), input.after?.submittedAt ?? "-infinity", input.after?.assessmentId ?? "00000000-0000-0000-0000-000000000000", limit + 1],
   );
   const items: QueueItem[] = rows.slice(0, limit).map((r) => ({

@@ -61,8 +61,10 @@ ALTER TABLE "assessment_decisions" ADD CONSTRAINT "assessment_decisions_decided_
 ALTER TABLE "officer_preferences" ADD CONSTRAINT "officer_preferences_person_id_fkey" FOREIGN KEY ("person_id") REFERENCES "people"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- SQL-only (Prisma cannot express partial indexes): the review queue, pending submissions of a unit
--- oldest first, read by keyset (submitted_at, id).
-CREATE INDEX "assessments_review_queue" ON "assessments"("unit_id", "submitted_at", "id") WHERE "status" = 'submitted';
+-- oldest first, read by keyset (submitted_at, id); person_id included so that counts (and the check
+-- that an officer never sees their own) are index-only scans.
+CREATE INDEX "assessments_review_queue" ON "assessments"("unit_id", "submitted_at", "id") INCLUDE ("person_id")
+    WHERE "status" = 'submitted' AND "person_id" IS NOT NULL;
 -- SQL-only: active officers of a unit (notices, reminders, authority checks).
 CREATE INDEX "officers_active_unit" ON "officers"("unit_id", "role") WHERE "active";
 

@@ -60,9 +60,9 @@ describe("npm run admin -- officer", () => {
     expect(lifetime).toBeLessThan(5 * 86_400_000 + 60_000);
 
     const officer = await person("Nguyễn Văn Trưởng");
-    expect(await acceptInvitation(scratch, { secret: invitationSecretOf(telegram![1])!, personId: officer, now: new Date() })).toMatchObject({ ok: true });
+    expect(await acceptInvitation(scratch, { secret: invitationSecretOf(telegram![1]!)!, personId: officer, now: new Date() })).toMatchObject({ ok: true });
     // The Zalo code of the same invitation is spent with it.
-    expect(await acceptInvitation(scratch, { secret: invitationSecretOf(zalo![1])!, personId: await person("Người khác"), now: new Date() })).toMatchObject({ ok: false, code: "used" });
+    expect(await acceptInvitation(scratch, { secret: invitationSecretOf(zalo![1]!)!, personId: await person("Người khác"), now: new Date() })).toMatchObject({ ok: false, code: "used" });
 
     const listed = await adminCli(["officer", "list", "--unit", "XA-HOA-BINH"]);
     expect(listed.code, listed.output).toBe(0);
