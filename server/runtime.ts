@@ -19,7 +19,8 @@ import { createDatabase, type Database } from "./db/client.ts";
 import { postgresCheck, redisCheck, type Check } from "./health.ts";
 import type { Logger } from "./logger.ts";
 import type { DeliverJob } from "./outbox/jobs.ts";
-import { createDeliveryNotifier } from "./outbox/notify.ts";
+import { createAckQueue } from "./outbox/acks.ts";
+import { createDeliveryNotifier, type DeliveryQueues } from "./outbox/notify.ts";
 import { retentionTask } from "./maintenance/retention.ts";
 import { sweepOnce } from "./outbox/sweeper.ts";
 import { Scheduler } from "./schedule/scheduler.ts";
@@ -60,7 +61,7 @@ export interface RuntimeOptions {
   /** Overrides of the Telegram sender's pacing (tests that are not about pacing). */
   telegramLimits?: { globalPerSecond: number; perRecipientIntervalMs: number };
   /** Delivery worker tuning (tests). */
-  delivery?: Partial<Pick<DeliveryOptions, "lockTtlMs" | "backoffBaseMs" | "concurrency">>;
+  delivery?: Partial<Pick<DeliveryOptions, "lockTtlMs" | "backoffBaseMs" | "concurrency" | "maxAttempts">>;
   /** Route plugins built from the runtime's clients (the web chat), registered after the channels' own. */
   extraRoutes?: (deps: RouteDeps) => ((app: FastifyInstance) => Promise<void>)[];
 }
@@ -102,7 +103,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   // ROLE=web takes HTTP only; ROLE=worker delivers and runs scheduled jobs (and answers health checks).
   const web = config.role !== "worker";
   const worker = config.role !== "web" && options.workers !== false;
-  const queues = new Map<ChannelName, Queue<DeliverJob>>();
+  const queues: DeliveryQueues = { messages: new Map<ChannelName, Queue<DeliverJob>>(), acks: new Map<ChannelName, Queue<DeliverJob>>() };
   const deliveries = new Map<ChannelName, OutboxDelivery>();
   const checks: Record<string, Check> = { postgres: postgresCheck(db.pool), redis: redisCheck(probe) };
 
@@ -136,12 +137,14 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
 
   for (const sender of senders.values()) {
     if (!worker) {
-      queues.set(sender.channel, createOutboxQueue(sender.channel, redis, config.redisPrefix));
+      queues.messages.set(sender.channel, createOutboxQueue(sender.channel, redis, config.redisPrefix));
+      queues.acks.set(sender.channel, createAckQueue(sender.channel, redis, config.redisPrefix));
       continue;
     }
     const delivery = new OutboxDelivery({ pool: db.pool, redis, prefix: config.redisPrefix, sender, logger, ...options.delivery });
     deliveries.set(sender.channel, delivery);
-    queues.set(sender.channel, delivery.queue);
+    queues.messages.set(sender.channel, delivery.queue);
+    queues.acks.set(sender.channel, delivery.acks.queue);
   }
   let scheduler: Scheduler | undefined;
   if (worker) {
@@ -181,7 +184,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
         await app.close();
         await scheduler?.close();
         await Promise.all([...deliveries.values()].map((d) => d.close()));
-        if (!worker) await Promise.all([...queues.values()].map((q) => q.close()));
+        if (!worker) await Promise.all([...queues.messages.values(), ...queues.acks.values()].map((q) => q.close()));
         await db.close();
         redis.disconnect();
         probe.disconnect();
