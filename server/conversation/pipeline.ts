@@ -6,7 +6,7 @@
 import type pg from "pg";
 import type { Logger } from "pino";
 import { parseState, step } from "../../bot/engine/index.ts";
-import type { ChannelName, CriteriaCatalog, InboundEvent, Lane, StepContext } from "../../bot/types.ts";
+import type { ChannelName, CriteriaCatalog, InboundEvent, Lane, StepContext, UnitDirectory } from "../../bot/types.ts";
 import { addresseeKey, recipientsOf, recipientsStatement, type OfficerScope, type Recipient } from "../accounts/addressees.ts";
 import { claimForInbound, lockedAccount, lockForSystem, saveState, type LockedAccount } from "../accounts/store.ts";
 import { batch, type Statement } from "../db/statement.ts";
@@ -40,6 +40,8 @@ export interface InboundExtras {
 const DEFAULT_SCOPE: OfficerScope = { leads: true, parentUnit: false };
 
 interface Applying {
+  /** Read before the connection is taken: a refresh needs a connection of its own. */
+  units: UnitDirectory;
   account: LockedAccount;
   event: InboundEvent;
   source: string;
@@ -54,7 +56,7 @@ export function createPipeline(deps: PipelineDeps) {
 
   /** Step, addressees, effects, state, outbox, COMMIT; returns the new rows. The caller holds BEGIN. */
   async function apply(client: pg.PoolClient, a: Applying): Promise<{ id: string; channel: ChannelName; recipient: string }[]> {
-    const units = await deps.units.get();
+    const units = a.units;
     const at = now();
     const ctx: StepContext = {
       ...deps.context,
@@ -114,6 +116,7 @@ export function createPipeline(deps: PipelineDeps) {
   async function handleInbound(input: InboundInput & InboundExtras): Promise<InboundOutcome> {
     let event: InboundEvent = input.event;
     const token = event.type === "button" && isToken(event.data) ? event.data : undefined;
+    const units = await deps.units.get();
     const client = await deps.pool.connect();
     let rows: { id: string; channel: ChannelName; recipient: string }[];
     try {
@@ -133,6 +136,7 @@ export function createPipeline(deps: PipelineDeps) {
       // An unknown or expired token changes nothing: the engine answers it like an old button.
       if (token) event = { type: "button", data: String(resolved?.rows[0]?.data ?? "") };
       rows = await apply(client, {
+        units,
         account,
         event,
         source: `${input.channel}:${input.eventId}`,
@@ -151,6 +155,7 @@ export function createPipeline(deps: PipelineDeps) {
   }
 
   async function handleSystem(input: SystemInput): Promise<SystemOutcome> {
+    const units = await deps.units.get();
     const client = await deps.pool.connect();
     let rows: { id: string; channel: ChannelName; recipient: string }[];
     try {
@@ -168,7 +173,7 @@ export function createPipeline(deps: PipelineDeps) {
         await client.query("ROLLBACK");
         return { status: "no_account" };
       }
-      rows = await apply(client, { account, event: input.event, source: `system:${input.eventId}`, ownLane: input.lane ?? "notice" });
+      rows = await apply(client, { units, account, event: input.event, source: `system:${input.eventId}`, ownLane: input.lane ?? "notice" });
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {});
       throw error;
