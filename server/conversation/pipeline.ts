@@ -24,7 +24,7 @@ export interface PipelineDeps {
   criteria: CriteriaCatalog;
   context: Pick<StepContext, "t" | "consentVersion" | "timeZone">;
   /** Called after commit for every chat that got outbox rows (enqueues a delivery job). */
-  notify: (channel: ChannelName, recipient: string) => Promise<void>;
+  notify: (channel: ChannelName, recipient: string, options?: { ack?: boolean }) => Promise<void>;
   logger: Logger;
   /** Whom a unit's notices reach besides its officers; default: leads yes, parent unit no. */
   officers?: OfficerScope;
@@ -101,12 +101,13 @@ export function createPipeline(deps: PipelineDeps) {
     return results[tail.length]!.rows.map((r) => ({ id: String(r.id), channel: r.channel, recipient: r.recipient }));
   }
 
-  async function afterCommit(rows: { channel: ChannelName; recipient: string }[]): Promise<void> {
+  /** ackChat: the chat whose new rows include a button acknowledgement (delivered in a lane of its own). */
+  async function afterCommit(rows: { channel: ChannelName; recipient: string }[], ackChat?: string): Promise<void> {
     const chats = new Map(rows.map((r) => [`${r.channel}\u0000${r.recipient}`, r]));
     // Committed: a failure here only delays delivery until the sweeper's next round.
     await Promise.all(
-      [...chats.values()].map((r) =>
-        deps.notify(r.channel, r.recipient).catch((err) =>
+      [...chats.entries()].map(([key, r]) =>
+        deps.notify(r.channel, r.recipient, { ack: key === ackChat }).catch((err) =>
           deps.logger.warn({ err, channel: r.channel }, "could not enqueue delivery; the sweeper will"),
         ),
       ),
@@ -150,7 +151,7 @@ export function createPipeline(deps: PipelineDeps) {
     } finally {
       client.release();
     }
-    await afterCommit(rows);
+    await afterCommit(rows, input.ack !== undefined ? `${input.channel}\u0000${input.externalUserId}` : undefined);
     return { status: "applied", outboxIds: rows.map((r) => r.id) };
   }
 
