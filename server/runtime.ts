@@ -3,7 +3,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Bot } from "grammy";
 import type pg from "pg";
-import type { Queue } from "bullmq";
 import { createTranslateSync } from "../bot/i18n.ts";
 import type { ChannelName } from "../bot/types.ts";
 import { loadShippedSets } from "../rules/load-file.ts";
@@ -19,14 +18,13 @@ import { catalogOf } from "./criteria/catalog.ts";
 import { createDatabase, type Database } from "./db/client.ts";
 import { postgresCheck, redisCheck, type Check } from "./health.ts";
 import type { Logger } from "./logger.ts";
-import type { DeliverJob } from "./outbox/jobs.ts";
 import { createAckQueue } from "./outbox/acks.ts";
 import { createDeliveryNotifier, type DeliveryQueues } from "./outbox/notify.ts";
 import { retentionTask } from "./maintenance/retention.ts";
 import { sweepOnce } from "./outbox/sweeper.ts";
 import { Scheduler } from "./schedule/scheduler.ts";
 import type { ChannelSender } from "./outbox/types.ts";
-import { createOutboxQueue, OutboxDelivery, type DeliveryOptions } from "./outbox/worker.ts";
+import { createBulkQueue, createOutboxQueue, OutboxDelivery, type DeliveryOptions } from "./outbox/worker.ts";
 import { createProbeRedis, createRedis, type Redis } from "./redis.ts";
 import { CachedUnitDirectory } from "./units/directory.ts";
 
@@ -106,7 +104,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   // ROLE=web takes HTTP only; ROLE=worker delivers and runs scheduled jobs (and answers health checks).
   const web = config.role !== "worker";
   const worker = config.role !== "web" && options.workers !== false;
-  const queues: DeliveryQueues = { messages: new Map<ChannelName, Queue<DeliverJob>>(), acks: new Map<ChannelName, Queue<DeliverJob>>() };
+  const queues: DeliveryQueues = { messages: new Map(), bulk: new Map(), acks: new Map() };
   const deliveries = new Map<ChannelName, OutboxDelivery>();
   const checks: Record<string, Check> = { postgres: postgresCheck(db.pool), redis: redisCheck(probe) };
 
@@ -142,12 +140,14 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   for (const sender of senders.values()) {
     if (!worker) {
       queues.messages.set(sender.channel, createOutboxQueue(sender.channel, redis, config.redisPrefix));
+      queues.bulk.set(sender.channel, createBulkQueue(sender.channel, redis, config.redisPrefix));
       queues.acks.set(sender.channel, createAckQueue(sender.channel, redis, config.redisPrefix));
       continue;
     }
     const delivery = new OutboxDelivery({ pool: db.pool, redis, prefix: config.redisPrefix, sender, logger, ...options.delivery });
     deliveries.set(sender.channel, delivery);
     queues.messages.set(sender.channel, delivery.queue);
+    queues.bulk.set(sender.channel, delivery.bulkQueue);
     queues.acks.set(sender.channel, delivery.acks.queue);
   }
   let scheduler: Scheduler | undefined;
@@ -189,7 +189,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
         await app.close();
         await scheduler?.close();
         await Promise.all([...deliveries.values()].map((d) => d.close()));
-        if (!worker) await Promise.all([...queues.messages.values(), ...queues.acks.values()].map((q) => q.close()));
+        if (!worker) await Promise.all([...queues.messages.values(), ...queues.bulk.values(), ...queues.acks.values()].map((q) => q.close()));
         await db.close();
         redis.disconnect();
         probe.disconnect();

@@ -18,6 +18,12 @@ export async function sweepOnce(opts: {
     const due = await dueRecipients(opts.pool, channel, 500);
     if (due.length > 0) await queue.addBulk(due.map((recipient) => deliveryJob({ channel, recipient }, 0, `sweep-${opts.sweepId}`)));
   }
+  // Bulk chats keep their usual job id: a campaign's chats all have a job waiting, and a sweep must not
+  // add a second one for each of them every few seconds.
+  for (const [channel, queue] of opts.queues.bulk) {
+    const due = await dueRecipients(opts.pool, channel, 500, "bulk");
+    if (due.length > 0) await queue.addBulk(due.map((recipient) => deliveryJob({ channel, recipient })));
+  }
   for (const [channel, queue] of opts.queues.acks) {
     const due = await dueRecipients(opts.pool, channel, 500, "ack");
     if (due.length > 0) await queue.addBulk(due.map((recipient) => ackJob({ channel, recipient })));

@@ -1,7 +1,7 @@
 // The outbound path's contract: what an outbox row carries and what a channel's sender reports back.
 // The delivery worker (server/outbox/worker.ts) owns ordering, pacing, retries and idempotency; a
 // sender only turns one payload into platform calls and classifies the outcome.
-import type { ChannelName, OutMessage } from "../../bot/types.ts";
+import type { ChannelName, Lane, OutMessage } from "../../bot/types.ts";
 
 export type OutboxPayload =
   | { kind: "message"; message: OutMessage }
@@ -32,6 +32,13 @@ export type SendResult =
   /** Never retry; unreachable marks the chat account so that reminders skip it. */
   | { ok: false; retry: "never"; reason: string; unreachable?: boolean };
 
+/** What a sender may know about the row beyond its payload. */
+export interface RowContext {
+  lane: Lane;
+  /** The platform's id of the message the row answers (Zalo: name it, so the reply is billed as one). */
+  replyTo?: string;
+}
+
 export interface ChannelSender {
   channel: ChannelName;
   /** Messages per second across all recipients and processes. */
@@ -44,5 +51,11 @@ export interface ChannelSender {
    */
   announcesDelivery?: boolean;
   /** `done`: the parts an earlier attempt delivered; the sender sends only the rest. */
-  send(recipient: string, payload: OutboxPayload, info: RecipientInfo, done?: PartsSent): Promise<SendResult>;
+  send(recipient: string, payload: OutboxPayload, info: RecipientInfo, done?: PartsSent, row?: RowContext): Promise<SendResult>;
+  /**
+   * Consecutive messages of one reply that the platform can take as one message (Zalo bills each):
+   * how many of the leading `messages` go together, and the message that carries them. Absent: one
+   * row, one message.
+   */
+  combine?(messages: OutMessage[]): { message: OutMessage; count: number };
 }
