@@ -60,6 +60,8 @@ export interface OutboxRow {
   lane: PriorityLane;
   /** The platform's id of the message this row answers (Zalo msg_id), if any. */
   replyTo?: string;
+  /** Why the last attempt did not deliver it, if one failed. */
+  lastError?: string;
 }
 
 /**
@@ -75,7 +77,7 @@ const TRACK_SQL: Record<Track, string> = {
   ack: `payload->>'kind' = 'callback_answer'`,
 };
 
-const COLUMNS = `id, status, payload, attempts, next_attempt_at, parts_sent, last_part_id, claim_fence, lane, reply_to`;
+const COLUMNS = `id, status, payload, attempts, next_attempt_at, parts_sent, last_part_id, claim_fence, lane, reply_to, last_error`;
 
 function toRow(r: any): OutboxRow {
   return {
@@ -88,6 +90,7 @@ function toRow(r: any): OutboxRow {
     ...(r.parts_sent > 0 ? { partsSent: { count: r.parts_sent, lastId: r.last_part_id ?? "" } } : {}),
     lane: r.lane,
     ...(r.reply_to ? { replyTo: r.reply_to } : {}),
+    ...(r.last_error ? { lastError: r.last_error } : {}),
   };
 }
 

@@ -26,7 +26,16 @@ export type SendResult =
    * Try this row again after delayMs; scope "channel" holds every recipient of the channel (global 429).
    * partsSent: the parts delivered so far, stored with the row and handed back to the retry.
    */
-  | { ok: false; retry: "after"; delayMs: number; scope: "recipient" | "channel"; reason: string; partsSent?: PartsSent }
+  | {
+      ok: false;
+      retry: "after";
+      delayMs: number;
+      scope: "recipient" | "channel";
+      reason: string;
+      partsSent?: PartsSent;
+      /** Or earlier, as soon as the citizen writes again (windowOpen says so): Zalo's closed window. */
+      untilInteraction?: boolean;
+    }
   /** A transient failure (network, 5xx): retry with exponential back-off. */
   | { ok: false; retry: "backoff"; reason: string; partsSent?: PartsSent }
   /** Never retry; unreachable marks the chat account so that reminders skip it. */
@@ -58,4 +67,6 @@ export interface ChannelSender {
    * row, one message.
    */
   combine?(messages: OutMessage[]): { message: OutMessage; count: number };
+  /** Whether the platform lets us write to the chat now (Zalo: the citizen wrote in the last 7 days). */
+  windowOpen?(info: RecipientInfo): boolean;
 }

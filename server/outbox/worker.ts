@@ -55,6 +55,8 @@ export interface DeliveryOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const groupOf = (row: store.OutboxRow): Group => (row.lane === "bulk" ? "bulk" : "high");
+/** Marks a row held until the citizen writes again (its last_error starts with it). */
+const AWAITING_CITIZEN = "awaiting the citizen: ";
 /** At most this many rows travel in one combined message. */
 const MAX_COMBINED = 8;
 
@@ -185,7 +187,7 @@ export class OutboxDelivery {
         // Held by a claim of a later holder: this holder is the stale one.
         return "lost";
       }
-      const wait = Math.max(row.nextAttemptAt.getTime() - Date.now(), await this.pauseLeft(), await this.pacingLeft(recipient));
+      const wait = Math.max((await this.dueAt(recipient, row)) - Date.now(), await this.pauseLeft(), await this.pacingLeft(recipient));
       if (wait > this.o.inlineWaitMs) {
         await requestDelivery(this.queueOf(group), { channel, recipient }, wait, `at-${row.id}-${row.attempts}`);
         return "deferred";
@@ -242,12 +244,24 @@ export class OutboxDelivery {
       } else {
         delay = backoffDelay(row.attempts + 1, this.o.backoffBaseMs);
       }
+      const reason = result.retry === "after" && result.untilInteraction ? `${AWAITING_CITIZEN}${result.reason}` : result.reason;
       // The companions wait with the row, so that the retry combines the same rows again.
-      for (const r of rows) await store.markRetry(pool, r.id, fence, delay, result.reason, r === row ? result.partsSent : undefined);
+      for (const r of rows) await store.markRetry(pool, r.id, fence, delay, reason, r === row ? result.partsSent : undefined);
       await requestDelivery(this.queueOf(group), { channel, recipient }, delay, `at-${row.id}-${row.attempts + 1}`);
       return "deferred";
     }
     return "quota";
+  }
+
+  /**
+   * When the row is due: its next attempt, or now for a row held by a closed window (Zalo) when the
+   * citizen has written since – the window is open again.
+   */
+  private async dueAt(recipient: string, row: store.OutboxRow): Promise<number> {
+    const at = row.nextAttemptAt.getTime();
+    if (at <= Date.now() || !this.o.sender.windowOpen || !row.lastError?.startsWith(AWAITING_CITIZEN)) return at;
+    const info = await store.recipientInfo(this.o.pool, this.o.sender.channel, recipient);
+    return this.o.sender.windowOpen(info) ? Date.now() : at;
   }
 
   /** The row alone, or with the companions the sender combines it with into one message. */

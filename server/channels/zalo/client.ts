@@ -9,10 +9,13 @@ export type ZaloErrorKind = "token" | "window" | "rate_limit" | "night_ban" | "b
 const KINDS: Record<number, ZaloErrorKind> = {
   [-216]: "token",
   [-220]: "token",
+  // The 7-day window closed (-230) or the message named in a reply is too old (-232): the citizen can
+  // still be reached as soon as they write again, or by a template message.
   [-230]: "window",
-  [-213]: "window",
-  [-227]: "window",
   [-232]: "window",
+  // Not following the OA (-213), inactive for more than 45 days (-227), blocked this kind (-244).
+  [-213]: "blocked",
+  [-227]: "blocked",
   [-32]: "rate_limit",
   [-234]: "night_ban",
   [-201]: "bad_request",
@@ -109,12 +112,16 @@ export class ZaloClient {
     throw new ZaloNetworkError("bad_response", `unreadable answer from ${new URL(url).pathname}: ${text.slice(0, 200)}`);
   }
 
-  /** Sends one consultation message; returns Zalo's message id. */
-  async sendMessage(userId: string, message: ZaloMessageBody, accessToken: string): Promise<{ messageId: string }> {
+  /**
+   * Sends one consultation message; returns Zalo's message id. With `replyTo` (the citizen's msg_id) the
+   * message answers that one (`recipient.message_id`) and is billed as a free reply, not as a
+   * proactive message to `user_id`.
+   */
+  async sendMessage(userId: string, message: ZaloMessageBody, accessToken: string, replyTo?: string): Promise<{ messageId: string }> {
     const body = await this.call(`${trimSlash(this.options.apiBase)}/v3.0/oa/message/cs`, {
       method: "POST",
       headers: { "content-type": "application/json", access_token: accessToken },
-      body: JSON.stringify({ recipient: { user_id: userId }, message }),
+      body: JSON.stringify({ recipient: replyTo ? { message_id: replyTo } : { user_id: userId }, message }),
     });
     const code = Number(body.error ?? 0);
     if (code !== 0) throw new ZaloApiError(code, String(body.message ?? "unknown error"));

@@ -96,3 +96,30 @@ export function renderZalo(message: OutMessage, limit = ZALO_TEXT_LIMIT): ZaloMe
       : { text },
   );
 }
+
+/**
+ * Consecutive messages of one reply as one Zalo message (each message sent is billed against the
+ * citizen's free replies or the OA's quota): texts joined with a blank line, titles on their own line,
+ * while the result fits one message (ZALO_TEXT_LIMIT). Buttons only on the last message taken: a
+ * message with buttons ends the group, since Zalo shows them under the whole text.
+ */
+export function combineMessages(messages: readonly OutMessage[], limit = ZALO_TEXT_LIMIT): { message: OutMessage; count: number } {
+  const first = messages[0]!;
+  const textOf = (m: OutMessage) => [...(m.title ? [m.title] : []), m.text].join("\n");
+  let text = textOf(first);
+  let count = 1;
+  if (text.length > limit || (first.buttons ?? []).some((row) => row.length > 0)) return { message: first, count: 1 };
+  let buttons: OutMessage["buttons"];
+  for (const next of messages.slice(1)) {
+    const joined = `${text}\n\n${textOf(next)}`;
+    if (joined.length > limit) break;
+    text = joined;
+    count++;
+    if ((next.buttons ?? []).some((row) => row.length > 0)) {
+      buttons = next.buttons;
+      break;
+    }
+  }
+  if (count === 1) return { message: first, count: 1 };
+  return { message: { text, ...(buttons ? { buttons } : {}) }, count };
+}
