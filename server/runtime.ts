@@ -25,7 +25,7 @@ import { sweepOnce } from "./outbox/sweeper.ts";
 import { Scheduler } from "./schedule/scheduler.ts";
 import type { ChannelSender } from "./outbox/types.ts";
 import { createBulkQueue, createOutboxQueue, OutboxDelivery, type DeliveryOptions } from "./outbox/worker.ts";
-import { createProbeRedis, createRedis, type Redis } from "./redis.ts";
+import { createFailFastRedis, createProbeRedis, createRedis, type Redis } from "./redis.ts";
 import { CachedUnitDirectory } from "./units/directory.ts";
 
 /** Version of the consent text in locales (consent.*); bump it when that text changes. */
@@ -100,6 +100,9 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   const criteria = catalogOf(sets);
   const redis = createRedis(config.redisUrl);
   const probe = createProbeRedis(config.redisUrl);
+  // The enqueue after a webhook's commit has its own connection and queues, which never wait on Redis.
+  const notifyRedis = createFailFastRedis(config.redisUrl);
+  const notifyQueues: DeliveryQueues = { messages: new Map(), bulk: new Map(), acks: new Map() };
   const units = new CachedUnitDirectory(db.pool);
   // ROLE=web takes HTTP only; ROLE=worker delivers and runs scheduled jobs (and answers health checks).
   const web = config.role !== "worker";
@@ -116,7 +119,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     logger,
     officers: config.officerNotices,
     now: options.now,
-    notify: createDeliveryNotifier(queues),
+    notify: createDeliveryNotifier(notifyQueues),
   });
 
   const senders = new Map<ChannelName, ChannelSender>();
@@ -138,6 +141,9 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   if (web && options.extraRoutes) routes.push(...options.extraRoutes({ handleInbound, pool: db.pool, redis, config, logger }));
 
   for (const sender of senders.values()) {
+    notifyQueues.messages.set(sender.channel, createOutboxQueue(sender.channel, notifyRedis, config.redisPrefix));
+    notifyQueues.bulk.set(sender.channel, createBulkQueue(sender.channel, notifyRedis, config.redisPrefix));
+    notifyQueues.acks.set(sender.channel, createAckQueue(sender.channel, notifyRedis, config.redisPrefix));
     if (!worker) {
       queues.messages.set(sender.channel, createOutboxQueue(sender.channel, redis, config.redisPrefix));
       queues.bulk.set(sender.channel, createBulkQueue(sender.channel, redis, config.redisPrefix));
@@ -189,10 +195,13 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
         await app.close();
         await scheduler?.close();
         await Promise.all([...deliveries.values()].map((d) => d.close()));
-        if (!worker) await Promise.all([...queues.messages.values(), ...queues.bulk.values(), ...queues.acks.values()].map((q) => q.close()));
+        const ownQueues = [...notifyQueues.messages.values(), ...notifyQueues.bulk.values(), ...notifyQueues.acks.values()];
+        if (!worker) ownQueues.push(...queues.messages.values(), ...queues.bulk.values(), ...queues.acks.values());
+        await Promise.all(ownQueues.map((q) => q.close()));
         await db.close();
         redis.disconnect();
         probe.disconnect();
+        notifyRedis.disconnect();
       })();
       return closing;
     },

@@ -67,11 +67,20 @@ export function backoffDelay(attempts: number, baseMs: number): number {
 const QUEUE_DEFAULTS = { removeOnComplete: true, removeOnFail: true, attempts: 5, backoff: { type: "exponential", delay: 1000 } };
 
 export function createOutboxQueue(channel: ChannelName, redis: Redis, prefix: string): Queue<DeliverJob> {
-  return new Queue<DeliverJob>(outboxQueueName(channel), { connection: redis, prefix, defaultJobOptions: QUEUE_DEFAULTS });
+  return quietQueue(new Queue<DeliverJob>(outboxQueueName(channel), { connection: redis, prefix, defaultJobOptions: QUEUE_DEFAULTS }));
 }
 
 export function createBulkQueue(channel: ChannelName, redis: Redis, prefix: string): Queue<DeliverJob> {
-  return new Queue<DeliverJob>(bulkQueueName(channel), { connection: redis, prefix, defaultJobOptions: QUEUE_DEFAULTS });
+  return quietQueue(new Queue<DeliverJob>(bulkQueueName(channel), { connection: redis, prefix, defaultJobOptions: QUEUE_DEFAULTS }));
+}
+
+/**
+ * Connection errors while Redis is away: /readyz reports them and each failed enqueue is logged by its
+ * caller; unhandled they would be printed once per reconnection attempt.
+ */
+function quietQueue(queue: Queue<DeliverJob>): Queue<DeliverJob> {
+  queue.on("error", () => {});
+  return queue;
 }
 
 /** Asks for delivery of a chat's pending rows (idempotent while a job for that chat is waiting). */
