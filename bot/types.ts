@@ -72,7 +72,10 @@ export type Effect =
   | { type: "assessment.withdraw" }
   | { type: "person.optout" }
   | { type: "person.optin" }
+  /** Everything personal of the account and its person: profile, answers, evidence, uploads, transcript. */
   | { type: "person.erase" }
+  /** An attachment that was refused (before consent, or where none is asked for): keep no copy of it. */
+  | { type: "attachment.discard"; ref: string }
   | { type: "account.unreachable"; reason: string };
 
 export interface UnitInfo {

@@ -10,6 +10,9 @@ export interface Account {
   personId: string | null;
 }
 
+/** "web-upload:<uuid>" (server/channels/web/uploads.ts uploadRef). */
+const WEB_UPLOAD_REF = /^web-upload:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
 const OPEN_DRAFT = `status IN ('in_progress', 'needs_more')`;
 
 /** Statements for the effects, in order, and the account's person id after them. */
@@ -101,8 +104,22 @@ export function effectStatements(
         if (p) out.push(sql(`UPDATE people SET opt_out_at = NULL, updated_at = now() WHERE id = $1`, p));
         break;
       case "person.erase":
+        // The account's own traces go even before consent: its web uploads and the transcript of every
+        // chat of the person (the web chat reads its history back from the outbox; "sending" rows are
+        // left to the worker that holds them). Replies of this very step are inserted after these
+        // statements, so the confirmation itself is kept and delivered.
+        out.push(sql(
+          `WITH accounts AS (
+             SELECT channel, external_id FROM channel_accounts WHERE id = $1 OR ($2::uuid IS NOT NULL AND person_id = $2::uuid)),
+           uploads AS (
+             DELETE FROM web_uploads u USING accounts a WHERE a.channel = 'web' AND u.web_account = a.external_id)
+           DELETE FROM outbox o USING accounts a
+            WHERE o.channel = a.channel AND o.recipient = a.external_id AND o.status <> 'sending'`,
+          account.id, p,
+        ));
         if (!p) break;
-        // Keep anonymous counts (unit, year, status, total, verdict); drop everything personal.
+        // Keep anonymous counts (unit, year, status, total, verdict); drop everything personal, the
+        // evidence references of every channel included.
         out.push(sql(
           `UPDATE assessments SET person_id = NULL, answers = '{}', evidence = '{}', score = NULL, updated_at = now() WHERE person_id = $1`,
           p,
@@ -113,6 +130,19 @@ export function effectStatements(
         out.push(sql(`INSERT INTO audit_log (actor_kind, action) VALUES ('citizen', 'person.erase')`));
         personId = null;
         break;
+      case "attachment.discard": {
+        // Only our web chat keeps a copy of an attachment before a step uses it (Telegram and Zalo
+        // keep theirs on the platform): a refused one is deleted in the same transaction.
+        const upload = WEB_UPLOAD_REF.exec(effect.ref);
+        if (upload) {
+          out.push(sql(
+            `DELETE FROM web_uploads WHERE id = $2::uuid
+                AND web_account = (SELECT external_id FROM channel_accounts WHERE id = $1 AND channel = 'web')`,
+            account.id, upload[1]!,
+          ));
+        }
+        break;
+      }
       case "account.unreachable":
         out.push(sql(
           `UPDATE channel_accounts SET reachable = false, unreachable_reason = $2, updated_at = now() WHERE id = $1`,

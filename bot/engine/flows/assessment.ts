@@ -158,6 +158,7 @@ function storeEvidence(turn: Turn, set: CriteriaSet, qid: string, event: Attachm
   const list = a.evidence[qid] ?? [];
   if (list.length >= MAX_EVIDENCE) {
     const { t, lang } = tr(turn);
+    emit(turn, { type: "attachment.discard", ref: event.ref });
     say(turn, { text: t(lang, "evidence.limit_reached", { max: MAX_EVIDENCE }) });
     return false;
   }
@@ -197,6 +198,7 @@ export const questionStep: StepHandler<Of<"question">> = {
     if (!c) return;
     const { t, lang } = tr(turn);
     if (!c.q.evidence) {
+      emit(turn, { type: "attachment.discard", ref: event.ref });
       say(turn, { text: t(lang, "evidence.not_needed") });
       return;
     }
