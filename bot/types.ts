@@ -60,6 +60,8 @@ export type Effect =
       unitId?: string;
       language?: Lang;
       phone?: string;
+      /** Under 16: the citizen confirmed that a parent or guardian agreed. */
+      guardianConsent?: boolean;
     }
   | { type: "assessment.start"; setId: string; setVersion: string; year: number }
   | { type: "assessment.progress"; answers: Answers; evidence: Record<string, EvidenceRef[]> }
@@ -89,6 +91,8 @@ export interface UnitDirectory {
   byCode(code: string): UnitInfo | undefined;
   /** The closest existing code to a mistyped one, if any is close enough. */
   suggest(code: string): UnitInfo | undefined;
+  /** Units whose name matches what the citizen typed ("Xã Hòa Bình", "hoa binh"), best first. */
+  byName?(text: string): UnitInfo[];
 }
 
 export interface CriteriaCatalog {
@@ -110,4 +114,11 @@ export interface StepContext {
   consentVersion: string;
   /** Evaluation years run 1 Jan – 31 Dec in this time zone. */
   timeZone: string;
+  /**
+   * "MM-DD": an assessment started on or before this day of January counts for the previous year
+   * (dossiers are compiled in January). Absent: the calendar year.
+   */
+  yearCutoff?: string;
+  /** Who holds the citizen's data, named in the consent text (e.g. "Hội Khuyến học xã Hòa Bình"). */
+  dataHolder?: string;
 }
