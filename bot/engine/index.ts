@@ -13,6 +13,7 @@ export { initialState, parseState, STATE_VERSION, TARGET_GROUPS } from "./state.
 export type { ConversationState, Step, StepKind, Dialog, AssessmentState, ProfileState } from "./state.ts";
 export { decodeButton, encodeButton, MAX_BUTTON_DATA_BYTES } from "./buttons.ts";
 export { parseCommand, commandWords, COMMAND_NAMES, type ParsedCommand } from "./commands/parse.ts";
+export { commandMenu, type MenuEntry } from "./commands/menu.ts";
 
 export interface StepResult {
   state: ConversationState;

@@ -44,9 +44,12 @@ export function effectStatements(
           `UPDATE people SET
              full_name = COALESCE($2, full_name), birth_year = COALESCE($3, birth_year),
              target_group = COALESCE($4::target_group, target_group), unit_id = COALESCE($5::uuid, unit_id),
-             language = COALESCE($6, language), phone = COALESCE($7, phone), updated_at = now()
+             language = COALESCE($6, language), phone = COALESCE($7, phone),
+             guardian_consent_at = CASE WHEN $8 THEN COALESCE(guardian_consent_at, now()) ELSE guardian_consent_at END,
+             updated_at = now()
            WHERE id = $1`,
           p, effect.fullName ?? null, effect.birthYear ?? null, effect.targetGroup ?? null, effect.unitId ?? null, effect.language ?? null, effect.phone ?? null,
+          effect.guardianConsent === true,
         ));
         break;
       case "assessment.start": {
