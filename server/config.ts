@@ -16,6 +16,13 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
 
+/** "true"/"false" (also 1/0, yes/no), with a default. */
+const flag = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : v === "true" || v === "1" || v === "yes"));
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -55,6 +62,17 @@ const schema = z.object({
   ),
   WEB_CHAT_SECRET_FILE: z.string().min(1).default(".data/web-chat-secret"),
   LOG_REQUESTS: optionalString.pipe(z.enum(["true", "false"], "must be true or false").optional()),
+  NOTICE_UNIT_LEADS: flag(true),
+  NOTICE_PARENT_UNIT_OFFICERS: flag(false),
+  // Officer review (issue 12)
+  OFFICER_INVITE_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  REVIEW_REMIND_DAYS: z.coerce.number().int().min(1).max(60).default(3),
+  REVIEW_ESCALATE_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  REVIEW_PARENT_DAYS: z.coerce.number().int().min(1).max(120).default(14),
+  REVIEW_REVISE_DAYS: z.coerce.number().int().min(0).max(365).default(14),
+  REVIEW_DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(8),
+  REVIEW_DIGEST_ABOVE: z.coerce.number().int().min(1).max(100_000).default(20),
+  REVIEW_QUEUE_PAGE: z.coerce.number().int().min(1).max(20).default(5),
 });
 
 type Env = z.infer<typeof schema>;
@@ -73,6 +91,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Days kept: inbound event ids (deduplication) and finished outbox rows (also the web chat's history). */
   retention: { inboundDays: number; outboxDays: number };
+  /** Whom a notice to "a unit's officers" reaches besides the unit's active officers. */
+  officerNotices: { leads: boolean; parentUnit: boolean };
   adminToken?: string;
   webChatSecret?: string;
   /** Outside production without WEB_CHAT_SECRET: where the generated secret is kept across restarts. */
@@ -83,6 +103,7 @@ export interface Config {
   evaluationYearCutoff?: string;
   /** Log every HTTP request (default: on in production, off elsewhere). */
   logRequests: boolean;
+  review: ReviewSettings;
   telegram: {
     mode: Env["TELEGRAM_MODE"];
     token?: string;
@@ -98,6 +119,26 @@ export interface Config {
     oauthBase: string;
     tokenKey?: string;
   };
+}
+
+/** Officer review: invitations, reminders and escalation (days since submission), revisions, digests. */
+export interface ReviewSettings {
+  /** An officer invitation's default lifetime. */
+  inviteDays: number;
+  /** Pending longer: in the unit officers' next reminder. */
+  remindDays: number;
+  /** Pending longer: escalated to the unit's leads (to the parent unit's officers when it has no lead). */
+  escalateDays: number;
+  /** Pending longer: escalated to the parent unit's officers too, who may then decide it. */
+  parentDays: number;
+  /** A lead may revise a decision this many days after it was made (0: never). */
+  reviseDays: number;
+  /** Default hour (in TIME_ZONE) of an officer's daily digest. */
+  digestHour: number;
+  /** An officer without a chosen mode gets the digest instead of one notice each above this many a day. */
+  digestAbove: number;
+  /** Submissions shown per queue page. */
+  queuePage: number;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -129,6 +170,8 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       if (!value) problems.push(`${name}: required when the Zalo channel is configured (set all of ZALO_APP_ID, ZALO_OA_SECRET_KEY, ZALO_TOKEN_KEY or none)`);
     }
   }
+  if (e.REVIEW_ESCALATE_DAYS <= e.REVIEW_REMIND_DAYS) problems.push("REVIEW_ESCALATE_DAYS: must be more than REVIEW_REMIND_DAYS");
+  if (e.REVIEW_PARENT_DAYS <= e.REVIEW_ESCALATE_DAYS) problems.push("REVIEW_PARENT_DAYS: must be more than REVIEW_ESCALATE_DAYS");
   if (e.NODE_ENV === "production" && !e.ADMIN_TOKEN) problems.push("ADMIN_TOKEN: required in production");
   if (e.NODE_ENV === "production" && !e.WEB_CHAT_SECRET) problems.push("WEB_CHAT_SECRET: required in production");
   if (e.NODE_ENV === "production" && !e.DATA_HOLDER) problems.push("DATA_HOLDER: required in production (who holds the citizens' data, named in the consent text)");
@@ -148,12 +191,23 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       timeZone: e.TIME_ZONE,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       retention: { inboundDays: e.INBOUND_RETENTION_DAYS, outboxDays: e.OUTBOX_RETENTION_DAYS },
+      officerNotices: { leads: e.NOTICE_UNIT_LEADS, parentUnit: e.NOTICE_PARENT_UNIT_OFFICERS },
       adminToken: e.ADMIN_TOKEN,
       webChatSecret: e.WEB_CHAT_SECRET,
       webChatSecretFile: e.WEB_CHAT_SECRET_FILE,
       dataHolder: e.DATA_HOLDER,
       evaluationYearCutoff: e.EVALUATION_YEAR_CUTOFF,
       logRequests: e.LOG_REQUESTS === undefined ? e.NODE_ENV === "production" : e.LOG_REQUESTS === "true",
+      review: {
+        inviteDays: e.OFFICER_INVITE_DAYS,
+        remindDays: e.REVIEW_REMIND_DAYS,
+        escalateDays: e.REVIEW_ESCALATE_DAYS,
+        parentDays: e.REVIEW_PARENT_DAYS,
+        reviseDays: e.REVIEW_REVISE_DAYS,
+        digestHour: e.REVIEW_DIGEST_HOUR,
+        digestAbove: e.REVIEW_DIGEST_ABOVE,
+        queuePage: e.REVIEW_QUEUE_PAGE,
+      },
       telegram: {
         mode: e.TELEGRAM_MODE,
         token: e.TELEGRAM_BOT_TOKEN,

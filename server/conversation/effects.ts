@@ -3,6 +3,14 @@
 // here, not returned by the database, so that no statement depends on another's result.
 import { randomUUID } from "node:crypto";
 import type { CriteriaCatalog, Effect } from "../../bot/types.ts";
+import {
+  erasedChatsSql,
+  forgetOtherConversations,
+  linkPerson,
+  unlinkPerson,
+  unreachableById,
+  webAccountIdSql,
+} from "../accounts/store.ts";
 import { sql, type Statement } from "../db/statement.ts";
 
 export interface Account {
@@ -35,7 +43,7 @@ export function effectStatements(
         } else {
           personId = randomUUID();
           out.push(sql(`INSERT INTO people (id, language, consent_version, consent_at) VALUES ($1, $2, $3, now())`, personId, effect.language, effect.consentVersion));
-          out.push(sql(`UPDATE channel_accounts SET person_id = $2 WHERE id = $1`, account.id, personId));
+          out.push(linkPerson(account.id, personId));
         }
         break;
       case "person.profile":
@@ -112,23 +120,28 @@ export function effectStatements(
         // left to the worker that holds them). Replies of this very step are inserted after these
         // statements, so the confirmation itself is kept and delivered.
         out.push(sql(
-          `WITH accounts AS (
-             SELECT channel, external_id FROM channel_accounts WHERE id = $1 OR ($2::uuid IS NOT NULL AND person_id = $2::uuid)),
+          `WITH chats AS ${erasedChatsSql("$1::uuid", "$2")},
            uploads AS (
-             DELETE FROM web_uploads u USING accounts a WHERE a.channel = 'web' AND u.web_account = a.external_id)
-           DELETE FROM outbox o USING accounts a
-            WHERE o.channel = a.channel AND o.recipient = a.external_id AND o.status <> 'sending'`,
+             DELETE FROM web_uploads u USING chats c WHERE c.channel = 'web' AND u.web_account = c.external_id)
+           DELETE FROM outbox o USING chats c
+            WHERE o.channel = c.channel AND o.recipient = c.external_id AND o.status <> 'sending'`,
           account.id, p,
         ));
         if (!p) break;
-        // Keep anonymous counts (unit, year, status, total, verdict); drop everything personal, the
-        // evidence references of every channel included.
+        // Keep anonymous counts (unit, year, status, total, verdict, decisions); drop everything personal:
+        // the evidence references of every channel, officers' free-text reasons (the audit log keeps
+        // only reason codes).
         out.push(sql(
-          `UPDATE assessments SET person_id = NULL, answers = '{}', evidence = '{}', score = NULL, updated_at = now() WHERE person_id = $1`,
+          `UPDATE assessment_decisions SET reason = NULL, details = '{}' WHERE assessment_id IN (SELECT id FROM assessments WHERE person_id = $1)`,
+          p,
+        ));
+        out.push(sql(
+          `UPDATE assessments SET person_id = NULL, answers = '{}', evidence = '{}', score = NULL, reason = NULL, updated_at = now() WHERE person_id = $1`,
           p,
         ));
         out.push(sql(`DELETE FROM officers WHERE person_id = $1`, p));
-        out.push(sql(`UPDATE channel_accounts SET person_id = NULL WHERE person_id = $1`, p));
+        out.push(forgetOtherConversations(p, account.id));
+        out.push(unlinkPerson(p));
         out.push(sql(`DELETE FROM people WHERE id = $1`, p));
         out.push(sql(`INSERT INTO audit_log (actor_kind, action) VALUES ('citizen', 'person.erase')`));
         personId = null;
@@ -138,19 +151,12 @@ export function effectStatements(
         // keep theirs on the platform): a refused one is deleted in the same transaction.
         const upload = WEB_UPLOAD_REF.exec(effect.ref);
         if (upload) {
-          out.push(sql(
-            `DELETE FROM web_uploads WHERE id = $2::uuid
-                AND web_account = (SELECT external_id FROM channel_accounts WHERE id = $1 AND channel = 'web')`,
-            account.id, upload[1]!,
-          ));
+          out.push(sql(`DELETE FROM web_uploads WHERE id = $2::uuid AND web_account = ${webAccountIdSql("$1::uuid")}`, account.id, upload[1]!));
         }
         break;
       }
       case "account.unreachable":
-        out.push(sql(
-          `UPDATE channel_accounts SET reachable = false, unreachable_reason = $2, updated_at = now() WHERE id = $1`,
-          account.id, effect.reason,
-        ));
+        out.push(unreachableById(account.id, effect.reason));
         break;
     }
   }

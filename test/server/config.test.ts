@@ -32,6 +32,15 @@ describe("loadConfig", () => {
     expect(short.problems.map((p) => p.split(":")[0]).sort()).toEqual(["INBOUND_RETENTION_DAYS", "OUTBOX_RETENTION_DAYS"]);
   });
 
+  it("tells a unit's leads but not the parent unit's officers by default; both are switches", () => {
+    const result = loadConfig({});
+    expect(result.ok && result.config.officerNotices).toEqual({ leads: true, parentUnit: false });
+    const flipped = loadConfig({ NOTICE_UNIT_LEADS: "false", NOTICE_PARENT_UNIT_OFFICERS: "true" });
+    expect(flipped.ok && flipped.config.officerNotices).toEqual({ leads: false, parentUnit: true });
+    const bad = loadConfig({ NOTICE_UNIT_LEADS: "maybe" });
+    expect(bad.ok ? [] : bad.problems).toEqual([expect.stringMatching(/^NOTICE_UNIT_LEADS: must be true or false/)]);
+  });
+
   it("requires a token and a webhook secret for Telegram webhook mode", () => {
     const result = loadConfig({ TELEGRAM_MODE: "webhook" });
     expect(result.ok).toBe(false);
@@ -60,5 +69,16 @@ describe("loadConfig", () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problems.map((p) => p.split(":")[0])).toEqual(["ADMIN_TOKEN", "WEB_CHAT_SECRET", "DATA_HOLDER"]);
+  });
+
+  it("reads the review settings and wants escalation after the reminder and the parent after the escalation", () => {
+    const ok = loadConfig({ REVIEW_REMIND_DAYS: "2", REVIEW_ESCALATE_DAYS: "5", REVIEW_PARENT_DAYS: "9" });
+    expect(ok.ok && ok.config.review).toMatchObject({ remindDays: 2, escalateDays: 5, parentDays: 9, reviseDays: 14, inviteDays: 7 });
+    const bad = loadConfig({ REVIEW_REMIND_DAYS: "7", REVIEW_ESCALATE_DAYS: "7", REVIEW_DIGEST_HOUR: "24" });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.problems.map((p) => p.split(":")[0])).toEqual(["REVIEW_DIGEST_HOUR"]);
+    const order = loadConfig({ REVIEW_REMIND_DAYS: "7", REVIEW_ESCALATE_DAYS: "7" });
+    expect(order.ok ? [] : order.problems.map((p) => p.split(":")[0])).toEqual(["REVIEW_ESCALATE_DAYS"]);
   });
 });

@@ -16,6 +16,7 @@ import type { Step } from "../state.ts";
 import { formatNumber, normaliseInput, truncate } from "../text.ts";
 import { button, column, emit, openDialog, reprompt, rows, say, sayLines, setStep, setText, tr, type Turn } from "../turn.ts";
 import { REVIEW_PAGE_SIZE, goToQuestion, restartAssessment, setGone } from "./assessment.ts";
+import { tellOfficersSubmitted } from "./officers.ts";
 import { statusText } from "./status.ts";
 import type { StepHandler } from "./types.ts";
 
@@ -140,6 +141,7 @@ function submit(turn: Turn): void {
   a.submitted = { verdict: result.verdict, total: result.total, max: result.max };
   setStep(turn, { kind: "submitted" }, false);
   sayResult(turn, set, result);
+  tellOfficersSubmitted(turn);
 }
 
 export function verdictText(turn: Turn, verdict: ScoreResult["verdict"]): string {

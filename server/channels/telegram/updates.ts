@@ -1,13 +1,13 @@
 // Telegram updates → engine events. Pure: private chats only; anything else is ignored with a reason.
 import type { Update } from "grammy/types";
-import type { InboundEvent } from "../../../bot/types.ts";
+import type { ChatEvent } from "../../../bot/types.ts";
 import type { OutboxPayload } from "../../outbox/types.ts";
 
 export interface TelegramInbound {
   externalUserId: string;
   eventId: string;
   at: Date;
-  event: InboundEvent;
+  event: ChatEvent;
   ack?: OutboxPayload;
 }
 

@@ -43,8 +43,8 @@ describe("Telegram in polling mode", () => {
     // The command menu: Vietnamese by default and for "vi", English for "en", naming the words too.
     const menus = fake.calls.filter((c) => c.method === "setMyCommands").map((c) => c.body);
     expect(menus.map((m) => m.language_code)).toEqual([undefined, "vi", "en"]);
-    expect(menus[0].commands).toContainEqual({ command: "status", description: "Xem đang ở bước nào (TRẠNG THÁI)" });
-    expect(menus[2].commands).toContainEqual({ command: "status", description: "Where you are" });
+    expect(menus[0]!.commands).toContainEqual({ command: "status", description: "Xem đang ở bước nào (TRẠNG THÁI)" });
+    expect(menus[2]!.commands).toContainEqual({ command: "status", description: "Where you are" });
 
     await rt.close();
     rt = undefined;
