@@ -48,6 +48,9 @@ const schema = z.object({
   ZALO_APP_SECRET_KEY: optionalString,
   ZALO_OA_API_BASE: url(["http:", "https:"]).default("https://openapi.zalo.me"),
   ZALO_OAUTH_BASE: url(["http:", "https:"]).default("https://oauth.zaloapp.com"),
+  ZALO_WINDOW_TEMPLATE: optionalString.pipe(
+    z.string().regex(/^transaction_[a-z_]{1,40}$/, "a ZBS transaction template type such as transaction_education").optional(),
+  ),
   ZALO_TOKEN_KEY: optionalString.pipe(
     z.string().regex(/^[0-9a-f]{64}$/i, "must be 64 hex characters (32 bytes)").optional(),
   ),
@@ -123,6 +126,8 @@ export interface Config {
     apiBase: string;
     oauthBase: string;
     tokenKey?: string;
+    /** ZBS transaction template type for notices to citizens outside the 7-day window (unset: they wait). */
+    windowTemplate?: string;
   };
 }
 
@@ -228,6 +233,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         apiBase: e.ZALO_OA_API_BASE.replace(/\/+$/, ""),
         oauthBase: e.ZALO_OAUTH_BASE.replace(/\/+$/, ""),
         tokenKey: e.ZALO_TOKEN_KEY,
+        windowTemplate: e.ZALO_WINDOW_TEMPLATE,
       },
     },
   };

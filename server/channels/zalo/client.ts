@@ -2,7 +2,7 @@
 // refresh the token pair (OAuth v4). Zalo answers HTTP 200 with a numeric `error` field; a non-zero
 // error becomes a ZaloApiError with its kind, anything that is not such an answer (network failure,
 // timeout, non-200, unreadable body) a ZaloNetworkError.
-import type { ZaloMessageBody } from "./render.ts";
+import type { ZaloMessageBody, ZaloTransactionBody } from "./render.ts";
 
 export type ZaloErrorKind = "token" | "window" | "rate_limit" | "night_ban" | "bad_request" | "quota" | "blocked" | "unknown";
 
@@ -123,6 +123,23 @@ export class ZaloClient {
       headers: { "content-type": "application/json", access_token: accessToken },
       body: JSON.stringify({ recipient: replyTo ? { message_id: replyTo } : { user_id: userId }, message }),
     });
+    return this.messageIdOf(body);
+  }
+
+  /**
+   * Sends a ZBS transaction template message (POST /v3.0/oa/message/transaction): paid, allowed to a
+   * citizen who interacted within the last year, outside the 7-day window of consultation messages.
+   */
+  async sendTransaction(userId: string, message: ZaloTransactionBody, accessToken: string): Promise<{ messageId: string }> {
+    const body = await this.call(`${trimSlash(this.options.apiBase)}/v3.0/oa/message/transaction`, {
+      method: "POST",
+      headers: { "content-type": "application/json", access_token: accessToken },
+      body: JSON.stringify({ recipient: { user_id: userId }, message }),
+    });
+    return this.messageIdOf(body);
+  }
+
+  private messageIdOf(body: Record<string, unknown>): { messageId: string } {
     const code = Number(body.error ?? 0);
     if (code !== 0) throw new ZaloApiError(code, String(body.message ?? "unknown error"));
     const data = body.data as Record<string, unknown> | undefined;

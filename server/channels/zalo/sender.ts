@@ -5,6 +5,8 @@
 //                                              WINDOW_RECHECK_MS, or at once when the citizen writes
 //                                              again – the worker asks windowOpen()); after 45 days
 //                                              without interaction → never
+//   ZALO_WINDOW_TEMPLATE set, outside the window, a notice or bulk row, interaction within a year
+//                                            → a ZBS transaction template message (paid) instead
 //   a reply (row.replyTo)                    → names the citizen's message (recipient.message_id): a
 //                                              free reply; when Zalo says that message is too old
 //                                              (-232) it goes once more as a proactive message
@@ -21,7 +23,7 @@
 import { sendInParts } from "../../outbox/parts.ts";
 import type { ChannelSender, OutboxPayload, PartsSent, RecipientInfo, RowContext, SendResult } from "../../outbox/types.ts";
 import { ZaloApiError, ZaloNetworkError, type ZaloClient } from "./client.ts";
-import { combineMessages, renderZalo, type ZaloMessageBody } from "./render.ts";
+import { combineMessages, renderTransaction, renderZalo, type ZaloMessageBody, type ZaloTransactionBody } from "./render.ts";
 import { ZaloTokenError, type ZaloTokenSource } from "./tokens.ts";
 
 export const ZALO_WINDOW_MS = 7 * 86_400_000;
@@ -29,6 +31,8 @@ export const ZALO_WINDOW_MS = 7 * 86_400_000;
 export const WINDOW_RECHECK_MS = 6 * 3_600_000;
 /** After this long without interaction a held row is given up. */
 export const WINDOW_GIVE_UP_MS = 45 * 86_400_000;
+/** Template messages reach citizens who interacted within the last year. */
+export const TEMPLATE_REACH_MS = 365 * 86_400_000;
 export const RATE_LIMIT_DELAY_MS = 60_000;
 export const TOKEN_UNAVAILABLE_DELAY_MS = 5 * 60_000;
 /** A night-ban answer outside 22:00–06:00 (clocks disagree) is retried after this. */
@@ -64,7 +68,7 @@ export function nightBanDelayMs(now: Date, timeZone = "Asia/Ho_Chi_Minh"): numbe
 }
 
 export interface ZaloSenderDeps {
-  client: Pick<ZaloClient, "sendMessage">;
+  client: Pick<ZaloClient, "sendMessage" | "sendTransaction">;
   tokens: ZaloTokenSource;
   now?: () => Date;
   /** For the night-ban delay (Zalo counts it in Vietnam time). */
@@ -72,6 +76,8 @@ export interface ZaloSenderDeps {
   /** Zalo allows about 4000 calls per minute per app. */
   globalPerSecond?: number;
   perRecipientIntervalMs?: number;
+  /** ZALO_WINDOW_TEMPLATE: notices and campaign messages to a citizen outside the window go as this template. */
+  windowTemplate?: string;
 }
 
 const never = (reason: string, unreachable = false): SendResult =>
@@ -131,6 +137,21 @@ export function createZaloSender(deps: ZaloSenderDeps): ChannelSender {
     }
   }
 
+  async function sendTemplate(recipient: string, body: ZaloTransactionBody): Promise<SendResult> {
+    try {
+      let token = await deps.tokens.getAccessToken();
+      try {
+        return { ok: true, platformMessageId: (await deps.client.sendTransaction(recipient, body, token)).messageId };
+      } catch (error) {
+        if (!(error instanceof ZaloApiError && error.kind === "token")) throw error;
+        token = await deps.tokens.refreshAfterRejection(token);
+        return { ok: true, platformMessageId: (await deps.client.sendTransaction(recipient, body, token)).messageId };
+      }
+    } catch (error) {
+      return classifyZaloError(error, now(), timeZone);
+    }
+  }
+
   async function sendPart(recipient: string, body: ZaloMessageBody, replyTo?: string): Promise<string> {
     try {
       return await sendOnce(recipient, body, replyTo);
@@ -152,7 +173,12 @@ export function createZaloSender(deps: ZaloSenderDeps): ChannelSender {
       const at = now();
       const last = info.lastInteractionAt;
       if (!windowOpen(info, at)) {
-        if (!last || at.getTime() - last.getTime() > WINDOW_GIVE_UP_MS) return never("zalo window closed: no interaction for 45 days");
+        const silentMs = last ? at.getTime() - last.getTime() : Infinity;
+        // Not a reply (nobody asked): a notice or campaign message may go as a paid template message.
+        if (deps.windowTemplate && row && row.lane !== "reply" && silentMs <= TEMPLATE_REACH_MS) {
+          return sendTemplate(recipient, renderTransaction(payload.message, deps.windowTemplate));
+        }
+        if (silentMs > WINDOW_GIVE_UP_MS) return never("zalo window closed: no interaction for 45 days");
         return windowClosed("out_of_window");
       }
 

@@ -107,6 +107,27 @@ describe("createZaloSender", () => {
     expect(await sender.send(USER, message("x"), sixDays)).toMatchObject({ ok: true });
   });
 
+  it("with ZALO_WINDOW_TEMPLATE, a notice outside the window goes as a transaction template; a reply still waits", async () => {
+    const sender = createZaloSender({ client, tokens: tokens(), now: () => NOW, windowTemplate: "transaction_education" });
+    const old = { lastInteractionAt: new Date(NOW.getTime() - 20 * 24 * HOUR), reachable: true };
+    const notice = message(`Bài tự đánh giá của bạn đã được xác nhận.\n${"Chi tiết ".repeat(60)}`, [[{ label: "Xem kết quả chi tiết của bài tự đánh giá", data: "9.v" }]]);
+    const notified = await sender.send(USER, { ...notice }, old, undefined, { lane: "notice" });
+    expect(notified).toMatchObject({ ok: true });
+    const [call] = fake.templates();
+    const payload = (call!.json as any).message.attachment.payload;
+    expect((call!.json as any).recipient).toEqual({ user_id: USER });
+    expect(payload.template_type).toBe("transaction_education");
+    expect(payload.elements[0]).toEqual({ type: "header", content: "Bài tự đánh giá của bạn đã được xác nhận.", align: "left" });
+    expect(payload.elements.length).toBeLessThanOrEqual(3);
+    for (const e of payload.elements.slice(1)) expect(Array.from(e.content as string).length).toBeLessThanOrEqual(250);
+    expect(payload.buttons).toEqual([{ title: expect.any(String), type: "oa.query.hide", payload: `${BUTTON_PAYLOAD_PREFIX}9.v` }]);
+    expect(Array.from(payload.buttons[0].title as string).length).toBeLessThanOrEqual(35);
+    // A reply is not sent as a paid template: it waits for the citizen like before.
+    expect(await sender.send(USER, message("x"), old, undefined, { lane: "reply" })).toMatchObject({ retry: "after", untilInteraction: true });
+    expect(fake.templates()).toHaveLength(1);
+    expect(fake.sends()).toHaveLength(0);
+  });
+
   it("a reply names the citizen's message (recipient.message_id), so Zalo bills it as a reply", async () => {
     const sender = createZaloSender({ client, tokens: tokens(), now: () => NOW });
     expect(await sender.send(USER, message("Cảm ơn bạn."), recent, undefined, { lane: "reply", replyTo: "msg-42" })).toMatchObject({ ok: true });
