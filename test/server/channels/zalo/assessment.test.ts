@@ -157,7 +157,15 @@ describe("a citizen on Zalo", () => {
     // The welcome and the consent question: two engine messages, one Zalo message that names the citizen's.
     expect(replies).toHaveLength(1);
     expect((replies[0]!.json as any).recipient).toEqual({ message_id: msgId });
-    expect(String((replies[0]!.json as any).message.text)).toMatch(/Xin chào[\s\S]*Đồng ý xử lý dữ liệu cá nhân/);
+    // Their texts joined: each engine message (title on its own line), a blank line between them.
+    const { rows: parts } = await rt.db.pool.query(
+      `SELECT payload FROM outbox WHERE channel = 'zalo' AND recipient = $1 AND payload->>'kind' = 'message' ORDER BY id`,
+      [z.userId],
+    );
+    const joined = parts.map((r) => [r.payload.message.title, r.payload.message.text].filter(Boolean).join("\n")).join("\n\n");
+    expect(parts).toHaveLength(2);
+    expect(String((replies[0]!.json as any).message.text)).toBe(joined);
+    expect(joined).toMatch(/^Xin chào/);
     expect((replies[0]!.json as any).message.attachment.payload.buttons.length).toBeGreaterThan(0);
     const { rows } = await rt.db.pool.query(
       `SELECT count(*)::int AS n, count(DISTINCT platform_message_id)::int AS ids FROM outbox WHERE channel = 'zalo' AND recipient = $1 AND status = 'sent'`,
