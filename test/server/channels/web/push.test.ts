@@ -57,7 +57,7 @@ describe("web chat long polls across processes", () => {
     await citizens[0]!.tap("c.y", replies[0]!);
     const woken = (await polls[0]!).json() as { messages: { title?: string }[] };
     expect(Date.now() - t0).toBeLessThan(1_000);
-    expect(woken.messages.map((m) => m.title)).toEqual([undefined, "Bạn thuộc nhóm nào?"]);
+    expect(woken.messages.map((m) => m.title)).toEqual([undefined, "Nhóm đối tượng"]);
     // The others were not woken by someone else's delivery: still waiting, then empty.
     const rest = await Promise.all(polls.slice(1));
     expect(Date.now() - t0).toBeGreaterThan(3_000);
