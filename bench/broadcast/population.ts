@@ -31,13 +31,14 @@ export async function seedPopulation(pool: pg.Pool, o: PopulationOptions): Promi
     [rootCode, `Xã ${o.tag}`, villages],
   );
   await pool.query(
-    `INSERT INTO people (id, full_name, birth_year, target_group, unit_id, language, consent_version, consent_at, opt_out_at)
+    `WITH v AS (SELECT array_agg(id ORDER BY code) AS ids FROM units WHERE code LIKE $2 || '-T%')
+     INSERT INTO people (id, full_name, birth_year, target_group, unit_id, language, consent_version, consent_at, opt_out_at)
      SELECT md5($1 || ':' || i)::uuid, 'Người dân ' || i, 1940 + (i % 70),
             (ARRAY['worker', 'public_servant', 'student', 'resident'])[1 + i % 4]::target_group,
-            (SELECT id FROM units WHERE code = $2 || '-T' || (1 + i % $4)),
+            v.ids[1 + i % $4],
             CASE WHEN i % 10 = 0 THEN 'en' ELSE 'vi' END, 'seed', $5::timestamptz - interval '90 days',
             CASE WHEN i % 50 = 0 THEN $5::timestamptz - interval '1 day' END
-       FROM generate_series(1, $3) i`,
+       FROM v, generate_series(1, $3) i`,
     [o.tag, rootCode, o.people, villages, now],
   );
   await pool.query(
@@ -54,7 +55,7 @@ export async function seedPopulation(pool: pg.Pool, o: PopulationOptions): Promi
   // The first person of each village is its officer.
   await pool.query(
     `INSERT INTO officers (person_id, unit_id)
-     SELECT p.id, p.unit_id FROM generate_series(1, LEAST($2, $3)) i JOIN people p ON p.id = md5($1 || ':' || i)::uuid`,
+     SELECT p.id, p.unit_id FROM generate_series(1, LEAST($2::int, $3::int)) i JOIN people p ON p.id = md5($1 || ':' || i)::uuid`,
     [o.tag, villages, o.people],
   );
   // Status by i % 12: 0–3 none, 4–6 in progress, 7 needs more, 8–9 submitted, 10–11 confirmed.

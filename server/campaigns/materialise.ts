@@ -1,5 +1,6 @@
 // Materialisation: the audience of a round copied into campaign_recipients in chunks, each one
-// INSERT … SELECT with keyset pagination over people.id, and the round's cursor moved in the same
+// INSERT … SELECT over the next `chunkSize` people ids after the round's cursor (keyset pagination: the
+// chunk's upper bound is read from people's primary key first), and the cursor moved in the same
 // statement – a crash resumes after the last chunk, and the unique (campaign, round, person) key makes a
 // repeated chunk a no-op. Opted-out and unreachable people are recorded as skipped with their reason.
 import type pg from "pg";
@@ -13,6 +14,7 @@ export interface MaterialiseOptions {
 }
 
 const ZERO_UUID = "00000000-0000-0000-0000-000000000000";
+const MAX_UUID = "ffffffff-ffff-ffff-ffff-ffffffffffff";
 
 /** Materialises the rest of a round; returns the rows it holds in all and whether it is complete. */
 export async function materialiseRound(
@@ -27,7 +29,7 @@ export async function materialiseRound(
   const params = audienceParams(c, round);
   const text = `
 WITH chunk AS (
-  ${audienceSelect(round, "AND p.id > $6::uuid", "ORDER BY p.id LIMIT $7")}
+  ${audienceSelect(round, { lo: 6, hi: 7 })}
 ), ins AS (
   INSERT INTO campaign_recipients (campaign_id, round, person_id, account_id, channel, status, reason)
   SELECT $8::uuid, $9::smallint, person_id, account_id, channel,
@@ -36,13 +38,11 @@ WITH chunk AS (
     FROM chunk
   ON CONFLICT (campaign_id, round, person_id) DO NOTHING
   RETURNING 1
-), seen AS (
-  SELECT count(*)::int AS n, (SELECT person_id FROM chunk ORDER BY person_id DESC LIMIT 1) AS last FROM chunk
 )
 UPDATE campaign_rounds SET
-  cursor = COALESCE((SELECT last FROM seen), cursor),
+  cursor = $7::uuid,
   materialised = materialised + (SELECT count(*)::int FROM ins),
-  materialised_at = CASE WHEN (SELECT n FROM seen) < $7 THEN now() END
+  materialised_at = CASE WHEN $10 THEN now() END
  WHERE campaign_id = $8 AND round = $9
 RETURNING cursor, materialised, materialised_at`;
   for (;;) {
@@ -53,7 +53,24 @@ RETURNING cursor, materialised, materialised_at`;
     const current = state[0];
     if (!current) throw new Error(`campaign ${c.id} has no round ${roundNo}`);
     if (current.materialised_at) return { materialised: current.materialised, complete: true };
-    const { rows } = await pool.query(text, [...params, current.cursor ?? ZERO_UUID, chunkSize, c.id, roundNo]);
+    const lo = current.cursor ?? ZERO_UUID;
+    const { rows: bound } = await pool.query(`SELECT id FROM people WHERE id > $1 ORDER BY id OFFSET $2 LIMIT 1`, [lo, chunkSize - 1]);
+    const last = !bound[0];
+    const hi = bound[0]?.id ?? MAX_UUID;
+    const client = await pool.connect();
+    let rows: { materialised: number; materialised_at: Date | null }[];
+    try {
+      await client.query("BEGIN");
+      // A chunk's sorts and hashes fit in memory instead of spilling to disk.
+      await client.query("SET LOCAL work_mem = '64MB'");
+      rows = (await client.query(text, [...params, lo, hi, c.id, roundNo, last])).rows;
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
     const after = rows[0]!;
     options.onChunk?.(after.materialised);
     if (after.materialised_at) return { materialised: after.materialised, complete: true };

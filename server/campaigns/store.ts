@@ -157,9 +157,9 @@ export async function transition(pool: pg.Pool, id: string, action: Transition):
     );
     if (!rows[0]) {
       await client.query("ROLLBACK");
-      const current = await findCampaign(pool, id);
-      if (!current.ok) return current;
-      return { ok: false, code: "wrong_status", message: `campaign is ${current.value.status}: ${action} needs it ${from.join(" or ")}` };
+      const { rows: current } = await client.query(`SELECT status FROM campaigns WHERE id = $1`, [id]);
+      if (!current[0]) return { ok: false, code: "not_found", message: `no campaign ${id}` };
+      return { ok: false, code: "wrong_status", message: `campaign is ${current[0].status}: ${action} needs it ${from.join(" or ")}` };
     }
     if (to === "cancelled") {
       await client.query(
