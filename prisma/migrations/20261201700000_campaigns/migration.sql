@@ -1,7 +1,8 @@
 -- Learning Week campaigns: a campaign (audience, schedule, send window, Zalo budget), its rounds (the
 -- day each goes out and how far its recipients are materialised), one recipient row per
 -- (campaign, round, person) – the durable queue a crash or a restart resumes from without sending twice –
--- and the per-person count of campaign messages per local day (the cap across all campaigns).
+-- the per-person count of campaign messages per local day (the cap across all campaigns) and the OA's
+-- count of Zalo template messages per day.
 
 CREATE TYPE "campaign_status" AS ENUM ('draft', 'running', 'paused', 'cancelled', 'finished');
 CREATE TYPE "campaign_recipient_status" AS ENUM ('pending', 'claimed', 'queued', 'skipped');
@@ -82,6 +83,13 @@ CREATE TABLE "campaign_person_days" (
     "day" DATE NOT NULL,
     "sent" SMALLINT NOT NULL DEFAULT 0,
     CONSTRAINT "campaign_person_days_pkey" PRIMARY KEY ("person_id", "day")
+);
+
+-- Zalo template messages the OA sent per local day across all campaigns (its daily limit).
+CREATE TABLE "campaign_zalo_days" (
+    "day" DATE NOT NULL,
+    "templates" INTEGER NOT NULL DEFAULT 0,
+    CONSTRAINT "campaign_zalo_days_pkey" PRIMARY KEY ("day")
 );
 
 ALTER TABLE "campaign_rounds" ADD CONSTRAINT "campaign_rounds_campaign_id_fkey" FOREIGN KEY ("campaign_id") REFERENCES "campaigns"("id") ON DELETE CASCADE ON UPDATE CASCADE;
