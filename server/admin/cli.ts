@@ -4,6 +4,7 @@
 //   unit list
 //   zalo set-tokens --access <token> --refresh <token> [--expires-in <seconds>]
 //   campaign create|preview|plan|start|pause|resume|cancel|status … (server/campaigns/commands.ts)
+//   officer invite|list|deactivate|uncovered (server/admin/officers.ts)
 // Exit codes: 0 done, 1 refused (the message says why; nothing changed), 2 unknown command.
 import { parseArgs } from "node:util";
 import { CAMPAIGN_USAGE, campaignCommand } from "../campaigns/commands.ts";
@@ -12,13 +13,15 @@ import { createZaloTokens } from "../channels/zalo/wiring.ts";
 import { loadConfig, type Config } from "../config.ts";
 import { createDatabase, type Database } from "../db/client.ts";
 import { createRedis } from "../redis.ts";
+import { OFFICER_COMMANDS, OFFICER_USAGE } from "./officers.ts";
 import { addUnit, listUnits } from "./units.ts";
 
 const USAGE = `usage:
   npm run admin -- unit add --code <CODE> --name <name> --kind <agency|enterprise|school|commune|village> [--parent <CODE>] [--area <text>] [--members <n>] [--target <percent>]
   npm run admin -- unit list
   npm run admin -- ${SET_TOKENS_USAGE.replace(/^usage: /, "")}
-${CAMPAIGN_USAGE.map((line) => `  npm run admin -- ${line}`).join("\n")}`;
+${CAMPAIGN_USAGE.map((line) => `  npm run admin -- ${line}`).join("\n")}
+${OFFICER_USAGE.map((line) => `  npm run admin -- ${line}`).join("\n")}`;
 
 type Command = (args: string[], config: Config, db: Database) => Promise<number>;
 
@@ -78,6 +81,7 @@ const COMMANDS: Record<string, Command> = {
       async (args, config, db) => (await campaignCommand(name, args, config, db)) ?? 2,
     ]),
   ),
+  ...OFFICER_COMMANDS,
 };
 
 async function main(argv: string[]): Promise<number> {
