@@ -1,7 +1,7 @@
 // bench/broadcast part 1: a campaign round of 1,000,000 recipients materialised (INSERT … SELECT in
 // keyset chunks) into campaign_recipients – the durable queue the dispatcher sends from – in a
 // database of its own. Prints the time, the rate and the rows by status.
-// Run: npm run bench:broadcast -- materialise [--people 1000000] [--chunk 20000] [--keep]
+// Run: npm run bench:broadcast -- materialise [--people 1000000] [--chunk 100000] [--keep]
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { createPool } from "../../server/db/client.ts";
@@ -15,7 +15,7 @@ import { seedPopulation } from "./population.ts";
 export async function benchMaterialise(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { people: { type: "string", default: "1000000" }, chunk: { type: "string", default: "20000" }, keep: { type: "boolean", default: false } },
+    options: { people: { type: "string", default: "1000000" }, chunk: { type: "string", default: "100000" }, keep: { type: "boolean", default: false } },
   });
   const people = Number(values.people);
   const root = process.env.BENCH_PG_ROOT_URL ?? "postgresql://postgres@127.0.0.1:5432";

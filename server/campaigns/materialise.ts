@@ -25,7 +25,7 @@ export async function materialiseRound(
 ): Promise<{ materialised: number; complete: boolean }> {
   const round = c.rounds[roundNo - 1];
   if (!round) throw new Error(`campaign ${c.id} has no round ${roundNo}`);
-  const chunkSize = options.chunkSize ?? 20_000;
+  const chunkSize = options.chunkSize ?? 100_000;
   const params = audienceParams(c, round);
   const text = `
 WITH chunk AS (
