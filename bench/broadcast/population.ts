@@ -4,6 +4,7 @@
 // generate_series in a few statements, so a million people take seconds. Person i has the id
 // md5('<tag>:' || i)::uuid (deterministic, for assertions).
 import type pg from "pg";
+import { STATE_VERSION } from "../../bot/engine/index.ts";
 
 export interface PopulationOptions {
   people: number;
@@ -17,6 +18,11 @@ export interface PopulationOptions {
   channels?: [number, number, number];
   /** External ids of Telegram accounts are `${telegramBase + i}`. */
   telegramBase?: number;
+  /**
+   * Give every account the conversation state of a consenting citizen (name, birth year, group, unit),
+   * so that system events reach it as they reach a real one.
+   */
+  states?: boolean;
 }
 
 export async function seedPopulation(pool: pg.Pool, o: PopulationOptions): Promise<{ rootCode: string }> {
@@ -52,6 +58,18 @@ export async function seedPopulation(pool: pg.Pool, o: PopulationOptions): Promi
             LATERAL (SELECT CASE WHEN i % 10 < $4 THEN 'telegram' WHEN i % 10 < $4 + $5 THEN 'zalo' ELSE 'web' END AS ch) c`,
     [o.tag, o.people, now, tg, zl, o.telegramBase ?? 9_000_000_000],
   );
+  if (o.states) {
+    await pool.query(
+      `UPDATE channel_accounts ca SET state = jsonb_build_object(
+          'v', $3::int, 'lang', p.language, 'seq', 1, 'consentVersion', 'seed', 'optedOut', p.opt_out_at IS NOT NULL,
+          'profile', jsonb_build_object('fullName', p.full_name, 'birthYear', p.birth_year, 'targetGroup', p.target_group,
+                                        'unitId', p.unit_id, 'unitCode', u.code, 'unitName', u.name),
+          'step', jsonb_build_object('kind', 'group'))
+         FROM people p JOIN units u ON u.id = p.unit_id
+        WHERE ca.person_id = p.id AND p.id IN (SELECT md5($1 || ':' || i)::uuid FROM generate_series(1, $2) i)`,
+      [o.tag, o.people, STATE_VERSION],
+    );
+  }
   // The first person of each village is its officer.
   await pool.query(
     `INSERT INTO officers (person_id, unit_id)

@@ -59,10 +59,16 @@ export function fill(text: string, values: Partial<Record<Placeholder, string>>)
     .replace(/^ +| +$/gm, "");
 }
 
-export function campaignText(spec: CampaignMessageSpec, who: RecipientView, t: Translate): string {
-  const lang = who.lang;
+/** A campaign without an English text speaks Vietnamese to everyone: placeholders and buttons included. */
+export function messageLang(spec: CampaignMessageSpec, who: RecipientView): Lang {
+  return who.lang === "en" && spec.texts.en ? "en" : "vi";
+}
+
+export function campaignText(spec: CampaignMessageSpec, recipient: RecipientView, t: Translate): string {
+  const lang = messageLang(spec, recipient);
+  const who = { ...recipient, lang };
   const address = addressOf(t, who, spec.year);
-  const text = lang === "en" && spec.texts.en ? spec.texts.en : spec.texts.vi;
+  const text = lang === "en" ? spec.texts.en! : spec.texts.vi;
   return fill(text, {
     address,
     Address: capitalise(address),
@@ -80,7 +86,8 @@ export function campaignText(spec: CampaignMessageSpec, who: RecipientView, t: T
   });
 }
 
-export function campaignButtons(spec: CampaignMessageSpec, who: RecipientView, t: Translate): Button[][] {
+export function campaignButtons(spec: CampaignMessageSpec, recipient: RecipientView, t: Translate): Button[][] {
+  const who = { ...recipient, lang: messageLang(spec, recipient) };
   const rows: Button[][] = [];
   const unfinished = who.status === "not_started" || who.status === "in_progress" || who.status === "needs_more";
   if (spec.buttons.includes("continue") && unfinished) {

@@ -50,7 +50,7 @@ describe("campaign message rendering", () => {
     expect(en.text).toContain("1 October 2027 – 7 October 2027");
     expect(en.buttons?.at(-1)?.[0]?.label).toBe("Stop reminders");
     const viOnly = renderCampaignMessage({ ...spec, texts: { vi: "Chào {{address}} {{name}}" } }, person({ lang: "en" }), t);
-    expect(viOnly.text).toBe("Chào you Nguyễn Thị Bình");
+    expect(viOnly.text).toBe("Chào anh/chị Nguyễn Thị Bình");
   });
 
   it("leaves no stray space or comma when a value is missing", () => {
