@@ -26,7 +26,7 @@ import { startRetention } from "./maintenance/retention.ts";
 import { startSweeper } from "./outbox/sweeper.ts";
 import type { ChannelSender } from "./outbox/types.ts";
 import { createOutboxQueue, OutboxDelivery, type DeliveryOptions } from "./outbox/worker.ts";
-import { createProbeRedis, createRedis, type Redis } from "./redis.ts";
+import { createFailFastRedis, createProbeRedis, createRedis, type Redis } from "./redis.ts";
 import { CachedUnitDirectory } from "./units/directory.ts";
 
 /** Version of the consent text in locales (consent.*); bump it when that text changes. */
@@ -99,6 +99,9 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   const criteria = catalogOf(sets);
   const redis = createRedis(config.redisUrl);
   const probe = createProbeRedis(config.redisUrl);
+  // The enqueue after a webhook's commit has its own connection and queues, which never wait on Redis.
+  const notifyRedis = createFailFastRedis(config.redisUrl);
+  const notifyQueues: DeliveryQueues = { messages: new Map(), acks: new Map() };
   const units = new CachedUnitDirectory(db.pool);
   const queues: DeliveryQueues = { messages: new Map<ChannelName, Queue<DeliverJob>>(), acks: new Map<ChannelName, Queue<DeliverJob>>() };
   const deliveries = new Map<ChannelName, OutboxDelivery>();
@@ -112,7 +115,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     logger,
     officers: config.officerNotices,
     now: options.now,
-    notify: createDeliveryNotifier(queues),
+    notify: createDeliveryNotifier(notifyQueues),
   });
 
   const senders = new Map<ChannelName, ChannelSender>();
@@ -134,6 +137,8 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   if (options.extraRoutes) routes.push(...options.extraRoutes({ handleInbound, pool: db.pool, redis, config, logger }));
 
   for (const sender of senders.values()) {
+    notifyQueues.messages.set(sender.channel, createOutboxQueue(sender.channel, notifyRedis, config.redisPrefix));
+    notifyQueues.acks.set(sender.channel, createAckQueue(sender.channel, notifyRedis, config.redisPrefix));
     if (options.workers === false) {
       queues.messages.set(sender.channel, createOutboxQueue(sender.channel, redis, config.redisPrefix));
       queues.acks.set(sender.channel, createAckQueue(sender.channel, redis, config.redisPrefix));
@@ -175,10 +180,13 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
         sweeper?.stop();
         retention?.stop();
         await Promise.all([...deliveries.values()].map((d) => d.close()));
-        if (options.workers === false) await Promise.all([...queues.messages.values(), ...queues.acks.values()].map((q) => q.close()));
+        const ownQueues = [...notifyQueues.messages.values(), ...notifyQueues.acks.values()];
+        if (options.workers === false) ownQueues.push(...queues.messages.values(), ...queues.acks.values());
+        await Promise.all(ownQueues.map((q) => q.close()));
         await db.close();
         redis.disconnect();
         probe.disconnect();
+        notifyRedis.disconnect();
       })();
       return closing;
     },
