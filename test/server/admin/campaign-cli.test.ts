@@ -37,7 +37,7 @@ async function campaign(...args: string[]) {
 }
 
 describe("npm run admin -- campaign", () => {
-  it("creates the learning week from the preset, previews it per language and channel, plans it, and runs its status changes", async () => {
+  it("refuses a definition it cannot send, changing nothing", async () => {
     const bad = await campaign("create", "--preset", "learning-week", "--year", "2027", "--from", "2027-10-07", "--to", "2027-10-01");
     expect(bad.code).toBe(1);
     expect(bad.output).toContain("to: must not be before from");
@@ -47,6 +47,9 @@ describe("npm run admin -- campaign", () => {
     expect(nowhere).toMatchObject({ code: 1, output: expect.stringContaining("no unit with code NOWHERE") });
     expect((await scratch.query(`SELECT count(*)::int AS n FROM campaigns`)).rows[0].n).toBe(0);
 
+  }, 90_000);
+
+  it("creates the learning week from the preset, previews it per language and channel and plans it", async () => {
     const created = await campaign("create", "--preset", "learning-week", "--year", "2027", "--from", "2027-10-01", "--to", "2027-10-07",
       "--theme", "Phát triển văn hóa đọc", "--units", "CLI-XA", "--zalo-budget", "20000");
     expect(created.code, created.output).toBe(0);
@@ -71,7 +74,9 @@ describe("npm run admin -- campaign", () => {
     expect(plan.output).toMatch(/Telegram \d+ ≈ \d+ s at 30\/s/);
     expect(plan.output).toMatch(/Zalo \d+: \d+ inside the 7-day window as consultation messages/);
     expect(plan.output).toContain("Zalo cost ≈");
+  }, 90_000);
 
+  it("runs the status changes on the latest campaign or the one named, refusing what its status does not allow", async () => {
     expect(await campaign("pause")).toMatchObject({ code: 1, output: expect.stringContaining("campaign is draft: pause needs it running") });
     expect(await campaign("start")).toMatchObject({ code: 0, output: expect.stringContaining("is now running") });
     expect(await campaign("pause")).toMatchObject({ code: 0, output: expect.stringContaining("is now paused") });
