@@ -4,17 +4,19 @@
 // every campaign message. Pure: the engine calls it inside the recipient's conversation, `campaign
 // preview` calls it for sample people.
 import type { Button, Lang, OutMessage, Translate } from "../types.ts";
+import { ELDER_AGE } from "../engine/turn.ts";
 import { CAMPAIGN_BUTTON_DATA } from "./buttons.ts";
 import type { CampaignMessageSpec, Placeholder, RecipientView } from "./types.ts";
 
-/** Age from which a person is addressed as ông/bà (about 60 and over, see shared/domain.md). */
-export const ELDER_AGE = 60;
-
-/** How to address the recipient: ông/bà (elders), bạn (students), anh/chị (other adults, or unknown). */
+/**
+ * How to address the recipient, as the rest of the conversation does (bot/engine/turn.ts): ông/bà from
+ * about 60, bạn for students, anh/chị for other adults; both forms when the age is unknown.
+ */
 export function addressOf(t: Translate, who: RecipientView, year: number): string {
-  if (who.targetGroup === "student") return t(who.lang, "campaign.address.student");
-  if (who.birthYear !== undefined && year - who.birthYear >= ELDER_AGE) return t(who.lang, "campaign.address.elder");
-  return t(who.lang, "campaign.address.adult");
+  if (who.targetGroup === "student") return t(who.lang, "address.student");
+  if (who.birthYear === undefined) return t(who.lang, "address.unknown");
+  if (year - who.birthYear >= ELDER_AGE) return t(who.lang, "address.elder");
+  return t(who.lang, "address.adult");
 }
 
 /** The recipient's own progress this year, as a short phrase. */

@@ -16,11 +16,11 @@ const spec: CampaignMessageSpec = {
 const person = (over: Partial<RecipientView>): RecipientView => ({ lang: "vi", status: "in_progress", fullName: "Nguyễn Thị Bình", ...over });
 
 describe("campaign message rendering", () => {
-  it("addresses elders as ông/bà, students as bạn, other adults (or unknown age) as anh/chị", () => {
+  it("addresses elders as ông/bà, students as bạn, other adults as anh/chị, and both when the age is unknown", () => {
     expect(addressOf(t, person({ birthYear: 1960 }), 2027)).toBe("ông/bà");
     expect(addressOf(t, person({ birthYear: 1968 }), 2027)).toBe("anh/chị");
     expect(addressOf(t, person({ birthYear: 2010, targetGroup: "student" }), 2027)).toBe("bạn");
-    expect(addressOf(t, person({}), 2027)).toBe("anh/chị");
+    expect(addressOf(t, person({}), 2027)).toBe("ông/bà, anh/chị");
   });
 
   it("says the citizen's own progress, the week's dates and who signs, with a continue and a stop button", () => {
@@ -50,7 +50,7 @@ describe("campaign message rendering", () => {
     expect(en.text).toContain("1 October 2027 – 7 October 2027");
     expect(en.buttons?.at(-1)?.[0]?.label).toBe("Stop reminders");
     const viOnly = renderCampaignMessage({ ...spec, texts: { vi: "Chào {{address}} {{name}}" } }, person({ lang: "en" }), t);
-    expect(viOnly.text).toBe("Chào anh/chị Nguyễn Thị Bình");
+    expect(viOnly.text).toBe("Chào ông/bà, anh/chị Nguyễn Thị Bình");
   });
 
   it("leaves no stray space or comma when a value is missing", () => {
