@@ -65,8 +65,7 @@ const schema = z.object({
   CAMPAIGN_ZALO_PER_SECOND: z.coerce.number().positive().max(1000).default(60),
   ZALO_CONSULTATION_PRICE: z.coerce.number().int().min(0).max(100_000).default(0),
   ZALO_TEMPLATE_PRICE: z.coerce.number().int().min(0).max(100_000).default(300),
-  ZALO_TEMPLATE_ID: optionalString,
-  ZALO_TEMPLATE_KIND: z.enum(["transaction", "promotion"]).default("transaction"),
+  CAMPAIGN_TICK_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   ZALO_TEMPLATE_DAILY_LIMIT: z.coerce.number().int().min(0).max(10_000_000).default(500),
   DATA_HOLDER: optionalString.pipe(z.string().max(200, "at most 200 characters").optional()),
   EVALUATION_YEAR_CUTOFF: optionalString.pipe(
@@ -144,6 +143,8 @@ export interface Config {
 export interface CampaignSettings {
   /** Campaign messages one person gets per local day, across all campaigns. */
   personDailyCap: number;
+  /** How often the worker's campaign tick runs (ms). */
+  tickMs: number;
   /** The bulk pace the plan assumes per channel (messages per second). */
   telegramPerSecond: number;
   zaloPerSecond: number;
@@ -152,9 +153,8 @@ export interface CampaignSettings {
     consultationPrice: number;
     /** Đồng per template (ZBS) message, for users outside the 7-day window. */
     templatePrice: number;
-    /** The approved template id; without it no template message is sent. */
+    /** ZALO_WINDOW_TEMPLATE: the ZBS transaction template that reaches citizens outside the window; none: they are not reached. */
     templateId?: string;
-    templateKind: "transaction" | "promotion";
     /** Template messages the OA may send per day. */
     templateDailyLimit: number;
   };
@@ -257,13 +257,13 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       },
       campaigns: {
         personDailyCap: e.CAMPAIGN_PERSON_DAILY_CAP,
+        tickMs: e.CAMPAIGN_TICK_MS,
         telegramPerSecond: e.CAMPAIGN_TELEGRAM_PER_SECOND,
         zaloPerSecond: e.CAMPAIGN_ZALO_PER_SECOND,
         zalo: {
           consultationPrice: e.ZALO_CONSULTATION_PRICE,
           templatePrice: e.ZALO_TEMPLATE_PRICE,
-          templateId: e.ZALO_TEMPLATE_ID,
-          templateKind: e.ZALO_TEMPLATE_KIND,
+          templateId: e.ZALO_WINDOW_TEMPLATE,
           templateDailyLimit: e.ZALO_TEMPLATE_DAILY_LIMIT,
         },
       },

@@ -24,6 +24,7 @@ import { createDeliveryNotifier, type DeliveryQueues } from "./outbox/notify.ts"
 import { retentionTask } from "./maintenance/retention.ts";
 import { sweepOnce } from "./outbox/sweeper.ts";
 import { Scheduler } from "./schedule/scheduler.ts";
+import { runCampaignTick, type CampaignTickDeps } from "./campaigns/tick.ts";
 import type { ChannelSender } from "./outbox/types.ts";
 import { createBulkQueue, createOutboxQueue, OutboxDelivery, type DeliveryOptions } from "./outbox/worker.ts";
 import { createFailFastRedis, createProbeRedis, createRedis, type Redis } from "./redis.ts";
@@ -184,6 +185,15 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
       run: ({ firedAt }) => sweepOnce({ pool: db.pool, queues, sweepId: String(firedAt.getTime()) }),
     });
     await scheduler.register(retentionTask({ pool: db.pool, logger, days: config.retention }));
+    const campaignDeps: CampaignTickDeps = {
+      pool: db.pool, redis, prefix: config.redisPrefix, handleSystem: handleInbound.handleSystem,
+      settings: config.campaigns, timeZone: config.timeZone, logger,
+    };
+    await scheduler.register({
+      name: "campaign-tick",
+      every: config.campaigns.tickMs,
+      run: () => runCampaignTick(campaignDeps, (options.now ?? (() => new Date()))()),
+    });
   }
 
   const app = await buildApp({ config, logger, checks, routes });
