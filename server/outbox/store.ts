@@ -1,9 +1,12 @@
 // SQL over the outbox table: insert rows inside a caller's transaction, and the state changes the
 // delivery worker makes. Status: pending → sending → sent | pending (retry) | failed | uncertain.
 import type pg from "pg";
-import type { ChannelName } from "../../bot/types.ts";
+import type { ChannelName, Lane } from "../../bot/types.ts";
 import { sql, type Statement } from "../db/statement.ts";
-import type { OutboxPayload, PartsSent, RecipientInfo } from "./types.ts";
+import type { OutboxPayload, PartsSent } from "./types.ts";
+
+/** The recipient's account as delivery needs it; owned by the accounts store. */
+export { markUnreachable, recipientInfo } from "../accounts/store.ts";
 
 type Queryable = Pick<pg.PoolClient, "query">;
 
@@ -12,19 +15,26 @@ export interface NewOutboxRow {
   recipient: string;
   payload: OutboxPayload;
   idempotencyKey: string;
+  /** Default `reply`. */
+  lane?: Lane;
+  /** The platform's id of the message this row answers (Zalo msg_id). */
+  replyTo?: string;
 }
 
-/** The insert of outbox rows (rows whose idempotency key exists are ignored), returning new ids. */
+/**
+ * The insert of outbox rows (rows whose idempotency key exists are ignored), returning the new rows'
+ * id, channel and recipient.
+ */
 export function outboxInsert(rows: NewOutboxRow[]): Statement {
   const values: unknown[] = [];
   const tuples = rows.map((r) => {
-    values.push(r.channel, r.recipient, JSON.stringify(r.payload), r.idempotencyKey);
+    values.push(r.channel, r.recipient, JSON.stringify(r.payload), r.idempotencyKey, r.lane ?? "reply", r.replyTo ?? null);
     const n = values.length;
-    return `($${n - 3}::channel, $${n - 2}, $${n - 1}::jsonb, $${n})`;
+    return `($${n - 5}::channel, $${n - 4}, $${n - 3}::jsonb, $${n - 2}, $${n - 1}::lane, $${n})`;
   });
   return sql(
-    `INSERT INTO outbox (channel, recipient, payload, idempotency_key) VALUES ${tuples.join(", ")}
-     ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+    `INSERT INTO outbox (channel, recipient, payload, idempotency_key, lane, reply_to) VALUES ${tuples.join(", ")}
+     ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, channel, recipient`,
     ...values,
   );
 }
@@ -93,23 +103,6 @@ export async function markRetry(db: Queryable, id: string, delayMs: number, erro
 
 export async function markFinal(db: Queryable, id: string, status: "failed" | "uncertain", error: string): Promise<void> {
   await db.query(`UPDATE outbox SET status = $2, last_error = $3 WHERE id = $1`, [id, status, error.slice(0, 1000)]);
-}
-
-export async function recipientInfo(db: Queryable, channel: ChannelName, recipient: string): Promise<RecipientInfo> {
-  const { rows } = await db.query(
-    `SELECT last_interaction_at, reachable FROM channel_accounts WHERE channel = $1 AND external_id = $2`,
-    [channel, recipient],
-  );
-  const r = rows[0];
-  return r ? { lastInteractionAt: r.last_interaction_at, reachable: r.reachable } : { lastInteractionAt: null, reachable: true };
-}
-
-export async function markUnreachable(db: Queryable, channel: ChannelName, recipient: string, reason: string): Promise<void> {
-  await db.query(
-    `UPDATE channel_accounts SET reachable = false, unreachable_reason = $3, updated_at = now()
-      WHERE channel = $1 AND external_id = $2`,
-    [channel, recipient, reason.slice(0, 200)],
-  );
 }
 
 /** Recipients with a row that is due, for the sweeper that re-enqueues delivery jobs. */
