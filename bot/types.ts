@@ -2,6 +2,7 @@
 // channel adapters turn platform updates into InboundEvents and OutMessages into platform calls;
 // the server applies Effects and stores the state in one database transaction.
 import type { Answers, CriteriaSet, ScoreResult, TargetGroup } from "../rules/index.ts";
+import type { ReviewContext } from "./review.ts";
 
 export type Lang = "vi" | "en";
 export const LANGS: readonly Lang[] = ["vi", "en"];
@@ -32,7 +33,20 @@ export type ChatEvent =
  */
 export type SystemEvent =
   /** The citizen's open draft is waiting: a reminder, then the current question again. No draft: nothing. */
-  | { type: "system"; name: "assessment.reminder" };
+  | { type: "system"; name: "assessment.reminder" }
+  /** Officer review: submissions waiting too long in units this officer covers (reminder, escalation). */
+  | { type: "system"; name: "review.reminder"; items: ReviewReminderItem[] }
+  /** Officer review: the daily digest of an officer who chose it. */
+  | { type: "system"; name: "review.digest"; pending: number; overdue: number };
+
+export interface ReviewReminderItem {
+  unitName: string;
+  unitCode: string;
+  /** remind: own unit; escalate: to a lead (or the parent unit without one); parent: to the parent unit; orphan: a unit without officers. */
+  level: "remind" | "escalate" | "parent" | "orphan";
+  count: number;
+  oldestDays: number;
+}
 
 export type SystemEventName = SystemEvent["name"];
 
@@ -149,4 +163,6 @@ export interface StepContext {
   timeZone: string;
   /** The person linked to the conversation's account, if any (absent before consent). */
   personId?: string;
+  /** Officer review: what the server did for this event in its transaction (bot/review.ts). */
+  review?: ReviewContext;
 }

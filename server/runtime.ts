@@ -26,6 +26,8 @@ import { startSweeper } from "./outbox/sweeper.ts";
 import type { ChannelSender } from "./outbox/types.ts";
 import { createOutboxQueue, OutboxDelivery, type DeliveryOptions } from "./outbox/worker.ts";
 import { createProbeRedis, createRedis, type Redis } from "./redis.ts";
+import { createReviewHook } from "./review/hook.ts";
+import { startReviewJobs } from "./review/jobs.ts";
 import { CachedUnitDirectory } from "./units/directory.ts";
 
 /** Version of the consent text in locales (consent.*); bump it when that text changes. */
@@ -103,11 +105,13 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   const deliveries = new Map<ChannelName, OutboxDelivery>();
   const checks: Record<string, Check> = { postgres: postgresCheck(db.pool), redis: redisCheck(probe) };
 
+  const t = createTranslateSync();
   const handleInbound = createPipeline({
     pool: db.pool,
     units,
     criteria,
-    context: { t: createTranslateSync(), consentVersion: CONSENT_VERSION, timeZone: config.timeZone },
+    context: { t, consentVersion: CONSENT_VERSION, timeZone: config.timeZone },
+    review: createReviewHook(config.review, t),
     logger,
     officers: config.officerNotices,
     now: options.now,
@@ -143,6 +147,11 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   }
   const sweeper = options.workers === false ? undefined : startSweeper({ pool: db.pool, queues, logger, intervalMs: options.sweepIntervalMs });
   const retention = options.workers === false ? undefined : startRetention({ pool: db.pool, logger, days: config.retention });
+  // Officer reminders, escalations and digests: BullMQ job schedulers, run by whichever process is free.
+  const reviewJobs = options.workers === false ? undefined
+    : await startReviewJobs({
+        pool: db.pool, handleSystem: handleInbound.handleSystem, settings: config.review, timeZone: config.timeZone, logger, redis, prefix: config.redisPrefix,
+      });
 
   const app = await buildApp({ config, logger, checks, routes });
 
@@ -171,6 +180,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
         await app.close();
         sweeper?.stop();
         retention?.stop();
+        await reviewJobs?.close();
         await Promise.all([...deliveries.values()].map((d) => d.close()));
         if (options.workers === false) await Promise.all([...queues.values()].map((q) => q.close()));
         await db.close();

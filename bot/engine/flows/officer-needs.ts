@@ -1,7 +1,7 @@
 // What an event asks of the database for officer work, decided purely from the state and the event:
 // the server does it inside the event's transaction and hands the outcome to the step as ctx.review.
 import type { ReviewNeed } from "../../review.ts";
-import type { InboundEvent, Translate } from "../../types.ts";
+import { LANGS, type InboundEvent, type Translate } from "../../types.ts";
 import { decodeRecordButton } from "../buttons.ts";
 import type { ConversationState } from "../state.ts";
 import { foldDiacritics } from "../text.ts";
@@ -19,12 +19,12 @@ export const REASON_CODES = {
 export function isQueueWord(text: string, t: Translate): boolean {
   const typed = foldDiacritics(text.trim().toLowerCase()).replace(/\s+/g, " ");
   if (/^\/(queue|hangcho)(@\w+)?$/.test(typed)) return true;
-  const words = [t("vi", "officer.queue_words"), t("en", "officer.queue_words")].join(",").split(",");
+  const words = LANGS.map((lang) => t(lang, "officer.queue_words")).join(",").split(",");
   return words.some((w) => foldDiacritics(w.trim().toLowerCase()) === typed);
 }
 
 /** An invitation in a start payload ("o_<token>") or typed (the Zalo code). */
-export function invitationIn(event: InboundEvent): ReviewNeed | undefined {
+export function invitationIn(event: InboundEvent): Extract<ReviewNeed, { kind: "accept" }> | undefined {
   if (event.type === "command" && event.name === "start" && event.arg) {
     const m = TOKEN.exec(event.arg.trim());
     if (m) return { kind: "accept", secret: { token: m[1]! } };

@@ -15,6 +15,7 @@ export function officerEvent(turn: Turn, event: InboundEvent): boolean {
   if (event.type !== "text" && event.type !== "command" && event.type !== "button") return false;
   const invitation = invitationIn(event);
   const answered = invitationAnswered(turn);
+  if (event.type === "button") return false;
   if (invitation) {
     if (answered) return true;
     if (turn.ctx.personId === undefined) {
