@@ -50,7 +50,7 @@ async function webOfficer(unitCode: string, role: "officer" | "lead" = "officer"
   expect(o.texts(first)).toContain("Anh/chị được mời làm cán bộ phụ trách");
   await o.tap("c.y");
   const welcome = await o.say("HÀNG CHỜ");
-  expect(o.texts(welcome)).toContain(`Anh/chị đã là cán bộ phụ trách`);
+  expect(o.texts(welcome)).toMatch(/Anh\/chị đã là (cán bộ|trưởng ban) phụ trách/);
   return o;
 }
 
@@ -139,5 +139,124 @@ describe("a citizen on the web chat, an officer on Telegram", () => {
       "assessment.submit::>",
       "assessment.decide:telegram:submitted>confirmed",
     ]);
+  });
+});
+
+describe("deciding safely", () => {
+  it("two officers tapping at once give one decision; the other is told who decided and when", async () => {
+    const unit = await newUnit("Phường Đồng Thời");
+    const a = await webOfficer(unit.code);
+    const b = await webOfficer(unit.code);
+    const c = telegram();
+    await driveToVerdict(c, worker, unit.code, "best");
+    await Promise.all([a.replies(), b.replies()]);
+    const [ra, rb] = await Promise.all([a.tapLabel("Xác nhận"), b.tapLabel("Xác nhận")]);
+    const answers = [a.texts(ra), b.texts(rb)];
+    expect(answers.filter((t) => t.includes("Đã xác nhận bài của Nguyễn Thị Bình"))).toHaveLength(1);
+    expect(answers.filter((t) => /Bài này đã được .+ quyết định \(xác nhận\) lúc \d\d:\d\d/.test(t))).toHaveLength(1);
+    const told = telegramTexts(await c.replies());
+    expect(told.match(/Chúc mừng/g)).toHaveLength(1);
+    const { rows } = await rt.db.pool.query(`SELECT count(*)::int AS n FROM assessment_decisions WHERE assessment_id = $1`, [(await assessmentOf("telegram", String(c.chatId))).id]);
+    expect(rows[0].n).toBe(1);
+  });
+
+  it("a forged callback from an officer of another unit, or from a citizen, changes nothing", async () => {
+    const unit = await newUnit("Xã Thật");
+    const other = await newUnit("Xã Khác");
+    await webOfficer(unit.code);
+    const stranger = await webOfficer(other.code, "lead");
+    const c = telegram();
+    await driveToVerdict(c, worker, unit.code, "best");
+    const a = await assessmentOf("telegram", String(c.chatId));
+    const forged = await stranger.data(`R.ok.${a.id}`);
+    expect(stranger.texts(forged)).toContain("không phụ trách đơn vị của bài này");
+    const peeked = await stranger.data(`R.vw.${a.id}.0`);
+    expect(stranger.texts(peeked)).not.toContain("Nguyễn Thị Bình");
+    const citizen = telegram();
+    await citizen.say("/start");
+    const fromCitizen = await citizen.tapData(`R.rc.${a.id}.not_member`);
+    expect(telegramTexts(fromCitizen)).not.toContain("Đã ghi nhận");
+    expect((await assessmentOf("telegram", String(c.chatId))).status).toBe("submitted");
+    expect(await audit(a.id)).toEqual(["assessment.submit::>"]);
+  });
+
+  it("an officer who is also a citizen of the unit is not sent, and cannot decide, their own assessment", async () => {
+    const unit = await newUnit("Trường Tự Đánh Giá");
+    const colleague = await webOfficer(unit.code);
+    const me = web();
+    await me.open();
+    await driveToVerdict(me, worker, unit.code, "best");
+    const inv = await invite(unit.code);
+    const accepted = await me.start({ invite: inv.token });
+    expect(me.texts(accepted)).toContain("Anh/chị đã là cán bộ phụ trách");
+    const own = await assessmentOf("web", me.web.account);
+    expect(me.texts(await me.say("/queue"))).toContain("Hàng chờ trống");
+    expect(me.texts(await me.data(`R.ok.${own.id}`))).toContain("không thể tự xác nhận");
+    expect((await assessmentOf("web", me.web.account)).status).toBe("submitted");
+    // The colleague was told of it (the submission came before the invitation was accepted, to them only).
+    expect(colleague.texts(await colleague.replies())).toContain("Bài tự đánh giá mới cần xác nhận");
+    // Both roles in one chat: the citizen's own status still answers.
+    expect(me.texts(await me.say("/status"))).toContain("Bạn đã nộp bài tự đánh giá năm");
+  });
+});
+
+describe("withdrawal and the queue", () => {
+  it("a withdrawn assessment is shown as withdrawn to an officer who opens it, and cannot be decided", async () => {
+    const unit = await newUnit("Xã Rút Lại");
+    const officer = await webOfficer(unit.code);
+    const c = telegram();
+    await driveToVerdict(c, worker, unit.code, "best");
+    await officer.replies();
+    await c.say("/restart");
+    await c.tap("x.y");
+    expect(officer.texts(await officer.replies())).toContain("Nguyễn Thị Bình");
+    const late = await officer.tapLabel("Xác nhận");
+    expect(officer.texts(late)).toContain("đã rút lại bài tự đánh giá này");
+    const { rows } = await rt.db.pool.query(
+      `SELECT a.status FROM assessments a JOIN channel_accounts c ON c.person_id = a.person_id WHERE c.external_id = $1 AND a.status <> 'in_progress'`,
+      [String(c.chatId)],
+    );
+    expect(rows.map((r) => r.status)).toEqual(["withdrawn"]);
+  });
+
+  it("/queue lists the oldest first; a rejection with a reason button reaches the citizen; Tiếp opens the next", async () => {
+    const unit = await newUnit("Phường Hàng Chờ");
+    const officer = await webOfficer(unit.code);
+    const first = telegram();
+    const second = telegram();
+    await driveToVerdict(first, worker, unit.code, "best");
+    await driveToVerdict(second, worker, unit.code, "worst");
+    await officer.replies();
+    const list = await officer.say("HÀNG CHỜ");
+    expect(officer.texts(list)).toContain("Hàng chờ: 2 bài");
+    expect(officer.texts(list)).toMatch(/1\. Nguyễn Thị Bình \(1975\) – Phường Hàng Chờ – \d+ điểm, Đạt/);
+    const opened = await officer.tapLabel("Xem 1");
+    expect(officer.texts(opened)).toContain("Bài tự đánh giá chờ xác nhận");
+    const details = await officer.tapLabel("Xem chi tiết");
+    expect(officer.texts(details)).toMatch(/Câu trả lời của Nguyễn Thị Bình \(trang 1\/\d+\)/);
+    const ask = await officer.tapLabel("Không xác nhận");
+    expect(officer.texts(ask)).toContain("Vì sao không xác nhận");
+    const done = await officer.tapLabel("Thiếu minh chứng cho câu trả lời");
+    expect(officer.texts(done)).toContain("Còn 1 bài đang chờ.");
+    expect(telegramTexts(await first.replies())).toContain("Lý do: Thiếu minh chứng cho câu trả lời");
+    const next = await officer.tapLabel("Tiếp");
+    expect(officer.texts(next)).toContain("Chưa đạt");
+    const last = await officer.tapLabel("Xác nhận");
+    expect(officer.texts(last)).toContain("Còn 0 bài đang chờ.");
+    expect(last.flatMap((m) => (m.buttons ?? []).flat())).toEqual([]);
+    expect((await assessmentOf("telegram", String(first.chatId))).status).toBe("rejected");
+    expect((await assessmentOf("telegram", String(second.chatId))).status).toBe("confirmed");
+  });
+
+  it("a unit without an officer sends its submissions to the parent unit's officers at once", async () => {
+    const parent = await newUnit("Xã Mẹ");
+    const { rows } = await rt.db.pool.query(`INSERT INTO units (code, name, kind, parent_id) VALUES ($1, 'Thôn Không Cán Bộ', 'village', $2) RETURNING code`, [`${parent.code}-T1`, parent.id]);
+    await rt.units.refresh();
+    const officer = await webOfficer(parent.code);
+    const c = telegram();
+    await driveToVerdict(c, worker, rows[0].code, "best");
+    expect(officer.texts(await officer.replies())).toContain("Thôn Không Cán Bộ");
+    await officer.tapLabel("Xác nhận");
+    expect((await assessmentOf("telegram", String(c.chatId))).status).toBe("confirmed");
   });
 });
