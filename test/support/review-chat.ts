@@ -1,6 +1,8 @@
 // Officer review end to end: one app process with Telegram (fake Bot API) and the web chat, and drivers
 // for both that can follow the engine's answers (seq buttons) and officers' record buttons by label.
 import { randomBytes } from "node:crypto";
+import { expect } from "vitest";
+import { createInvitation } from "../../server/officers/invitations.ts";
 import { decodeButton, type ConversationState } from "../../bot/engine/index.ts";
 import { webChannel } from "../../server/channels/web/index.ts";
 import type { Runtime } from "../../server/runtime.ts";
@@ -101,4 +103,23 @@ export const telegramTexts = (calls: RecordedCall[]) => calls.map((c) => String(
 
 export async function tapLabel(c: TelegramCitizen, fake: FakeTelegram, label: string): Promise<RecordedCall[]> {
   return c.tapData(telegramButton(fake, c.chatId, label));
+}
+
+export async function inviteOfficer(rt: Runtime, unitCode: string, role: "officer" | "lead" = "officer") {
+  const r = await createInvitation(rt.db.pool, { unitCode, role, expiresInMs: 86_400_000, createdBy: "test", now: new Date() });
+  if (!r.ok) throw new Error(r.message);
+  return r.value;
+}
+
+/** An officer on the web chat, from the invitation link (/chat?o=) through consent. */
+export async function webOfficerOf(rt: Runtime, unitCode: string, role: "officer" | "lead" = "officer"): Promise<WebUser> {
+  const inv = await inviteOfficer(rt, unitCode, role);
+  const o = new WebUser(() => rt);
+  await o.open(`?o=${inv.token}`);
+  const first = await o.start({ invite: inv.token });
+  expect(o.texts(first)).toContain("Anh/chị được mời làm cán bộ phụ trách");
+  await o.tap("c.y");
+  const welcome = await o.say("HÀNG CHỜ");
+  expect(o.texts(welcome)).toMatch(/Anh\/chị đã là (cán bộ|trưởng ban) phụ trách/);
+  return o;
 }

@@ -3,12 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadShippedSets } from "../../../rules/load-file.ts";
 import type { CriteriaSet } from "../../../rules/index.ts";
-import { createInvitation } from "../../../server/officers/invitations.ts";
 import type { Runtime } from "../../../server/runtime.ts";
 import { driveToVerdict } from "../../support/drive.ts";
 import { FakeTelegram } from "../../support/fake-telegram.ts";
-import { reviewRuntime, tapLabel, telegramButton, telegramTexts, WebUser } from "../../support/review-chat.ts";
-import { DAY } from "../../support/review-fixtures.ts";
+import { inviteOfficer, reviewRuntime, tapLabel, telegramTexts, webOfficerOf, WebUser } from "../../support/review-chat.ts";
 import { TelegramCitizen } from "../../support/telegram-citizen.ts";
 import { addUnit } from "../../support/telegram-runtime.ts";
 
@@ -35,24 +33,8 @@ async function newUnit(name: string) {
 }
 const web = () => new WebUser(() => rt);
 
-async function invite(unitCode: string, role: "officer" | "lead" = "officer") {
-  const r = await createInvitation(rt.db.pool, { unitCode, role, expiresInMs: DAY, createdBy: "test", now: new Date() });
-  if (!r.ok) throw new Error(r.message);
-  return r.value;
-}
-
-/** An officer on the web chat, from the invitation link (/chat?o=) through consent. */
-async function webOfficer(unitCode: string, role: "officer" | "lead" = "officer"): Promise<WebUser> {
-  const inv = await invite(unitCode, role);
-  const o = web();
-  await o.open(`?o=${inv.token}`);
-  const first = await o.start({ invite: inv.token });
-  expect(o.texts(first)).toContain("Anh/chị được mời làm cán bộ phụ trách");
-  await o.tap("c.y");
-  const welcome = await o.say("HÀNG CHỜ");
-  expect(o.texts(welcome)).toMatch(/Anh\/chị đã là (cán bộ|trưởng ban) phụ trách/);
-  return o;
-}
+const invite = (unitCode: string, role: "officer" | "lead" = "officer") => inviteOfficer(rt, unitCode, role);
+const webOfficer = (unitCode: string, role: "officer" | "lead" = "officer") => webOfficerOf(rt, unitCode, role);
 
 /** An officer on Telegram, from the start link (?start=o_<token>) through consent. */
 async function telegramOfficer(unitCode: string): Promise<TelegramCitizen> {
