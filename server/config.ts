@@ -56,6 +56,8 @@ const schema = z.object({
   INBOUND_RETENTION_DAYS: z.coerce.number().int().min(2).max(3650).default(30),
   OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(180),
   TIME_ZONE: z.string().default("Asia/Ho_Chi_Minh"),
+  NOTICE_UNIT_LEADS: flag(true),
+  NOTICE_PARENT_UNIT_OFFICERS: flag(false),
   // Officer review (issue 12)
   OFFICER_INVITE_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   REVIEW_REMIND_DAYS: z.coerce.number().int().min(1).max(60).default(3),
@@ -65,8 +67,6 @@ const schema = z.object({
   REVIEW_DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(8),
   REVIEW_DIGEST_ABOVE: z.coerce.number().int().min(1).max(100_000).default(20),
   REVIEW_QUEUE_PAGE: z.coerce.number().int().min(1).max(20).default(5),
-  NOTICE_UNIT_LEADS: flag(true),
-  NOTICE_PARENT_UNIT_OFFICERS: flag(false),
 });
 
 type Env = z.infer<typeof schema>;

@@ -101,6 +101,17 @@ export function unreachableById(accountId: string, reason: string): Statement {
   );
 }
 
+/**
+ * The accounts nothing can be delivered to, as a relation (channel, external_id, reason) that another
+ * store's statement may join, so that "is it still unreachable?" is checked in that same statement.
+ */
+export const UNREACHABLE_ACCOUNT = `(SELECT channel, external_id, unreachable_reason AS reason FROM channel_accounts WHERE NOT reachable)`;
+
+/** SQL for the channels (sorted, distinct, text[]) a person has chat accounts on; `person` is a column. */
+export function personChannelsSql(person: string): string {
+  return `COALESCE((SELECT array_agg(DISTINCT c.channel::text ORDER BY c.channel::text) FROM channel_accounts c WHERE c.person_id = ${person}), '{}')`;
+}
+
 export async function recipientInfo(db: Queryable, channel: ChannelName, externalId: string): Promise<RecipientInfo> {
   const { rows } = await db.query(
     `SELECT last_interaction_at, reachable FROM channel_accounts WHERE channel = $1 AND external_id = $2`,

@@ -6,7 +6,7 @@
 import type pg from "pg";
 import type { Logger } from "pino";
 import { parseState, step } from "../../bot/engine/index.ts";
-import type { ChannelName, CriteriaCatalog, InboundEvent, Lane, StepContext } from "../../bot/types.ts";
+import type { ChannelName, CriteriaCatalog, InboundEvent, Lane, StepContext, UnitDirectory } from "../../bot/types.ts";
 import { addresseeKey, recipientsOf, recipientsStatement, type OfficerScope, type Recipient } from "../accounts/addressees.ts";
 import { claimForInbound, lockedAccount, lockForSystem, saveState, type LockedAccount } from "../accounts/store.ts";
 import { batch, type Statement } from "../db/statement.ts";
@@ -25,7 +25,7 @@ export interface PipelineDeps {
   criteria: CriteriaCatalog;
   context: Pick<StepContext, "t" | "consentVersion" | "timeZone">;
   /** Called after commit for every chat that got outbox rows (enqueues a delivery job). */
-  notify: (channel: ChannelName, recipient: string) => Promise<void>;
+  notify: (channel: ChannelName, recipient: string, options?: { ack?: boolean }) => Promise<void>;
   logger: Logger;
   /** Whom a unit's notices reach besides its officers; default: leads yes, parent unit no. */
   officers?: OfficerScope;
@@ -43,6 +43,8 @@ export interface InboundExtras {
 const DEFAULT_SCOPE: OfficerScope = { leads: true, parentUnit: false };
 
 interface Applying {
+  /** Read before the connection is taken: a refresh needs a connection of its own. */
+  units: UnitDirectory;
   account: LockedAccount;
   event: InboundEvent;
   source: string;
@@ -57,7 +59,7 @@ export function createPipeline(deps: PipelineDeps) {
 
   /** Step, addressees, effects, state, outbox, COMMIT; returns the new rows. The caller holds BEGIN. */
   async function apply(client: pg.PoolClient, a: Applying): Promise<{ id: string; channel: ChannelName; recipient: string }[]> {
-    const units = await deps.units.get();
+    const units = a.units;
     const at = now();
     const state = parseState(a.account.state);
     // Officer review's database work for this event (decide, queue, invitation …), in this transaction.
@@ -108,12 +110,13 @@ export function createPipeline(deps: PipelineDeps) {
     return results[tail.length]!.rows.map((r) => ({ id: String(r.id), channel: r.channel, recipient: r.recipient }));
   }
 
-  async function afterCommit(rows: { channel: ChannelName; recipient: string }[]): Promise<void> {
+  /** ackChat: the chat whose new rows include a button acknowledgement (delivered in a lane of its own). */
+  async function afterCommit(rows: { channel: ChannelName; recipient: string }[], ackChat?: string): Promise<void> {
     const chats = new Map(rows.map((r) => [`${r.channel}\u0000${r.recipient}`, r]));
     // Committed: a failure here only delays delivery until the sweeper's next round.
     await Promise.all(
-      [...chats.values()].map((r) =>
-        deps.notify(r.channel, r.recipient).catch((err) =>
+      [...chats.entries()].map(([key, r]) =>
+        deps.notify(r.channel, r.recipient, { ack: key === ackChat }).catch((err) =>
           deps.logger.warn({ err, channel: r.channel }, "could not enqueue delivery; the sweeper will"),
         ),
       ),
@@ -123,6 +126,7 @@ export function createPipeline(deps: PipelineDeps) {
   async function handleInbound(input: InboundInput & InboundExtras): Promise<InboundOutcome> {
     let event: InboundEvent = input.event;
     const token = event.type === "button" && isToken(event.data) ? event.data : undefined;
+    const units = await deps.units.get();
     const client = await deps.pool.connect();
     let rows: { id: string; channel: ChannelName; recipient: string }[];
     try {
@@ -142,6 +146,7 @@ export function createPipeline(deps: PipelineDeps) {
       // An unknown or expired token changes nothing: the engine answers it like an old button.
       if (token) event = { type: "button", data: String(resolved?.rows[0]?.data ?? "") };
       rows = await apply(client, {
+        units,
         account,
         event,
         source: `${input.channel}:${input.eventId}`,
@@ -155,11 +160,12 @@ export function createPipeline(deps: PipelineDeps) {
     } finally {
       client.release();
     }
-    await afterCommit(rows);
+    await afterCommit(rows, input.ack !== undefined ? `${input.channel}\u0000${input.externalUserId}` : undefined);
     return { status: "applied", outboxIds: rows.map((r) => r.id) };
   }
 
   async function handleSystem(input: SystemInput): Promise<SystemOutcome> {
+    const units = await deps.units.get();
     const client = await deps.pool.connect();
     let rows: { id: string; channel: ChannelName; recipient: string }[];
     try {
@@ -177,7 +183,7 @@ export function createPipeline(deps: PipelineDeps) {
         await client.query("ROLLBACK");
         return { status: "no_account" };
       }
-      rows = await apply(client, { account, event: input.event, source: `system:${input.eventId}`, ownLane: input.lane ?? "notice" });
+      rows = await apply(client, { units, account, event: input.event, source: `system:${input.eventId}`, ownLane: input.lane ?? "notice" });
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {});
       throw error;
