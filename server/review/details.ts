@@ -93,16 +93,6 @@ export async function reviewDetails(
   };
 }
 
-/** Year and citizen's name of an assessment (what an officer is told after deciding). */
-export async function assessmentSummary(db: Queryable, assessmentId: string): Promise<{ year: number; fullName: string | null } | undefined> {
-  if (!UUID.test(assessmentId)) return undefined;
-  const { rows } = await db.query(
-    `SELECT a.year, p.full_name FROM assessments a LEFT JOIN people p ON p.id = a.person_id WHERE a.id = $1`,
-    [assessmentId],
-  );
-  return rows[0] ? { year: rows[0].year, fullName: rows[0].full_name } : undefined;
-}
-
 /** The person's assessment being written or edited (the one a submission will send), if any. */
 export async function openAssessmentId(db: Queryable, personId: string): Promise<string | undefined> {
   if (!UUID.test(personId)) return undefined;

@@ -12,7 +12,7 @@ import type { ReviewSettings } from "../config.ts";
 import { acceptInvitation, invitationSecretOf } from "../officers/invitations.ts";
 import { officerRoles, setNoticePreference } from "../officers/store.ts";
 import { decide } from "./decide.ts";
-import { assessmentSummary, openAssessmentId, ownAssessment, reviewDetails, type ReviewDetails } from "./details.ts";
+import { openAssessmentId, ownAssessment, reviewDetails, type ReviewDetails } from "./details.ts";
 import { queueCounts, queuePage } from "./queue.ts";
 import { noticeRecipients } from "./reminders.ts";
 
@@ -110,10 +110,9 @@ export function createReviewHook(settings: ReviewSettings, t: Translate): Review
           };
           return;
         }
-        const summary = await assessmentSummary(client, need.assessmentId);
         const counts = await queueCounts(client, { personId, now }, settings);
         out.decided = {
-          ok: true, assessmentId: need.assessmentId, decision: need.decision, year: summary?.year ?? 0, fullName: summary?.fullName ?? null,
+          ok: true, assessmentId: need.assessmentId, decision: need.decision, year: r.value.year, fullName: r.value.fullName,
           citizenPersonId: r.value.citizenPersonId, reason: need.reason ?? null, reasonCode: need.reasonCode ?? null, pending: counts.pending,
         };
         return;
