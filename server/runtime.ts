@@ -26,7 +26,7 @@ import { startRetention } from "./maintenance/retention.ts";
 import { startSweeper } from "./outbox/sweeper.ts";
 import type { ChannelSender } from "./outbox/types.ts";
 import { createOutboxQueue, OutboxDelivery, type DeliveryOptions } from "./outbox/worker.ts";
-import { createProbeRedis, createRedis, type Redis } from "./redis.ts";
+import { createFailFastRedis, createProbeRedis, createRedis, type Redis } from "./redis.ts";
 import { createReviewHook } from "./review/hook.ts";
 import { startReviewJobs } from "./review/jobs.ts";
 import { CachedUnitDirectory } from "./units/directory.ts";
@@ -101,6 +101,9 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   const criteria = catalogOf(sets);
   const redis = createRedis(config.redisUrl);
   const probe = createProbeRedis(config.redisUrl);
+  // The enqueue after a webhook's commit has its own connection and queues, which never wait on Redis.
+  const notifyRedis = createFailFastRedis(config.redisUrl);
+  const notifyQueues: DeliveryQueues = { messages: new Map(), acks: new Map() };
   const units = new CachedUnitDirectory(db.pool);
   const queues: DeliveryQueues = { messages: new Map<ChannelName, Queue<DeliverJob>>(), acks: new Map<ChannelName, Queue<DeliverJob>>() };
   const deliveries = new Map<ChannelName, OutboxDelivery>();
@@ -116,7 +119,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     logger,
     officers: config.officerNotices,
     now: options.now,
-    notify: createDeliveryNotifier(queues),
+    notify: createDeliveryNotifier(notifyQueues),
   });
 
   const senders = new Map<ChannelName, ChannelSender>();
@@ -138,6 +141,8 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   if (options.extraRoutes) routes.push(...options.extraRoutes({ handleInbound, pool: db.pool, redis, config, logger }));
 
   for (const sender of senders.values()) {
+    notifyQueues.messages.set(sender.channel, createOutboxQueue(sender.channel, notifyRedis, config.redisPrefix));
+    notifyQueues.acks.set(sender.channel, createAckQueue(sender.channel, notifyRedis, config.redisPrefix));
     if (options.workers === false) {
       queues.messages.set(sender.channel, createOutboxQueue(sender.channel, redis, config.redisPrefix));
       queues.acks.set(sender.channel, createAckQueue(sender.channel, redis, config.redisPrefix));
@@ -152,7 +157,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   const retention = options.workers === false ? undefined : startRetention({ pool: db.pool, logger, days: config.retention });
   // Officer reminders, escalations and digests: BullMQ job schedulers, run by whichever process is free.
   const reviewJobs = options.workers === false ? undefined
-    : await startReviewJobs({
+    : startReviewJobs({
         pool: db.pool, handleSystem: handleInbound.handleSystem, settings: config.review, timeZone: config.timeZone, logger, redis, prefix: config.redisPrefix,
       });
 
@@ -185,10 +190,13 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
         retention?.stop();
         await reviewJobs?.close();
         await Promise.all([...deliveries.values()].map((d) => d.close()));
-        if (options.workers === false) await Promise.all([...queues.messages.values(), ...queues.acks.values()].map((q) => q.close()));
+        const ownQueues = [...notifyQueues.messages.values(), ...notifyQueues.acks.values()];
+        if (options.workers === false) ownQueues.push(...queues.messages.values(), ...queues.acks.values());
+        await Promise.all(ownQueues.map((q) => q.close()));
         await db.close();
         redis.disconnect();
         probe.disconnect();
+        notifyRedis.disconnect();
       })();
       return closing;
     },

@@ -79,13 +79,23 @@ export async function sendDigests(deps: ReviewJobDeps, now: Date): Promise<RunSu
 
 export const REVIEW_QUEUE = "review";
 
-/** Registers the schedulers and runs their jobs in this process; close() waits for a running job. */
-export async function startReviewJobs(deps: ReviewJobDeps & { redis: Redis; prefix: string }): Promise<{ queue: Queue; close(): Promise<void> }> {
+/**
+ * Registers the schedulers (in the background: a Redis that is down at start-up must not hold the app
+ * up; the upsert is retried by the connection and is idempotent) and runs their jobs in this process;
+ * close() waits for a running job.
+ */
+export function startReviewJobs(deps: ReviewJobDeps & { redis: Redis; prefix: string }): { queue: Queue; ready: Promise<void>; close(): Promise<void> } {
   const queue = new Queue(REVIEW_QUEUE, { connection: deps.redis, prefix: deps.prefix });
+  queue.on("error", () => {});
   const tz = deps.timeZone;
   const template = { opts: { removeOnComplete: true, removeOnFail: 100 } };
-  await queue.upsertJobScheduler("review-reminders", { pattern: `0 ${deps.settings.digestHour} * * *`, tz }, { name: "reminders", ...template });
-  await queue.upsertJobScheduler("review-digests", { pattern: "0 * * * *", tz }, { name: "digests", ...template });
+  const ready = Promise.all([
+    queue.upsertJobScheduler("review-reminders", { pattern: `0 ${deps.settings.digestHour} * * *`, tz }, { name: "reminders", ...template }),
+    queue.upsertJobScheduler("review-digests", { pattern: "0 * * * *", tz }, { name: "digests", ...template }),
+  ]).then(
+    () => undefined,
+    (err) => deps.logger.warn({ err }, "could not register the officer review schedulers; they are registered at the next start"),
+  );
   const worker = new Worker(
     REVIEW_QUEUE,
     async (job) => {
@@ -99,6 +109,7 @@ export async function startReviewJobs(deps: ReviewJobDeps & { redis: Redis; pref
   worker.on("error", (err) => deps.logger.error({ err }, "officer review worker error"));
   return {
     queue,
+    ready,
     async close() {
       await worker.close();
       await queue.close();

@@ -12,6 +12,7 @@ import { reviewRuntime, webOfficerOf, type WebUser } from "../../support/review-
 import { DAY } from "../../support/review-fixtures.ts";
 import { TelegramCitizen } from "../../support/telegram-citizen.ts";
 import { addUnit } from "../../support/telegram-runtime.ts";
+import { waitFor } from "../../support/processes.ts";
 
 let fake: FakeTelegram;
 let rt: Runtime;
@@ -100,7 +101,10 @@ describe("the job schedulers", () => {
   it("are registered in BullMQ: reminders daily at the digest hour, digests hourly, in the configured time zone", async () => {
     const queue = new Queue(REVIEW_QUEUE, { connection: rt.redis, prefix: rt.config.redisPrefix });
     try {
-      const schedulers = await queue.getJobSchedulers();
+      const schedulers = await waitFor(async () => {
+        const found = await queue.getJobSchedulers();
+        return found.length >= 2 ? found : undefined;
+      }, 10_000, "the review job schedulers");
       const byId = Object.fromEntries(schedulers.map((s) => [s.key, s]));
       expect(byId["review-reminders"]).toMatchObject({ pattern: `0 ${rt.config.review.digestHour} * * *`, tz: "Asia/Ho_Chi_Minh" });
       expect(byId["review-digests"]).toMatchObject({ pattern: "0 * * * *", tz: "Asia/Ho_Chi_Minh" });
