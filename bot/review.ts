@@ -82,6 +82,9 @@ export interface ReviewContext {
         year: number;
         fullName: string | null;
         citizenPersonId: string | null;
+        /** How the citizen is addressed in their notice (ông/bà, anh/chị, bạn). */
+        citizenBirthYear: number | null;
+        citizenGroup: TargetGroup;
         reason: string | null;
         reasonCode: string | null;
         pending: number;

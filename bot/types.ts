@@ -8,7 +8,8 @@ export type Lang = "vi" | "en";
 export const LANGS: readonly Lang[] = ["vi", "en"];
 export type ChannelName = "telegram" | "zalo" | "web";
 
-export type CommandName = "start" | "help" | "status" | "lang" | "restart" | "stop" | "delete";
+/** queue: an officer's review queue (officer review; "HÀNG CHỜ"). */
+export type CommandName = "start" | "help" | "status" | "lang" | "restart" | "stop" | "delete" | "queue";
 
 /** What the engine gets: something a chat sent, or a system event. */
 export type InboundEvent = ChatEvent | SystemEvent;

@@ -8,6 +8,7 @@ import type { ConversationState } from "../../bot/engine/index.ts";
 import { reviewNeeds } from "../../bot/engine/flows/officer-needs.ts";
 import type { ReviewCard, ReviewContext, ReviewNeed } from "../../bot/review.ts";
 import type { InboundEvent, Translate } from "../../bot/types.ts";
+import type { TargetGroup } from "../../rules/index.ts";
 import type { ReviewSettings } from "../config.ts";
 import { acceptInvitation, invitationSecretOf } from "../officers/invitations.ts";
 import { officerRoles, setNoticePreference } from "../officers/store.ts";
@@ -113,6 +114,7 @@ export function createReviewHook(settings: ReviewSettings, t: Translate): Review
         const counts = await queueCounts(client, { personId, now }, settings);
         out.decided = {
           ok: true, assessmentId: need.assessmentId, decision: need.decision, year: r.value.year, fullName: r.value.fullName,
+          citizenBirthYear: r.value.birthYear, citizenGroup: r.value.targetGroup as TargetGroup,
           citizenPersonId: r.value.citizenPersonId, reason: need.reason ?? null, reasonCode: need.reasonCode ?? null, pending: counts.pending,
         };
         return;

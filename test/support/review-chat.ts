@@ -71,6 +71,12 @@ export class WebUser implements Citizen<WebReply> {
     return this.data(button.data);
   }
 
+  /** The actions of the newest message with buttons (the prompt on screen). */
+  currentActions(): string[] {
+    const last = [...this.seen].reverse().find((m) => (m.buttons ?? []).length > 0);
+    return (last?.buttons ?? []).flat().map((b) => decodeButton(b.data)?.action.join(".") ?? "");
+  }
+
   /** Taps the newest button with this label. */
   async tapLabel(label: string): Promise<WebReply[]> {
     return this.data(this.buttonData(label));

@@ -23,9 +23,9 @@ export function groupName(t: Translate, lang: Lang, group: TargetGroup): string 
 }
 
 export function verdictName(t: Translate, lang: Lang, verdict: string | null): string {
-  if (verdict === "dat") return t(lang, "result.verdict_dat");
-  if (verdict === "chua_dat") return t(lang, "result.verdict_chua_dat");
-  return t(lang, "result.verdict_incomplete");
+  if (verdict === "dat") return t(lang, "officer.verdict_dat");
+  if (verdict === "chua_dat") return t(lang, "officer.verdict_chua_dat");
+  return t(lang, "officer.verdict_incomplete");
 }
 
 function lowBelow(set: CriteriaSet | undefined, max: number): number {

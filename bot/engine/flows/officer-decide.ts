@@ -3,7 +3,8 @@
 // here the officer is answered and the citizen told in their own chat and language (lane notice).
 import type { Decision, ReviewContext } from "../../review.ts";
 import type { Lang, Translate } from "../../types.ts";
-import { column, recordButton, say, sayTo, tr, type Turn } from "../turn.ts";
+import type { TargetGroup } from "../../../rules/index.ts";
+import { addressOf, column, recordButton, say, sayTo, tr, type Turn } from "../turn.ts";
 import { cardMessage } from "./officer-card.ts";
 import { REASON_CODES } from "./officer-needs.ts";
 import { officerState, setOfficerState } from "./officer-state.ts";
@@ -104,9 +105,24 @@ export function askReason(turn: Turn, assessmentId: string, decision: Exclude<De
   return true;
 }
 
+/** The citizen's form of address (as their own conversation uses it), and the translate that fills it in. */
+function citizenTranslate(turn: Turn, d: { citizenBirthYear: number | null; citizenGroup: TargetGroup }): Translate {
+  const raw = turn.ctx.t;
+  const profile = { ...(d.citizenBirthYear !== null ? { birthYear: d.citizenBirthYear } : {}), targetGroup: d.citizenGroup };
+  const address = addressOf({ s: { ...turn.s, profile }, ctx: turn.ctx });
+  return (lang, key, params) => {
+    const you =
+      address === "elder" ? raw(lang, "address.elder")
+      : address === "adult" ? raw(lang, "address.adult")
+      : address === "student" ? raw(lang, "address.student")
+      : raw(lang, "address.unknown");
+    return raw(lang, key, { you, You: you.charAt(0).toLocaleUpperCase("vi") + you.slice(1), ...params });
+  };
+}
+
 function tellCitizen(turn: Turn, d: Extract<NonNullable<ReviewContext["decided"]>, { ok: true }>): void {
   if (!d.citizenPersonId) return;
-  const { t } = turn.ctx;
+  const t = citizenTranslate(turn, d);
   sayTo(turn, { kind: "person", personId: d.citizenPersonId }, (lang) => {
     const reason = d.reason ?? (d.reasonCode ? reasonLabel(t, lang, d.reasonCode) : "");
     switch (d.decision) {

@@ -1,10 +1,10 @@
 // What an event asks of the database for officer work, decided purely from the state and the event:
 // the server does it inside the event's transaction and hands the outcome to the step as ctx.review.
 import type { ReviewNeed } from "../../review.ts";
-import { LANGS, type InboundEvent, type Translate } from "../../types.ts";
+import type { InboundEvent, Translate } from "../../types.ts";
 import { decodeRecordButton } from "../buttons.ts";
 import type { ConversationState } from "../state.ts";
-import { foldDiacritics } from "../text.ts";
+import { parseCommand } from "../commands/parse.ts";
 import { officerState, REASON_WAIT_MS } from "./officer-state.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -15,18 +15,21 @@ export const REASON_CODES = {
   needs_more: ["add_evidence", "check_answers"],
 } as const;
 
-/** "/queue", "/hangcho" or one of the locale's queue words ("HÀNG CHỜ"), in either language. */
-export function isQueueWord(text: string, t: Translate): boolean {
-  const typed = foldDiacritics(text.trim().toLowerCase()).replace(/\s+/g, " ");
-  if (/^\/(queue|hangcho)(@\w+)?$/.test(typed)) return true;
-  const words = LANGS.map((lang) => t(lang, "officer.queue_words")).join(",").split(",");
-  return words.some((w) => foldDiacritics(w.trim().toLowerCase()) === typed);
+/** /queue or one of its words ("HÀNG CHỜ"), read by the one command parser. */
+export function isQueueCommand(event: InboundEvent): boolean {
+  if (event.type === "command") return event.name === "queue";
+  if (event.type !== "text") return false;
+  const typed = parseCommand(event.text);
+  return typed?.kind === "command" && typed.name === "queue";
 }
 
 /** An invitation in a start payload ("o_<token>") or typed (the Zalo code). */
 export function invitationIn(event: InboundEvent): Extract<ReviewNeed, { kind: "accept" }> | undefined {
-  if (event.type === "command" && event.name === "start" && event.arg) {
-    const m = TOKEN.exec(event.arg.trim());
+  // "/start o_<token>": a start event (web chat, Zalo) or the text Telegram delivers, read by the parser.
+  const typed = event.type === "text" ? parseCommand(event.text) : null;
+  const arg = event.type === "command" && event.name === "start" ? event.arg : typed?.kind === "command" && typed.name === "start" ? typed.arg : undefined;
+  if (arg) {
+    const m = TOKEN.exec(arg.trim());
     if (m) return { kind: "accept", secret: { token: m[1]! } };
   }
   if (event.type === "text" && CODE.test(event.text)) return { kind: "accept", secret: { code: event.text.trim() } };
@@ -77,10 +80,11 @@ export function reviewNeeds(state: ConversationState | null, event: InboundEvent
   if (event.type === "button") {
     const need = recordNeed(state, event.data);
     if (need) needs.push(need);
+  } else if (isQueueCommand(event)) {
+    needs.push({ kind: "queue" });
   } else if (event.type === "text") {
     const awaiting = officer.awaiting;
-    if (isQueueWord(event.text, t)) needs.push({ kind: "queue" });
-    else if (awaiting && now.getTime() - awaiting.at < REASON_WAIT_MS && !event.text.trim().startsWith("/")) {
+    if (awaiting && now.getTime() - awaiting.at < REASON_WAIT_MS && !event.text.trim().startsWith("/")) {
       needs.push({ kind: "decide", assessmentId: awaiting.id, decision: awaiting.decision, reason: event.text.trim().slice(0, 1000) });
     }
   }

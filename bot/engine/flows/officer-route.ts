@@ -6,7 +6,7 @@ import { reprompt, say, setStep, tr, type Turn } from "../turn.ts";
 import { cardMessage, detailsMessage } from "./officer-card.ts";
 import { askReason, decided, nextCard, refusal } from "./officer-decide.ts";
 import { invitationAnswered, keepInvitation } from "./officer-invite.ts";
-import { invitationIn, isQueueWord } from "./officer-needs.ts";
+import { invitationIn, isQueueCommand } from "./officer-needs.ts";
 import { preferenceSaved, queueList } from "./officer-queue.ts";
 import { officerState, REASON_WAIT_MS } from "./officer-state.ts";
 
@@ -21,7 +21,7 @@ export function officerEvent(turn: Turn, event: InboundEvent): boolean {
     if (turn.ctx.personId === undefined) {
       keepInvitation(turn, invitation);
       // A typed code must not reach the citizen's current question; /start goes on to the consent.
-      if (event.type === "text") {
+      if (event.type === "text" && !event.text.trim().startsWith("/")) {
         if (turn.s.step.kind !== "new") reprompt(turn);
         else return false;
         return true;
@@ -29,13 +29,13 @@ export function officerEvent(turn: Turn, event: InboundEvent): boolean {
     }
     return false;
   }
-  if (event.type !== "text") return false;
-  if (isQueueWord(event.text, turn.ctx.t)) {
+  if (isQueueCommand(event)) {
     if (queueList(turn)) return true;
     const { t, lang } = tr(turn);
     say(turn, { text: t(lang, "officer.not_officer") });
     return true;
   }
+  if (event.type !== "text") return false;
   const awaiting = officerState(turn.s).awaiting;
   if (awaiting && turn.ctx.now.getTime() - awaiting.at < REASON_WAIT_MS && !event.text.trim().startsWith("/")) {
     return decided(turn);

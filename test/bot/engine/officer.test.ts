@@ -30,10 +30,11 @@ describe("reviewNeeds", () => {
       { kind: "queue", after: { at: 1_700_000_000_000, id: ID } },
     ]);
     const words = createTranslateSync();
-    for (const text of ["HÀNG CHỜ", "hang cho", "/queue", "/hangcho", "Queue"]) {
+    for (const text of ["HÀNG CHỜ", "hang cho", "/queue", "Queue", "xem hàng chờ"]) {
       expect(reviewNeeds(s, { type: "text", text }, PERSON, words, now)).toEqual([{ kind: "queue" }]);
     }
     expect(reviewNeeds(s, { type: "text", text: "hàng" }, PERSON, words, now)).toEqual([]);
+    expect(reviewNeeds(s, { type: "command", name: "queue" }, PERSON, words, now)).toEqual([{ kind: "queue" }]);
     expect(reviewNeeds(s, { type: "text", text: " cb 12345 abcde " }, PERSON, keyTranslate, now)).toEqual([{ kind: "accept", secret: { code: "cb 12345 abcde" } }]);
     const waiting = { ...s, officer: { awaiting: { id: ID, decision: "needs_more", at: now.getTime() - 60_000 } } };
     expect(reviewNeeds(waiting, { type: "text", text: "Gửi thêm ảnh" }, PERSON, keyTranslate, now)).toEqual([
@@ -64,12 +65,15 @@ describe("an invitation typed on Zalo before consent", () => {
 describe("rendering the server's outcome", () => {
   it("tells the officer and addresses the citizen's notice to the citizen, in each language", () => {
     const review: ReviewContext = {
-      decided: { ok: true, assessmentId: ID, decision: "needs_more", year: 2025, fullName: "Y Moan", citizenPersonId: PERSON, reason: "Gửi ảnh", reasonCode: null, pending: 0 },
+      decided: { ok: true, assessmentId: ID, decision: "needs_more", year: 2025, fullName: "Y Moan", citizenPersonId: PERSON, citizenBirthYear: 1950, citizenGroup: "resident", reason: "Gửi ảnh", reasonCode: null, pending: 0 },
     };
     const r = step(consented(), { type: "button", data: `R.nm.${ID}` }, { ...makeContext({ personId: "99999999-2222-4333-8444-555555555555" }), review });
     // R.nm needs the card (to ask for the request); with only a decision outcome it is an old button.
     expect(keys(r)).toContain("button.stale");
     const done = step(consented(), { type: "button", data: `R.mc.${ID}.add_evidence` }, { ...makeContext({ personId: "99999999-2222-4333-8444-555555555555" }), review });
+    const worded = step(consented(), { type: "button", data: `R.mc.${ID}.add_evidence` }, { ...makeContext({ personId: "99999999-2222-4333-8444-555555555555", t: createTranslateSync() }), review });
+    // Born 1950: addressed as "ông/bà" in their notice, as in their own conversation.
+    expect(worded.messages.find((m) => m.to?.kind === "person" && m.lang === "vi")!.text).toMatch(/^Cán bộ phụ trách đề nghị ông\/bà bổ sung/);
     expect(done.messages[0]!.text).toContain("officer.done_more");
     const citizen = done.messages.filter((m) => m.to?.kind === "person");
     expect(citizen.map((m) => [m.lang, m.lane, m.text.split("|")[0], m.buttons?.[0]?.[0]?.data])).toEqual([
