@@ -3,6 +3,7 @@
 // the server applies Effects and stores the state in one database transaction.
 import type { Answers, CriteriaSet, ScoreResult, TargetGroup } from "../rules/index.ts";
 import type { ReviewContext } from "./review.ts";
+import type { AudienceStatus, CampaignMessageSpec } from "./campaigns/types.ts";
 
 export type Lang = "vi" | "en";
 export const LANGS: readonly Lang[] = ["vi", "en"];
@@ -38,7 +39,21 @@ export type SystemEvent =
   /** Officer review: submissions waiting too long in units this officer covers (reminder, escalation). */
   | { type: "system"; name: "review.reminder"; items: ReviewReminderItem[] }
   /** Officer review: the daily digest of an officer who chose it. */
-  | { type: "system"; name: "review.digest"; pending: number; overdue: number };
+  | { type: "system"; name: "review.digest"; pending: number; overdue: number }
+  /**
+   * A campaign's message (server/campaigns), said in the bulk lane and rendered in this conversation's
+   * language for this person; status and backlog as the campaign found them at send time.
+   */
+  | {
+      type: "system";
+      name: "campaign.message";
+      campaign: CampaignMessageSpec;
+      status: AudienceStatus;
+      /** Officers: submissions waiting in their units. */
+      backlog?: number;
+      /** The unit named in the message (an officer's unit), instead of the person's own. */
+      unitName?: string;
+    };
 
 export interface ReviewReminderItem {
   unitName: string;

@@ -2,6 +2,7 @@
 // campaign message), applied to one conversation by the server's handleSystem. One handler per event
 // name; officer review and campaigns register theirs here. A handler that has nothing to say says nothing.
 import type { SystemEvent, SystemEventName } from "../../types.ts";
+import { campaignMessage } from "./campaign.ts";
 import { reviewDigest, reviewReminder } from "./officer-system.ts";
 import { column, recordButton, reprompt, say, tr, type Turn } from "../turn.ts";
 
@@ -24,6 +25,7 @@ function draftReminder(turn: Turn): void {
 
 export const systemHandlers: Handlers = {
   "assessment.reminder": draftReminder,
+  "campaign.message": campaignMessage,
   "review.reminder": reviewReminder,
   "review.digest": reviewDigest,
 };
