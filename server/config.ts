@@ -25,6 +25,7 @@ const flag = (fallback: boolean) =>
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  ROLE: z.enum(["web", "worker", "all"]).default("all"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DATABASE_URL: url(["postgres:", "postgresql:"]).default("postgresql://postgres@127.0.0.1:5432/cdht"),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
@@ -47,6 +48,9 @@ const schema = z.object({
   ZALO_APP_SECRET_KEY: optionalString,
   ZALO_OA_API_BASE: url(["http:", "https:"]).default("https://openapi.zalo.me"),
   ZALO_OAUTH_BASE: url(["http:", "https:"]).default("https://oauth.zaloapp.com"),
+  ZALO_WINDOW_TEMPLATE: optionalString.pipe(
+    z.string().regex(/^transaction_[a-z_]{1,40}$/, "a ZBS transaction template type such as transaction_education").optional(),
+  ),
   ZALO_TOKEN_KEY: optionalString.pipe(
     z.string().regex(/^[0-9a-f]{64}$/i, "must be 64 hex characters (32 bytes)").optional(),
   ),
@@ -85,8 +89,12 @@ const schema = z.object({
 
 type Env = z.infer<typeof schema>;
 
+export type Role = Env["ROLE"];
+
 export interface Config {
   env: Env["NODE_ENV"];
+  /** web: takes HTTP (webhooks, web chat, polling); worker: delivers the outbox and runs scheduled jobs; all: both. */
+  role: Role;
   logLevel: Env["LOG_LEVEL"];
   databaseUrl: string;
   databasePoolMax: number;
@@ -127,6 +135,8 @@ export interface Config {
     apiBase: string;
     oauthBase: string;
     tokenKey?: string;
+    /** ZBS transaction template type for notices to citizens outside the 7-day window (unset: they wait). */
+    windowTemplate?: string;
   };
 }
 
@@ -209,6 +219,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     ok: true,
     config: {
       env: e.NODE_ENV,
+      role: e.ROLE,
       logLevel: e.LOG_LEVEL,
       databaseUrl: e.DATABASE_URL,
       databasePoolMax: e.DATABASE_POOL_MAX,
@@ -263,6 +274,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         apiBase: e.ZALO_OA_API_BASE.replace(/\/+$/, ""),
         oauthBase: e.ZALO_OAUTH_BASE.replace(/\/+$/, ""),
         tokenKey: e.ZALO_TOKEN_KEY,
+        windowTemplate: e.ZALO_WINDOW_TEMPLATE,
       },
     },
   };

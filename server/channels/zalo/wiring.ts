@@ -49,7 +49,7 @@ export function createZaloChannel(deps: {
 }): ZaloChannel {
   const { config, pool } = deps;
   const { client, tokens } = createZaloTokens(config, pool, deps.redis, deps.now);
-  const sender = createZaloSender({ client, tokens, now: deps.now, timeZone: config.timeZone });
+  const sender = createZaloSender({ client, tokens, now: deps.now, timeZone: config.timeZone, windowTemplate: config.zalo.windowTemplate });
   const routes = zaloWebhookRoutes({
     config,
     handleInbound: deps.handleInbound,
