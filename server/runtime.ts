@@ -28,6 +28,8 @@ import { runCampaignTick, type CampaignTickDeps } from "./campaigns/tick.ts";
 import type { ChannelSender } from "./outbox/types.ts";
 import { createBulkQueue, createOutboxQueue, OutboxDelivery, type DeliveryOptions } from "./outbox/worker.ts";
 import { createFailFastRedis, createProbeRedis, createRedis, type Redis } from "./redis.ts";
+import { createReviewHook } from "./review/hook.ts";
+import { startReviewJobs } from "./review/jobs.ts";
 import { CachedUnitDirectory } from "./units/directory.ts";
 
 /** Version of the consent text in locales (consent.*); bump it when that text changes. */
@@ -125,17 +127,19 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   const deliveries = new Map<ChannelName, OutboxDelivery>();
   const checks: Record<string, Check> = { postgres: postgresCheck(db.pool), redis: redisCheck(probe) };
 
+  const t = createTranslateSync();
   const handleInbound = createPipeline({
     pool: db.pool,
     units,
     criteria,
     context: {
-      t: createTranslateSync(),
+      t,
       consentVersion: CONSENT_VERSION,
       timeZone: config.timeZone,
       ...(config.dataHolder ? { dataHolder: config.dataHolder } : {}),
       ...(config.evaluationYearCutoff ? { yearCutoff: config.evaluationYearCutoff } : {}),
     },
+    review: createReviewHook(config.review, t),
     logger,
     officers: config.officerNotices,
     now: options.now,
@@ -195,6 +199,11 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
       run: () => runCampaignTick(campaignDeps, (options.now ?? (() => new Date()))()),
     });
   }
+  // Officer reminders, escalations and digests: BullMQ job schedulers of their own (server/review/jobs.ts).
+  const reviewJobs = !worker ? undefined
+    : startReviewJobs({
+        pool: db.pool, handleSystem: handleInbound.handleSystem, settings: config.review, timeZone: config.timeZone, logger, redis, prefix: config.redisPrefix,
+      });
 
   const app = await buildApp({ config, logger, checks, routes });
 
@@ -225,6 +234,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
         if (telegram?.isRunning()) await telegram.stop();
         await app.close();
         await scheduler?.close();
+        await reviewJobs?.close();
         await Promise.all([...deliveries.values()].map((d) => d.close()));
         const ownQueues = [...notifyQueues.messages.values(), ...notifyQueues.bulk.values(), ...notifyQueues.acks.values()];
         if (!worker) ownQueues.push(...queues.messages.values(), ...queues.bulk.values(), ...queues.acks.values());

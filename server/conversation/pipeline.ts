@@ -13,6 +13,7 @@ import { batch, type Statement } from "../db/statement.ts";
 import { outboxInsert } from "../outbox/store.ts";
 import type { OutboxPayload } from "../outbox/types.ts";
 import type { CachedUnitDirectory } from "../units/directory.ts";
+import type { ReviewHook } from "../review/hook.ts";
 import { isToken, lookupToken, storeTokens } from "./button-tokens.ts";
 import { effectStatements } from "./effects.ts";
 import { buildOutput } from "./output.ts";
@@ -31,6 +32,8 @@ export interface PipelineDeps {
   logger: Logger;
   /** Whom a unit's notices reach besides its officers; default: leads yes, parent unit no. */
   officers?: OfficerScope;
+  /** Officer review's work before the step (server/review/hook.ts); absent: none. */
+  review?: ReviewHook;
   /** The clock; tests pass a fixed one. */
   now?: () => Date;
 }
@@ -63,14 +66,20 @@ export function createPipeline(deps: PipelineDeps) {
   async function apply(client: pg.PoolClient, a: Applying): Promise<NewRow[]> {
     const units = a.units;
     const at = now();
+    const state = parseState(a.account.state);
+    // Officer review's database work for this event (decide, queue, invitation …), in this transaction.
+    const review = deps.review
+      ? await deps.review(client, { personId: a.account.personId ?? undefined, channel: a.account.channel, state, event: a.event, now: at })
+      : undefined;
     const ctx: StepContext = {
       ...deps.context,
       now: at,
       units,
       criteria: deps.criteria,
       ...(a.account.personId !== null ? { personId: a.account.personId } : {}),
+      ...(review ? { review } : {}),
     };
-    const result = step(parseState(a.account.state), a.event, ctx);
+    const result = step(state, a.event, ctx);
     const recipients = new Map<string, Recipient[]>();
     const lookups: { key: string; statement: Statement }[] = [];
     for (const m of result.messages) {

@@ -166,7 +166,7 @@ export function webRoutes(deps: WebDeps, s: WebSettings) {
               ? { type: "text", text: b.text }
               : b.type === "button"
                 ? { type: "button", data: b.data }
-                : { type: "command", name: "start", ...(b.unit ? { arg: `u_${b.unit}` } : {}) },
+                : { type: "command", name: "start", ...(b.invite ? { arg: `o_${b.invite}` } : b.unit ? { arg: `u_${b.unit}` } : {}) },
         });
         return reply.header("cache-control", "no-store").send({ status: outcome.status });
       });
