@@ -162,7 +162,7 @@ export function webRoutes(deps: WebDeps, s: WebSettings) {
             b.type === "text"
               ? { type: "text", text: b.text }
               : b.type === "button"
-                ? { type: "button", data: b.data }
+                ? { type: "button", data: b.data, ...(b.messageId ? { messageId: b.messageId } : {}) }
                 : { type: "command", name: "start", ...(b.unit ? { arg: `u_${b.unit}` } : {}) },
         });
         return reply.header("cache-control", "no-store").send({ status: outcome.status });

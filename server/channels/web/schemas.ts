@@ -34,7 +34,13 @@ export const eventBody = z.discriminatedUnion(
   "type",
   [
     z.strictObject({ clientEventId, type: z.literal("text"), text }),
-    z.strictObject({ clientEventId, type: z.literal("button"), data }),
+    z.strictObject({
+      clientEventId,
+      type: z.literal("button"),
+      data,
+      // The id of the message whose button was tapped (the page knows it): a tick re-renders it in place.
+      messageId: z.string().regex(/^[1-9][0-9]{0,18}$/, "messageId: the id of a shown message").optional(),
+    }),
     z.strictObject({ clientEventId, type: z.literal("start"), unit: unit.optional() }),
   ],
   { error: () => ({ message: 'type: one of "text", "button", "start"' }) },
@@ -56,6 +62,7 @@ const CODES: Record<string, string> = {
   data: "invalid_button_data",
   unit: "invalid_unit",
   after: "invalid_after",
+  messageId: "invalid_message_id",
   wait: "invalid_wait",
 };
 

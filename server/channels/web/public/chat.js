@@ -124,6 +124,7 @@
         line.className = "row";
         row.forEach(function (b) {
           var button = document.createElement("button");
+          b.messageId = m.id;
           button.type = "button";
           button.className = "choice";
           button.textContent = b.label;
@@ -135,7 +136,10 @@
       });
       el.appendChild(group);
     }
-    log.appendChild(el);
+    // A re-rendered question (a multi-choice tick) takes the place of the one tapped.
+    var old = m.replaces ? log.querySelector('.msg.bot[data-id="' + m.replaces + '"]') : null;
+    if (old) log.replaceChild(el, old);
+    else log.appendChild(el);
   }
 
   /** A message of the citizen's that the server refused (too fast, too long …): marked as not sent. */
@@ -250,8 +254,9 @@
     setButtons(group, false);
     button.classList.add("chosen");
     tapped = group;
-    var bubble = renderMine(b.label);
-    var ok = await sendEvent({ type: "button", data: b.data });
+    // A tick of a multiple choice changes the question in place: no bubble of the citizen's for it.
+    var bubble = b.data.split(".")[1] === "t" ? null : renderMine(b.label);
+    var ok = await sendEvent({ type: "button", data: b.data, messageId: b.messageId });
     if (!ok) {
       markNotSent(bubble);
       if (tapped === group) tapped = null;

@@ -117,7 +117,17 @@ describe("the web chat in a browser", () => {
     const refs = Object.values(rows[0].evidence as Record<string, { ref: string }[]>).flat().map((e) => e.ref);
     expect(refs).toEqual([expect.stringMatching(/^web-upload:[0-9a-f-]{36}$/)]);
 
-    await page.locator(".msg.bot").last().scrollIntoViewIfNeeded();
+    // Multiple-choice ticks re-rendered their question in place: every question is on the page once.
+    const titles = (await page.locator(".msg.bot .title").allTextContents()).filter((x) => /^Câu /.test(x));
+    expect(titles.length).toBeGreaterThan(10);
+    expect(new Set(titles).size).toBe(titles.length);
+    // Reloaded, the history collapses the same way.
+    await page.reload();
+    await expect.poll(() => page.getByText(/Đủ điểm đề nghị công nhận – đang chờ cán bộ xác nhận/).count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const afterReload = (await page.locator(".msg.bot .title").allTextContents()).filter((x) => /^Câu /.test(x));
+    expect(new Set(afterReload).size).toBe(afterReload.length);
+
+    await page.getByText(/Đủ điểm đề nghị công nhận – đang chờ cán bộ xác nhận/).last().scrollIntoViewIfNeeded();
     await mkdir(OUTPUT, { recursive: true });
     await page.screenshot({ path: SCREENSHOT });
   }, 90_000);
