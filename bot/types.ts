@@ -66,6 +66,8 @@ export interface Button {
    * a question's number in the review). Channels with few buttons (Zalo) may leave such buttons out.
    */
   typed?: string;
+  /** The whole label when `label` had to be shortened: channels whose buttons wrap (the web chat) show it. */
+  full?: string;
 }
 
 /** One message. Plain text: adapters escape and format per platform. */

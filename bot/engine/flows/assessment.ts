@@ -143,7 +143,13 @@ function renderQuestion(turn: Turn, step: Of<"question">): void {
   if (c.view.current !== undefined && !step.draft) {
     lines.push(t(lang, "question.current", { answer: module.summary(q, c.view.current, c.view) }));
   }
-  const rows = module.buttons(q, c.view).map((row) => row.map((b) => button(turn, b.label, b.action, b.typed)));
+  const rows = module.buttons(q, c.view).map((row) =>
+    row.map((b) => {
+      const made = button(turn, b.label, b.action, b.typed);
+      if (b.full !== undefined) made.full = b.full;
+      return made;
+    }),
+  );
   if (!q.required) rows.push([button(turn, t(lang, "question.skip"), "k")]);
   if (c.index > 0 || step.edit) rows.push([button(turn, t(lang, "question.back"), "b")]);
   const replaces = turn.replaceTapped && step.draft !== undefined ? turn.tappedMessageId : undefined;

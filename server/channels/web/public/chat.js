@@ -127,7 +127,8 @@
           b.messageId = m.id;
           button.type = "button";
           button.className = "choice";
-          button.textContent = b.label;
+          // Buttons wrap here: the whole label, where other channels need a shortened one.
+          button.textContent = b.full || b.label;
           button.setAttribute("data-data", b.data);
           button.addEventListener("click", function () { tap(group, button, b); });
           line.appendChild(button);
@@ -255,7 +256,7 @@
     button.classList.add("chosen");
     tapped = group;
     // A tick of a multiple choice changes the question in place: no bubble of the citizen's for it.
-    var bubble = b.data.split(".")[1] === "t" ? null : renderMine(b.label);
+    var bubble = b.data.split(".")[1] === "t" ? null : renderMine(b.full || b.label);
     var ok = await sendEvent({ type: "button", data: b.data, messageId: b.messageId });
     if (!ok) {
       markNotSent(bubble);
