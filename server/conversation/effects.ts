@@ -140,6 +140,8 @@ export function effectStatements(
           p,
         ));
         out.push(sql(`DELETE FROM officers WHERE person_id = $1`, p));
+        // Campaign recipient rows name the person; the per-day counts go with the person (cascade).
+        out.push(sql(`DELETE FROM campaign_recipients WHERE person_id = $1`, p));
         out.push(forgetOtherConversations(p, account.id));
         out.push(unlinkPerson(p));
         out.push(sql(`DELETE FROM people WHERE id = $1`, p));
