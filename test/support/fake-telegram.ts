@@ -73,7 +73,7 @@ export class FakeTelegram {
     } catch {
       return send(400, { ok: false, error_code: 400, description: "Bad Request: invalid JSON" });
     }
-    const call: RecordedCall = { method, body, at: Date.now(), ...(method === "sendMessage" ? { messageId: this.nextMessageId++ } : {}) };
+    const call: RecordedCall = { method, body, at: Date.now() };
     const i = this.script.findIndex((s) => s.method === method);
     if (i >= 0) {
       const answer = this.script.splice(i, 1)[0]!.answer;
@@ -109,6 +109,8 @@ export class FakeTelegram {
   private succeed(call: RecordedCall, send: (s: number, b: object) => void): void {
     const { method, body } = call;
     if (method === "sendMessage" || method === "editMessageText") {
+      // Like Telegram, only a message that was sent gets an id (kept on the recorded call too).
+      if (method === "sendMessage") call.messageId = this.nextMessageId++;
       const messageId = method === "sendMessage" ? call.messageId : Number(body.message_id);
       return send(200, {
         ok: true,
