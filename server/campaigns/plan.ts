@@ -85,6 +85,7 @@ export function formatPlan(p: Plan): string[] {
   ];
   let totalCost = 0;
   let totalTemplate = 0;
+  let totalConsultationCost = 0;
   for (const r of p.rounds) {
     const all = sum(r.counts, () => true);
     out.push("");
@@ -116,6 +117,7 @@ export function formatPlan(p: Plan): string[] {
       out.push(`  Zalo ${num(zaloAll)}: ${parts.join(", ")}; ≈ ${duration((z.consultation + z.template) / s.zaloPerSecond)} at ${s.zaloPerSecond}/s`);
       totalCost += z.cost;
       totalTemplate += z.template;
+      totalConsultationCost += z.consultation * s.zalo.consultationPrice;
     }
     if (c.audience.channels.includes("web")) {
       out.push(`  Web chat ${num(sum(r.counts, (x) => x.channel === "web" && x.reach === "ok"))} (shown when they open the chat)`);
@@ -128,8 +130,10 @@ export function formatPlan(p: Plan): string[] {
     let line = `Zalo cost ≈ ${num(totalCost)} đồng`;
     if (budget === null) line += totalCost > 0 ? "; no Zalo budget set (--zalo-budget): paid Zalo messages will be skipped" : "; no Zalo budget set";
     else if (totalCost > budget) {
-      const covered = s.zalo.templatePrice > 0 ? Math.max(0, Math.floor(budget / s.zalo.templatePrice)) : totalTemplate;
-      line += ` > budget ${num(budget)} đồng: the campaign stops paid Zalo messages at the budget (about ${num(Math.min(covered, totalTemplate))} template messages)`;
+      // Messages go out round by round in order, so the budget runs out part-way; roughly:
+      const afterConsultation = Math.max(0, budget - totalConsultationCost);
+      const covered = s.zalo.templatePrice > 0 ? Math.floor(afterConsultation / s.zalo.templatePrice) : totalTemplate;
+      line += ` > budget ${num(budget)} đồng: the campaign stops paid Zalo messages at the budget (about ${num(Math.min(covered, totalTemplate))} of ${num(totalTemplate)} template messages)`;
     } else line += ` within the budget of ${num(budget)} đồng`;
     out.push(line);
   }

@@ -7,6 +7,7 @@ import {
   erasedChatsSql,
   forgetOtherConversations,
   linkPerson,
+  optedOutElsewhere,
   unlinkPerson,
   unreachableById,
   webAccountIdSql,
@@ -109,10 +110,14 @@ export function effectStatements(
         ));
         break;
       case "person.optout":
-        if (p) out.push(sql(`UPDATE people SET opt_out_at = now(), updated_at = now() WHERE id = $1`, p));
+        if (!p) break;
+        out.push(sql(`UPDATE people SET opt_out_at = now(), updated_at = now() WHERE id = $1`, p));
+        out.push(optedOutElsewhere(p, account.id, true));
         break;
       case "person.optin":
-        if (p) out.push(sql(`UPDATE people SET opt_out_at = NULL, updated_at = now() WHERE id = $1`, p));
+        if (!p) break;
+        out.push(sql(`UPDATE people SET opt_out_at = NULL, updated_at = now() WHERE id = $1`, p));
+        out.push(optedOutElsewhere(p, account.id, false));
         break;
       case "person.erase":
         // The account's own traces go even before consent: its web uploads and the transcript of every

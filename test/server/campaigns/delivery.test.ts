@@ -88,7 +88,8 @@ const sentAll = (p: Population) => p.chats.flatMap(sent);
 
 async function settled(): Promise<void> {
   await waitFor(async () => {
-    const { rows } = await rt.db.pool.query(`SELECT count(*)::int AS n FROM outbox WHERE lane = 'bulk' AND status IN ('pending', 'sending')`);
+    // This runtime delivers Telegram only: Zalo rows stay in the outbox.
+    const { rows } = await rt.db.pool.query(`SELECT count(*)::int AS n FROM outbox WHERE channel = 'telegram' AND lane = 'bulk' AND status IN ('pending', 'sending')`);
     return rows[0].n === 0 || undefined;
   }, 30_000, "bulk outbox drained");
 }
@@ -153,6 +154,52 @@ describe("campaign delivery over fake days", () => {
       `SELECT count(*)::int AS n FROM campaign_recipients r JOIN outbox o ON o.id = r.outbox_id WHERE r.campaign_id = $1`, [c.id]);
     expect(dup[0].n).toBe(2 * p.chats.length - 1);
   }, 120_000);
+
+  it("an opt-out on one channel stops campaign messages on every channel; /start on another turns them back on", async () => {
+    const p = await population(1);
+    const chat = p.chats[0]!;
+    const person = await p.personOf(chat);
+    const zaloUser = `z${randomBytes(6).toString("hex")}`;
+    await rt.db.pool.query(
+      `INSERT INTO channel_accounts (channel, external_id, person_id, state, last_interaction_at)
+       SELECT 'zalo', $2, person_id, state, last_interaction_at - interval '1 hour' FROM channel_accounts WHERE external_id = $1`,
+      [chat, zaloUser],
+    );
+    const c = await campaign({ units: [p.rootCode] });
+    await transition(rt.db.pool, c.id, "start");
+    const tap = (channel: "telegram" | "zalo", user: string, event: Parameters<Runtime["handleInbound"]>[0]["event"], when: Date) =>
+      rt.handleInbound({ channel, externalUserId: user, eventId: `e-${randomBytes(6).toString("hex")}`, event, at: when });
+    await tap("telegram", chat, { type: "button", data: CAMPAIGN_BUTTON_DATA.stop }, at(1, "12:00"));
+    const optedOut = async () => {
+      const { rows } = await rt.db.pool.query(
+        `SELECT p.opt_out_at IS NOT NULL AS person, array_agg((a.state->>'optedOut') ORDER BY a.channel) AS chats
+           FROM people p JOIN channel_accounts a ON a.person_id = p.id WHERE p.id = $1 GROUP BY p.id`,
+        [person],
+      );
+      return rows[0];
+    };
+    expect(await optedOut()).toEqual({ person: true, chats: ["true", "true"] });
+    await runCampaignTick(deps, at(1, "13:00"));
+    await settled();
+    const rounds = () => sent(chat).filter((t) => /vòng \d$/.test(t));
+    expect(rounds()).toEqual([]);
+    const { rows: outbox } = await rt.db.pool.query(`SELECT count(*)::int AS n FROM outbox WHERE recipient = $1`, [zaloUser]);
+    expect(outbox[0].n).toBe(0);
+
+    // Explicitly back on, from the other channel.
+    await tap("zalo", zaloUser, { type: "command", name: "start" }, at(2, "12:00"));
+    expect(await optedOut()).toEqual({ person: false, chats: ["false", "false"] });
+    await runCampaignTick(deps, at(3, "09:00"));
+    await settled();
+    // Round 2 goes to the chat the person used last: Zalo now.
+    const { rows: again } = await rt.db.pool.query(
+      `SELECT r.channel::text, r.status::text, o.recipient, o.payload->'message'->>'text' AS text FROM campaign_recipients r JOIN outbox o ON o.id = r.outbox_id
+        WHERE r.campaign_id = $1 AND r.round = 2`,
+      [c.id],
+    );
+    expect(again).toEqual([{ channel: "zalo", status: "queued", recipient: zaloUser, text: expect.stringMatching(/vòng 2$/) }]);
+    expect(rounds()).toEqual([]);
+  }, 60_000);
 
   it("holds everything back while paused and goes on after resume", async () => {
     const p = await population(6);
