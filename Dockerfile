@@ -1,5 +1,7 @@
 # One image for the app process and the workers (same code, stateless; see README "Scaling out").
-FROM node:20-bookworm-slim AS deps
+# Node 24 is the LTS line in service (Node 20 left long-term support in April 2026); the code and its
+# pinned dependencies also run on Node 20, where development machines may still be.
+FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -8,7 +10,7 @@ FROM deps AS build
 COPY . .
 RUN node scripts/prisma-generate.mjs && npx tsc --noEmit -p tsconfig.json
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production PORT=3000
 WORKDIR /app
 COPY --from=build /app /app

@@ -20,8 +20,11 @@ export type ChatEvent =
   /** /start [payload], a Zalo follow, the web chat opened; payload "u_<CODE>" pre-selects a unit. */
   | { type: "command"; name: CommandName; arg?: string }
   | { type: "text"; text: string }
-  /** The data of one of our buttons coming back (Telegram callback_data, Zalo hidden payload, web tap). */
-  | { type: "button"; data: string }
+  /**
+   * The data of one of our buttons coming back (Telegram callback_data, Zalo hidden payload, web tap);
+   * messageId: the platform's id of the message whose button was tapped, where the channel knows it.
+   */
+  | { type: "button"; data: string; messageId?: string }
   /** A photo or file; ref is the platform's file id or URL. */
   | { type: "attachment"; kind: "image" | "file"; ref: string; name?: string }
   | { type: "contact"; name?: string; phone?: string }
@@ -93,6 +96,8 @@ export interface Button {
    * a question's number in the review). Channels with few buttons (Zalo) may leave such buttons out.
    */
   typed?: string;
+  /** The whole label when `label` had to be shortened: channels whose buttons wrap (the web chat) show it. */
+  full?: string;
 }
 
 /** One message. Plain text: adapters escape and format per platform. */
@@ -102,6 +107,12 @@ export interface OutMessage {
   text: string;
   /** Rows of buttons. */
   buttons?: Button[][];
+  /**
+   * The platform id of the message this one replaces in place (a multi-choice tick re-renders the
+   * question it was tapped on): Telegram edits that message, the web chat re-renders it; channels that
+   * cannot edit send it as a new message.
+   */
+  replaces?: string;
   /** Absent: the chat that wrote (or the conversation a system event was applied to). */
   to?: Addressee;
   /** Default: `reply` for the chat that wrote, `notice` for any other addressee. */

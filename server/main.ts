@@ -3,6 +3,7 @@ import { chatUrl, DEMO_CHAT_UNIT, webChannel } from "./channels/web/index.ts";
 import { loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { createRuntime, StartupError } from "./runtime.ts";
+import { lanAddress, startBanner } from "./banner.ts";
 
 const loaded = loadConfig(process.env);
 if (!loaded.ok) {
@@ -30,6 +31,12 @@ logger.info({ url: config.publicBaseUrl, role: config.role }, "listening");
 if (config.role !== "worker") {
   const chat = chatUrl(config.publicBaseUrl, await rt.units.get(), DEMO_CHAT_UNIT);
   logger.info({ chat }, `web chat: ${chat}`);
+  if (config.env !== "production") {
+    // Once, for the person at the terminal: the addresses and a QR code for a phone, not a log line.
+    const address = rt.app.server.address();
+    const port = typeof address === "object" && address ? address.port : config.port;
+    process.stdout.write(await startBanner({ chatUrl: chat, host: config.host, port, lan: lanAddress() }));
+  }
 }
 
 let stopping = false;
@@ -52,4 +59,6 @@ async function shutdown(signal: string): Promise<void> {
   }
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
+// Started by `npm start` (scripts/start.mjs) with an IPC channel: when that process goes away, stop too.
+if (process.send) process.on("disconnect", () => void shutdown("parent gone"));
 process.on("SIGINT", () => void shutdown("SIGINT"));

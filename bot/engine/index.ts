@@ -66,6 +66,7 @@ function route(turn: Turn, event: InboundEvent): void {
     // A double tap: the first tap was answered; the second says nothing (no "old button", no prompt).
     if (doubleTap(turn, event.data)) return;
     turn.s.lastTap = { data: event.data, at: turn.ctx.now.getTime() };
+    if (event.messageId !== undefined) turn.tappedMessageId = event.messageId;
     const record = decodeRecordButton(event.data);
     if (record) {
       if (!recordButtonTap(turn, record)) stale(turn);

@@ -13,6 +13,10 @@ export interface Turn {
   effects: Effect[];
   /** Show the current prompt at the end of the step. */
   wantPrompt: boolean;
+  /** The platform id of the message whose button was tapped, when the channel knows it. */
+  tappedMessageId?: string;
+  /** The prompt rendered last in this step replaces that message in place (a multi-choice tick). */
+  replaceTapped?: boolean;
 }
 
 export function newTurn(s: ConversationState, ctx: StepContext): Turn {

@@ -59,6 +59,21 @@ describe("locales", () => {
     expect(vi["help.text"]).toMatch(/TIẾP TỤC[\s\S]*TRẠNG THÁI[\s\S]*LÀM LẠI[\s\S]*DỪNG[\s\S]*XÓA[\s\S]*TRỢ GIÚP/);
   });
 
+  it("the intro says plainly that the questions are the project's reading of 324/QĐ-KHVN, not the official form", () => {
+    expect(vi["assessment.intro"]).toContain("324/QĐ-KHVN");
+    expect(vi["assessment.intro"]).toContain("không phải phiếu đánh giá chính thức");
+    expect(vi["assessment.intro"]).toMatch(/có thể thay/);
+    expect(en["assessment.intro"]).toContain("not the official form");
+  });
+
+  it("the evidence prompts say ảnh (photo) and point at the camera button", () => {
+    for (const key of ["evidence.send_now", "evidence.hint_text"]) {
+      expect(vi[key], key).toMatch(/ảnh/);
+      expect(vi[key], key).toContain("📷");
+      expect(en[key], key).toContain("📷");
+    }
+  });
+
   it("the consent names the data holder, what is kept (phone too), why, how long, how to withdraw and the law", () => {
     const consent = vi["consent.text"]!;
     expect(consent).toContain("{{holder}}");

@@ -7,6 +7,8 @@ export interface RecordedCall {
   method: string;
   body: Record<string, any>;
   at: number;
+  /** sendMessage: the message_id Telegram gave the message. */
+  messageId?: number;
 }
 
 type Scripted = { status: number; body: object } | { holdMs: number };
@@ -51,9 +53,9 @@ export class FakeTelegram {
     this.listeners.push(listener);
   }
 
-  /** Messages sent to one chat, in order. */
+  /** Messages sent to one chat, in order, and edits of them (a multi-choice tick edits its question). */
   messages(chatId: string | number): RecordedCall[] {
-    return this.calls.filter((c) => c.method === "sendMessage" && String(c.body.chat_id) === String(chatId));
+    return this.calls.filter((c) => (c.method === "sendMessage" || c.method === "editMessageText") && String(c.body.chat_id) === String(chatId));
   }
 
   private async handle(req: IncomingMessage, res: import("node:http").ServerResponse): Promise<void> {
@@ -73,7 +75,7 @@ export class FakeTelegram {
     } catch {
       return send(400, { ok: false, error_code: 400, description: "Bad Request: invalid JSON" });
     }
-    const call = { method, body, at: Date.now() };
+    const call: RecordedCall = { method, body, at: Date.now() };
     const i = this.script.findIndex((s) => s.method === method);
     if (i >= 0) {
       const answer = this.script.splice(i, 1)[0]!.answer;
@@ -81,7 +83,7 @@ export class FakeTelegram {
         // Record the call (the message "reached Telegram"), then answer late.
         this.record(call);
         await new Promise((r) => setTimeout(r, answer.holdMs));
-        return this.succeed(method, body, send);
+        return this.succeed(call, send);
       }
       this.calls.push({ ...call, method: `${method}:refused` });
       return send(answer.status, answer.body);
@@ -97,7 +99,7 @@ export class FakeTelegram {
         send(status, b);
       }, () => res.destroyed);
     }
-    this.succeed(method, body, send);
+    this.succeed(call, send);
   }
 
   /**
@@ -120,11 +122,15 @@ export class FakeTelegram {
     for (const l of this.listeners) l(call);
   }
 
-  private succeed(method: string, body: Record<string, any>, send: (s: number, b: object) => void): void {
-    if (method === "sendMessage") {
+  private succeed(call: RecordedCall, send: (s: number, b: object) => void): void {
+    const { method, body } = call;
+    if (method === "sendMessage" || method === "editMessageText") {
+      // Like Telegram, only a message that was sent gets an id (kept on the recorded call too).
+      if (method === "sendMessage") call.messageId = this.nextMessageId++;
+      const messageId = method === "sendMessage" ? call.messageId : Number(body.message_id);
       return send(200, {
         ok: true,
-        result: { message_id: this.nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: Number(body.chat_id), type: "private" }, text: body.text },
+        result: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: Number(body.chat_id), type: "private" }, text: body.text },
       });
     }
     if (method === "answerCallbackQuery" || method === "setWebhook" || method === "deleteWebhook") return send(200, { ok: true, result: true });

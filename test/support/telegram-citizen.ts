@@ -51,7 +51,7 @@ export class TelegramCitizen {
     };
   }
 
-  buttonUpdate(data: string): Record<string, unknown> {
+  buttonUpdate(data: string, messageId = 1): Record<string, unknown> {
     const id = nextUpdateId++;
     return {
       update_id: id,
@@ -59,7 +59,7 @@ export class TelegramCitizen {
         id: `cb${id}`,
         from: { id: this.chatId, is_bot: false, first_name: "Test" },
         chat_instance: "ci",
-        message: { message_id: 1, date: Math.floor(Date.now() / 1000), chat: { id: this.chatId, type: "private" }, text: "…" },
+        message: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: this.chatId, type: "private" }, text: "…" },
         data,
       },
     };
@@ -70,22 +70,28 @@ export class TelegramCitizen {
     return this.replies();
   }
 
-  async tapData(data: string): Promise<RecordedCall[]> {
-    expect200(await this.post(this.buttonUpdate(data)));
+  async tapData(data: string, messageId?: number): Promise<RecordedCall[]> {
+    expect200(await this.post(this.buttonUpdate(data, messageId)));
     return this.replies();
   }
 
-  /** Taps the newest received button whose decoded action matches. */
+  /** Taps the newest received button whose decoded action matches (on the message that carries it). */
   async tap(action: string | ((action: string) => boolean)): Promise<RecordedCall[]> {
     const wanted = typeof action === "string" ? (a: string) => a === action : action;
-    return this.tapData(this.findButton(wanted));
+    const found = this.findButtonOn(wanted);
+    return this.tapData(found.data, found.messageId);
   }
 
   findButton(wanted: (action: string) => boolean): string {
+    return this.findButtonOn(wanted).data;
+  }
+
+  /** The button's data and the id of the message it is on (a sent message, or the one an edit changed). */
+  findButtonOn(wanted: (action: string) => boolean): { data: string; messageId: number } {
     for (const call of [...this.fake.messages(this.chatId)].reverse()) {
       for (const b of (call.body.reply_markup?.inline_keyboard ?? []).flat()) {
         const d = decodeButton(b.callback_data);
-        if (d && wanted(d.action.join("."))) return b.callback_data;
+        if (d && wanted(d.action.join("."))) return { data: b.callback_data, messageId: call.messageId ?? Number(call.body.message_id) };
       }
     }
     throw new Error(`chat ${this.chatId}: no such button among ${this.fake.messages(this.chatId).length} messages`);

@@ -143,19 +143,31 @@ function renderQuestion(turn: Turn, step: Of<"question">): void {
   if (c.view.current !== undefined && !step.draft) {
     lines.push(t(lang, "question.current", { answer: module.summary(q, c.view.current, c.view) }));
   }
-  const rows = module.buttons(q, c.view).map((row) => row.map((b) => button(turn, b.label, b.action, b.typed)));
+  const rows = module.buttons(q, c.view).map((row) =>
+    row.map((b) => {
+      const made = button(turn, b.label, b.action, b.typed);
+      if (b.full !== undefined) made.full = b.full;
+      return made;
+    }),
+  );
   if (!q.required) rows.push([button(turn, t(lang, "question.skip"), "k")]);
   if (c.index > 0 || step.edit) rows.push([button(turn, t(lang, "question.back"), "b")]);
+  const replaces = turn.replaceTapped && step.draft !== undefined ? turn.tappedMessageId : undefined;
   say(turn, {
     title: t(lang, "question.title", { n: c.label, total: c.total }),
     text: lines.join("\n"),
     ...(rows.length > 0 ? { buttons: rows } : {}),
+    ...(replaces !== undefined ? { replaces } : {}),
   });
 }
 
 function accept(turn: Turn, step: Of<"question">, c: Current, parsed: Parsed | null): void {
   const module = questionModule(c.q);
-  if (parsed?.kind === "draft") return setStep(turn, { ...step, draft: parsed.value });
+  if (parsed?.kind === "draft") {
+    // A tick: the question is shown again with the new selection, in place of the one tapped.
+    turn.replaceTapped = true;
+    return setStep(turn, { ...step, draft: parsed.value });
+  }
   if (parsed === null || checkAnswer(c.q, parsed.value) !== null) {
     say(turn, { text: module.invalid(c.q, c.view) });
     return reprompt(turn);

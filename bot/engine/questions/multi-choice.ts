@@ -3,7 +3,7 @@
 import { localText, type MultiChoiceQuestion } from "../../../rules/index.ts";
 import { indexArg } from "../buttons.ts";
 import { MAX_LABEL, normaliseInput } from "../text.ts";
-import { optionLabel, optionLines, typedIndex } from "./options.ts";
+import { fullLabel, optionLabel, optionLines, typedIndex } from "./options.ts";
 import type { QuestionModule, QuestionView } from "./types.ts";
 
 function selection(v: QuestionView): string[] {
@@ -24,7 +24,12 @@ export const multiChoice: QuestionModule<MultiChoiceQuestion> = {
   buttons(q, v) {
     const chosen = new Set(selection(v));
     const toggles = q.options.map((o, i) => [
-      { label: `${chosen.has(o.id) ? "☑" : "☐"} ${optionLabel(o, v.lang, MAX_LABEL - 2)}`, action: `t.${i}`, typed: String(i + 1) },
+      {
+        label: `${chosen.has(o.id) ? "☑" : "☐"} ${optionLabel(o, v.lang, MAX_LABEL - 2)}`,
+        action: `t.${i}`,
+        typed: String(i + 1),
+        ...fullLabel(o, v.lang, MAX_LABEL - 2, `${chosen.has(o.id) ? "☑" : "☐"} `),
+      },
     ]);
     return [...toggles, [{ label: v.t(v.lang, "question.multi.done"), action: "d" }]];
   },

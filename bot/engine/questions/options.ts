@@ -11,6 +11,12 @@ export function optionLabel(option: ChoiceOption, lang: Lang, max?: number): str
   return truncate(localText(option.label, lang), max);
 }
 
+/** `{ full }` with the whole label when optionLabel(…, max) shortens it, else nothing. */
+export function fullLabel(option: ChoiceOption, lang: Lang, max?: number, prefix = ""): { full?: string } {
+  const whole = localText(option.label, lang).trim();
+  return optionLabel(option, lang, max) === whole ? {} : { full: `${prefix}${whole}` };
+}
+
 /** "2" → index 1 when within the options. */
 export function typedIndex(token: string, count: number): number | null {
   if (!/^\d{1,3}$/.test(token)) return null;

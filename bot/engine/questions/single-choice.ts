@@ -2,7 +2,7 @@
 import { localText, type SingleChoiceQuestion } from "../../../rules/index.ts";
 import { indexArg } from "../buttons.ts";
 import { normaliseInput } from "../text.ts";
-import { optionByLabel, optionLabel, optionLines, typedIndex } from "./options.ts";
+import { fullLabel, optionByLabel, optionLabel, optionLines, typedIndex } from "./options.ts";
 import type { QuestionModule } from "./types.ts";
 
 export const singleChoice: QuestionModule<SingleChoiceQuestion> = {
@@ -11,7 +11,7 @@ export const singleChoice: QuestionModule<SingleChoiceQuestion> = {
     return [...optionLines(q.options, lang), "", t(lang, "question.single.hint")];
   },
   buttons(q, { lang }) {
-    return q.options.map((o, i) => [{ label: optionLabel(o, lang), action: `a.${i}`, typed: String(i + 1) }]);
+    return q.options.map((o, i) => [{ label: optionLabel(o, lang), action: `a.${i}`, typed: String(i + 1), ...fullLabel(o, lang) }]);
   },
   fromText(q, text, { lang }) {
     const i = typedIndex(normaliseInput(text), q.options.length) ?? optionByLabel(q.options, text, lang);

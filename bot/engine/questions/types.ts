@@ -17,6 +17,8 @@ export interface AnswerButton {
   action: string;
   /** The typed equivalent the message text offers (e.g. the option's number). */
   typed?: string;
+  /** The whole label when `label` is shortened. */
+  full?: string;
 }
 
 export type Parsed =

@@ -41,8 +41,22 @@ export function createTelegramSender(api: Api, limits = TELEGRAM_LIMITS): Channe
           return classify(error);
         }
       }
+      const parts = renderTelegram(payload.message);
+      const replaces = Number(payload.message.replaces);
+      if (parts.length === 1 && Number.isSafeInteger(replaces) && replaces > 0) {
+        // A multi-choice tick: the tapped question is edited in place (editMessageText) instead of sent again.
+        const { text, ...rest } = parts[0]!;
+        try {
+          await api.editMessageText(recipient, replaces, text, rest);
+          return { ok: true, platformMessageId: String(replaces) };
+        } catch (error) {
+          if (error instanceof GrammyError && /not modified/i.test(error.description)) return { ok: true, platformMessageId: String(replaces) };
+          // Too old or gone (Telegram edits for 48 hours): send it as a new message instead.
+          if (!(error instanceof GrammyError && error.error_code === 400)) return classify(error);
+        }
+      }
       return sendInParts(
-        renderTelegram(payload.message),
+        parts,
         done,
         async ({ text, ...rest }) => String((await api.sendMessage(recipient, text, rest)).message_id),
         classify,

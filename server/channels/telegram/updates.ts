@@ -41,7 +41,7 @@ export function fromUpdate(update: Update): TelegramInbound | { ignored: string 
       externalUserId: String(chat?.id ?? q.from.id),
       eventId,
       at: new Date(),
-      event: { type: "button", data: q.data ?? "" },
+      event: { type: "button", data: q.data ?? "", ...(q.message ? { messageId: String(q.message.message_id) } : {}) },
       ack: { kind: "callback_answer", callbackQueryId: q.id },
     };
   }

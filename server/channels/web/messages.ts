@@ -15,13 +15,15 @@ export interface WebMessage {
   title?: string;
   text: string;
   buttons?: Button[][];
+  /** The id of the shown message this one replaces in place (a multi-choice tick). */
+  replaces?: string;
 }
 
 function toMessage(id: string, payload: OutboxPayload): WebMessage | null {
   if (payload.kind !== "message") return null;
-  const { title, text, buttons } = payload.message;
+  const { title, text, buttons, replaces } = payload.message;
   const rows = buttons?.filter((row) => row.length > 0);
-  return { id, ...(title ? { title } : {}), text, ...(rows?.length ? { buttons: rows } : {}) };
+  return { id, ...(title ? { title } : {}), text, ...(rows?.length ? { buttons: rows } : {}), ...(replaces ? { replaces } : {}) };
 }
 
 /**

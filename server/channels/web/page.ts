@@ -24,6 +24,9 @@ const asset = (name: string, type: string): StaticAsset => {
   return { body, type, hash: createHash("sha256").update(body).digest("hex").slice(0, 12) };
 };
 
+/** The site's icon, served at /favicon.ico. */
+export const FAVICON = readFileSync(new URL("./public/favicon.ico", import.meta.url));
+
 /** The only files served under /chat/static/. */
 export const ASSETS: Record<string, StaticAsset> = {
   "chat.js": asset("chat.js", "text/javascript; charset=utf-8"),
@@ -66,7 +69,13 @@ export function createPageRenderer(options: PageOptions) {
     const cached = cache.get(lang);
     if (cached) return cached;
     const all = texts(lang);
-    const config = { lang, texts: all, maxTextChars: MAX_TEXT_CHARS, maxUploadBytes: options.maxUploadBytes };
+    // Both languages travel with the page: switching the conversation's language re-labels it at once.
+    const config = {
+      lang,
+      texts: { vi: texts("vi"), en: texts("en") },
+      maxTextChars: MAX_TEXT_CHARS,
+      maxUploadBytes: options.maxUploadBytes,
+    };
     const html = TEMPLATE.replace(/\{\{(@?[a-z_.]+)\}\}/g, (whole, key: string) => {
       if (key === "@lang") return lang;
       if (key === "@config") return JSON.stringify(config).replace(/</g, "\\u003c");

@@ -13,7 +13,7 @@ import { AppError } from "../../errors.ts";
 import { COOKIE_NAME, newAccountId, readCookie, setCookieHeader, signAccountId, verifyAccountCookie } from "./cookie.ts";
 import { readMessages, waitForMessages } from "./messages.ts";
 import { WebPush } from "./push.ts";
-import { ASSETS, createPageRenderer } from "./page.ts";
+import { ASSETS, createPageRenderer, FAVICON } from "./page.ts";
 import { FixedWindowLimiter, LimiterUnavailable, type Counter } from "./rate-limit.ts";
 import { eventBody, evidenceQuery, messagesQuery, parseOr400 } from "./schemas.ts";
 import { IMAGE_TYPES, sniffImage, storeUpload, uploadRef } from "./uploads.ts";
@@ -165,7 +165,7 @@ export function webRoutes(deps: WebDeps, s: WebSettings) {
             b.type === "text"
               ? { type: "text", text: b.text }
               : b.type === "button"
-                ? { type: "button", data: b.data }
+                ? { type: "button", data: b.data, ...(b.messageId ? { messageId: b.messageId } : {}) }
                 : { type: "command", name: "start", ...(b.invite ? { arg: `o_${b.invite}` } : b.unit ? { arg: `u_${b.unit}` } : {}) },
         });
         return reply.header("cache-control", "no-store").send({ status: outcome.status });
@@ -211,8 +211,15 @@ export function webRoutes(deps: WebDeps, s: WebSettings) {
         } else {
           page = await readMessages(pool, account, after);
         }
-        return reply.header("cache-control", "no-store").send(page);
+        // With new replies, the conversation's language: a switch in the chat re-labels the page at once.
+        const lang = page.messages.length > 0 ? await conversationLanguage(pool, "web", account) : null;
+        return reply.header("cache-control", "no-store").send(lang ? { ...page, lang } : page);
       });
+
+      // Browsers ask for it on every page; without it each visit logs a 404.
+      app.get("/favicon.ico", async (_request, reply) =>
+        reply.headers({ "content-type": "image/x-icon", "cache-control": "public, max-age=86400" }).send(FAVICON),
+      );
     });
   };
 }

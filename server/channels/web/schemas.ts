@@ -37,7 +37,13 @@ export const eventBody = z.discriminatedUnion(
   "type",
   [
     z.strictObject({ clientEventId, type: z.literal("text"), text }),
-    z.strictObject({ clientEventId, type: z.literal("button"), data }),
+    z.strictObject({
+      clientEventId,
+      type: z.literal("button"),
+      data,
+      // The id of the message whose button was tapped (the page knows it): a tick re-renders it in place.
+      messageId: z.string().regex(/^[1-9][0-9]{0,18}$/, "messageId: the id of a shown message").optional(),
+    }),
     z.strictObject({ clientEventId, type: z.literal("start"), unit: unit.optional(), invite: invite.optional() }),
   ],
   { error: () => ({ message: 'type: one of "text", "button", "start"' }) },
@@ -60,6 +66,7 @@ const CODES: Record<string, string> = {
   unit: "invalid_unit",
   invite: "invalid_invite",
   after: "invalid_after",
+  messageId: "invalid_message_id",
   wait: "invalid_wait",
 };
 

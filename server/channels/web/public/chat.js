@@ -5,7 +5,8 @@
   "use strict";
 
   var config = JSON.parse(document.getElementById("chat-config").textContent);
-  var T = config.texts;
+  var lang = config.lang;
+  var T = config.texts[lang];
   var IMAGE_TYPES = ["image/jpeg", "image/png", "image/webp"];
   var MAX_SIDE = 1600;
 
@@ -23,6 +24,23 @@
   var reenableTimer = 0;
   /** The buttons the citizen just tapped: the next reply retires them (the engine re-asks if needed). */
   var tapped = null;
+
+  /** The conversation's language changed (the citizen chose it in the chat): re-label the page at once. */
+  function applyLanguage(wanted) {
+    if (!wanted || wanted === lang || !config.texts[wanted]) return;
+    lang = wanted;
+    T = config.texts[lang];
+    document.documentElement.lang = lang;
+    var i, nodes = document.querySelectorAll("[data-t]");
+    for (i = 0; i < nodes.length; i++) nodes[i].textContent = T[nodes[i].getAttribute("data-t")];
+    nodes = document.querySelectorAll("[data-t-placeholder]");
+    for (i = 0; i < nodes.length; i++) nodes[i].setAttribute("placeholder", T[nodes[i].getAttribute("data-t-placeholder")]);
+    nodes = document.querySelectorAll("[data-t-label]");
+    for (i = 0; i < nodes.length; i++) {
+      nodes[i].setAttribute("aria-label", T[nodes[i].getAttribute("data-t-label")]);
+      if (nodes[i].hasAttribute("title")) nodes[i].setAttribute("title", T[nodes[i].getAttribute("data-t-label")]);
+    }
+  }
 
   function sleep(ms) {
     return new Promise(function (resolve) { setTimeout(resolve, ms); });
@@ -106,9 +124,11 @@
         line.className = "row";
         row.forEach(function (b) {
           var button = document.createElement("button");
+          b.messageId = m.id;
           button.type = "button";
           button.className = "choice";
-          button.textContent = b.label;
+          // Buttons wrap here: the whole label, where other channels need a shortened one.
+          button.textContent = b.full || b.label;
           button.setAttribute("data-data", b.data);
           button.addEventListener("click", function () { tap(group, button, b); });
           line.appendChild(button);
@@ -117,7 +137,20 @@
       });
       el.appendChild(group);
     }
-    log.appendChild(el);
+    // A re-rendered question (a multi-choice tick) takes the place of the one tapped.
+    var old = m.replaces ? log.querySelector('.msg.bot[data-id="' + m.replaces + '"]') : null;
+    if (old) log.replaceChild(el, old);
+    else log.appendChild(el);
+  }
+
+  /** A message of the citizen's that the server refused (too fast, too long …): marked as not sent. */
+  function markNotSent(el) {
+    if (!el || el.classList.contains("failed")) return;
+    el.classList.add("failed");
+    var note = document.createElement("span");
+    note.className = "status";
+    note.textContent = T["status.not_sent"];
+    el.appendChild(note);
   }
 
   function renderMine(text, imageUrl) {
@@ -140,7 +173,8 @@
     return el;
   }
 
-  function showMessages(messages) {
+  function showMessages(messages, messagesLang) {
+    applyLanguage(messagesLang);
     var added = false;
     messages.forEach(function (m) {
       if (!newer(m.id, last)) return;
@@ -221,9 +255,11 @@
     setButtons(group, false);
     button.classList.add("chosen");
     tapped = group;
-    renderMine(b.label);
-    var ok = await sendEvent({ type: "button", data: b.data });
+    // A tick of a multiple choice changes the question in place: no bubble of the citizen's for it.
+    var bubble = b.data.split(".")[1] === "t" ? null : renderMine(b.full || b.label);
+    var ok = await sendEvent({ type: "button", data: b.data, messageId: b.messageId });
     if (!ok) {
+      markNotSent(bubble);
       if (tapped === group) tapped = null;
       button.classList.remove("chosen");
       if (!group.classList.contains("stale")) setButtons(group, true);
@@ -259,7 +295,7 @@
     var ok = await sendEvent({ type: "text", text: text });
     sendButton.disabled = false;
     if (!ok) {
-      bubble.classList.add("failed");
+      markNotSent(bubble);
       if (!input.value) input.value = text;
     }
     input.focus();
@@ -322,7 +358,7 @@
     var ok = await post("/chat/api/evidence?clientEventId=" + newId(), blob, blob.type, T["notice.upload_failed"]);
     attach.disabled = false;
     if (ok) hide("info");
-    else bubble.classList.add("failed");
+    else markNotSent(bubble);
   });
 
   /** Long polling: one request waits up to ~20 s for new replies, then the next one starts. */
@@ -342,7 +378,7 @@
         failures = 0;
         hide("network");
         var body = await readJson(res);
-        if (body) showMessages(body.messages);
+        if (body) showMessages(body.messages, body.lang);
         continue;
       }
       if (res.status === 401) {
@@ -380,7 +416,7 @@
         if (res.ok) {
           var body = await readJson(res);
           if (body) {
-            showMessages(body.messages);
+            showMessages(body.messages, body.lang);
             break;
           }
         }

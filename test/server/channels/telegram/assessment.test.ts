@@ -180,6 +180,28 @@ describe("a citizen on Telegram", () => {
     expect(a.status).toBe("submitted");
   });
 
+  it("a multiple-choice tick edits the tapped question in place instead of sending it again", async () => {
+    const set = setOf("resident");
+    const c = citizen();
+    await onboard(c, set, unit.code);
+    for (let i = 0; i < 20; i++) {
+      const s = await c.state();
+      if (s.step.kind === "question" && set.groups.flatMap((g) => g.indicators.flatMap((x) => x.questions)).find((q) => q.id === (s.step as { qid: string }).qid)!.type === "multi_choice") break;
+      await answerCurrent(c, set, "best", {});
+    }
+    const question = c.findButtonOn((a) => a === "t.0");
+    const sentBefore = fake.calls.filter((x) => x.method === "sendMessage" && String(x.body.chat_id) === String(c.chatId)).length;
+    await c.tap("t.0");
+    const edits = fake.calls.filter((x) => x.method === "editMessageText" && String(x.body.chat_id) === String(c.chatId));
+    expect(edits).toHaveLength(1);
+    expect(edits[0]!.body.message_id).toBe(question.messageId);
+    expect(JSON.stringify(edits[0]!.body.reply_markup)).toContain("☑");
+    expect(fake.calls.filter((x) => x.method === "sendMessage" && String(x.body.chat_id) === String(c.chatId)).length).toBe(sentBefore);
+    // The edited question's buttons answer: Done moves on.
+    await c.tap("d");
+    expect((await c.state()).assessment!.answers["encourage_acts"]).toEqual(["children"]);
+  });
+
   it("refuses an update without the webhook secret and changes nothing", async () => {
     const c = citizen();
     const status = await c.post(c.textUpdate("/start"), "wrong-secret-wrong-secret");

@@ -117,7 +117,21 @@ describe("the web chat in a browser", () => {
     const refs = Object.values(rows[0].evidence as Record<string, { ref: string }[]>).flat().map((e) => e.ref);
     expect(refs).toEqual([expect.stringMatching(/^web-upload:[0-9a-f-]{36}$/)]);
 
-    await page.locator(".msg.bot").last().scrollIntoViewIfNeeded();
+    // Buttons wrap on the web: long option labels are shown whole, not cut with "…".
+    const labels = await page.locator(".choice").allTextContents();
+    expect(labels.some((l) => Array.from(l).length > 40)).toBe(true);
+    expect(labels.filter((l) => l.endsWith("…"))).toEqual([]);
+    // Multiple-choice ticks re-rendered their question in place: every question is on the page once.
+    const titles = (await page.locator(".msg.bot .title").allTextContents()).filter((x) => /^Câu /.test(x));
+    expect(titles.length).toBeGreaterThan(10);
+    expect(new Set(titles).size).toBe(titles.length);
+    // Reloaded, the history collapses the same way.
+    await page.reload();
+    await expect.poll(() => page.getByText(/Đủ điểm đề nghị công nhận – đang chờ cán bộ xác nhận/).count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const afterReload = (await page.locator(".msg.bot .title").allTextContents()).filter((x) => /^Câu /.test(x));
+    expect(new Set(afterReload).size).toBe(afterReload.length);
+
+    await page.getByText(/Đủ điểm đề nghị công nhận – đang chờ cán bộ xác nhận/).last().scrollIntoViewIfNeeded();
     await mkdir(OUTPUT, { recursive: true });
     await page.screenshot({ path: SCREENSHOT });
   }, 90_000);

@@ -41,11 +41,15 @@ describe("the page's texts (locales/*/web.json)", () => {
       expect(page).not.toMatch(/\{\{/);
       const config = JSON.parse(/<script type="application\/json" id="chat-config">(.*)<\/script>/.exec(page)![1]!);
       expect(config.lang).toBe(lang);
-      expect(Object.keys(config.texts).sort()).toEqual([...WEB_KEYS].sort());
-      expect(config.texts["notice.upload_size"]).toContain("5 MB");
-      expect(config.texts["notice.text_too_long"]).toContain("500");
+      // Both languages travel with the page, so that a switch in the chat re-labels it at once.
+      expect(Object.keys(config.texts).sort()).toEqual(["en", "vi"]);
+      for (const l of ["vi", "en"]) {
+        expect(Object.keys(config.texts[l]).sort()).toEqual([...WEB_KEYS].sort());
+        expect(config.texts[l]["notice.upload_size"]).toContain("5 MB");
+        expect(config.texts[l]["notice.text_too_long"]).toContain("500");
+      }
     }
-    expect(render("vi")).toContain("<title>Tự đánh giá Công dân học tập</title>");
+    expect(render("vi")).toContain('<title data-t="page.title">Tự đánh giá Công dân học tập</title>');
   });
 
   it("the script and the page load nothing from other sites", () => {
