@@ -50,6 +50,7 @@ const schema = z.object({
   ZALO_TOKEN_KEY: optionalString.pipe(
     z.string().regex(/^[0-9a-f]{64}$/i, "must be 64 hex characters (32 bytes)").optional(),
   ),
+  ZALO_REPLAY_WINDOW_HOURS: z.coerce.number().int().min(1).max(720).default(24),
   ADMIN_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
   WEB_CHAT_SECRET: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
@@ -104,6 +105,8 @@ export interface Config {
     apiBase: string;
     oauthBase: string;
     tokenKey?: string;
+    /** Signed events dated further than this from now are dropped (replays). */
+    replayWindowMs: number;
   };
 }
 
@@ -203,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         apiBase: e.ZALO_OA_API_BASE.replace(/\/+$/, ""),
         oauthBase: e.ZALO_OAUTH_BASE.replace(/\/+$/, ""),
         tokenKey: e.ZALO_TOKEN_KEY,
+        replayWindowMs: e.ZALO_REPLAY_WINDOW_HOURS * 3_600_000,
       },
     },
   };
