@@ -29,8 +29,10 @@ export function createPool(options: DatabaseOptions): pg.Pool {
     // statements per transaction take one round trip each batch, with every value a bound parameter.
     pipeline: true,
   });
-  // An idle client losing its connection (database restart) must not crash the process.
+  // A client losing its connection (database restart) must not crash the process: an idle one is
+  // reported on the pool, a checked-out one on itself – its queries fail and the caller answers 503.
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   return pool;
 }
 
