@@ -33,6 +33,13 @@ const schema = z.object({
   HOST: z.string().default("0.0.0.0"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_BASE_URL: url(["http:", "https:"]).default("http://localhost:3000"),
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").trim())
+    .pipe(
+      z.string().regex(/^(|false|\d{1,2}|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, "off (empty or false), a hop count (1), or proxy addresses/CIDRs separated by commas"),
+    ),
   TELEGRAM_BOT_TOKEN: optionalString.pipe(
     z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "must look like 123456:ABC… (from @BotFather)").optional(),
   ),
@@ -82,6 +89,11 @@ export interface Config {
   host: string;
   port: number;
   publicBaseUrl: string;
+  /**
+   * Which proxies' X-Forwarded-For/-Host/-Proto to believe (for request.ip, per-IP limits and the
+   * origin check): false (none, the default), a hop count, or proxy addresses/CIDRs.
+   */
+  trustProxy: false | number | string[];
   timeZone: string;
   shutdownTimeoutMs: number;
   /** Days kept: inbound event ids (deduplication) and finished outbox rows (also the web chat's history). */
@@ -176,6 +188,12 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       host: e.HOST,
       port: e.PORT,
       publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ""),
+      trustProxy:
+        e.TRUST_PROXY === "" || e.TRUST_PROXY === "false"
+          ? false
+          : /^\d+$/.test(e.TRUST_PROXY)
+            ? Number(e.TRUST_PROXY)
+            : e.TRUST_PROXY.split(",").map((a) => a.trim()),
       timeZone: e.TIME_ZONE,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       retention: { inboundDays: e.INBOUND_RETENTION_DAYS, outboxDays: e.OUTBOX_RETENTION_DAYS },
