@@ -1,5 +1,5 @@
 // buildApp: the HTTP application, apart from the process that listens (main.ts), so tests use inject().
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { Config } from "./config.ts";
 import { registerErrorHandler } from "./errors.ts";
@@ -21,6 +21,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // X-Forwarded-* only from configured proxies (TRUST_PROXY): anyone else could pick their own IP.
     trustProxy: deps.config.trustProxy as boolean, // a hop count is documented; the types omit it
     return503OnClosing: true,
+    // One log line per request is noise on a laptop; LOG_REQUESTS turns it on (default in production).
+    logController: new LogController({ disableRequestLogging: !deps.config.logRequests }),
   });
   // Once closing, every response ends its keep-alive connection: otherwise a browser's connection that
   // falls idle after its long poll is answered would hold the shutdown until the keep-alive timeout.

@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import type { Bot } from "grammy";
 import type pg from "pg";
 import type { Queue } from "bullmq";
+import { commandMenu } from "../bot/engine/index.ts";
 import { createTranslateSync } from "../bot/i18n.ts";
 import type { ChannelName } from "../bot/types.ts";
 import { loadShippedSets } from "../rules/load-file.ts";
@@ -31,7 +32,7 @@ import { createFailFastRedis, createProbeRedis, createRedis, type Redis } from "
 import { CachedUnitDirectory } from "./units/directory.ts";
 
 /** Version of the consent text in locales (consent.*); bump it when that text changes. */
-export const CONSENT_VERSION = "nd13-2026.1";
+export const CONSENT_VERSION = "luat91-2026.1";
 
 export interface Runtime {
   config: Config;
@@ -82,6 +83,18 @@ export interface RouteDeps {
 
 export class StartupError extends Error {}
 
+/** Telegram's command menu in Vietnamese (the default) and English; a failure only costs the menu. */
+async function setTelegramMenu(bot: Bot, logger: Logger): Promise<void> {
+  const t = createTranslateSync();
+  try {
+    await bot.api.setMyCommands(commandMenu(t, "vi"));
+    await bot.api.setMyCommands(commandMenu(t, "vi"), { language_code: "vi" });
+    await bot.api.setMyCommands(commandMenu(t, "en"), { language_code: "en" });
+  } catch (err) {
+    logger.warn({ err }, "could not set the Telegram command menu");
+  }
+}
+
 export async function checkDatabase(db: Database, url: string): Promise<void> {
   try {
     await db.pool.query("SELECT 1");
@@ -117,7 +130,13 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     pool: db.pool,
     units,
     criteria,
-    context: { t: createTranslateSync(), consentVersion: CONSENT_VERSION, timeZone: config.timeZone },
+    context: {
+      t: createTranslateSync(),
+      consentVersion: CONSENT_VERSION,
+      timeZone: config.timeZone,
+      ...(config.dataHolder ? { dataHolder: config.dataHolder } : {}),
+      ...(config.evaluationYearCutoff ? { yearCutoff: config.evaluationYearCutoff } : {}),
+    },
     logger,
     officers: config.officerNotices,
     now: options.now,
@@ -175,6 +194,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     telegram,
     zalo,
     async start() {
+      if (telegram) await setTelegramMenu(telegram, logger);
       if (telegram && config.telegram.mode === "polling") {
         telegram.catch((err) => logger.error({ err: err.error, update: err.ctx.update.update_id }, "telegram update failed"));
         void telegram.start({ drop_pending_updates: false, onStart: () => logger.info("telegram polling started") });

@@ -71,7 +71,12 @@ async function rowsOf(ids: string[]): Promise<Row[]> {
   }));
 }
 
-const t = createTranslateSync();
+const translate = createTranslateSync();
+/** The texts as the engine renders them for a citizen of unknown age: "ông/bà, anh/chị" (vi), "you" (en). */
+const t = (lang: "vi" | "en", key: string, params: Record<string, unknown> = {}) => {
+  const you = translate(lang, "address.unknown");
+  return translate(lang, key, { you, You: you.charAt(0).toUpperCase() + you.slice(1), ...params });
+};
 
 /** A citizen whose assessment is submitted and waits for the unit's officers. */
 function submittedState(personName: string) {
@@ -298,5 +303,23 @@ describe("buttons", () => {
     expect(twiceRows.map((r) => r.kind)).toEqual(["callback_answer"]);
     const { rows } = await pool.query(`SELECT payload FROM outbox WHERE id = $1`, [(twice as { outboxIds: string[] }).outboxIds[0]]);
     expect(rows[0].payload).toEqual({ kind: "callback_answer", callbackQueryId: "cb-2" });
+  });
+});
+
+describe("the account's reachability", () => {
+  it("an unfollow marks it unreachable and keeps its last interaction; the next message makes it reachable again", async () => {
+    const chat = `telegram-${tag}-reach`;
+    const at = (iso: string) => new Date(iso);
+    const read = async () =>
+      (await pool.query(`SELECT reachable, unreachable_reason, last_interaction_at FROM channel_accounts WHERE channel = 'telegram' AND external_id = $1`, [chat])).rows[0];
+    await pipeline({ channel: "telegram", externalUserId: chat, eventId: nextId(), at: at("2026-10-01T00:00:00Z"), event: { type: "command", name: "start" } });
+    expect(await read()).toEqual({ reachable: true, unreachable_reason: null, last_interaction_at: at("2026-10-01T00:00:00Z") });
+    await pipeline({ channel: "telegram", externalUserId: chat, eventId: nextId(), at: at("2026-10-02T00:00:00Z"), event: { type: "unfollow" } });
+    expect(await read()).toEqual({ reachable: false, unreachable_reason: "unfollow", last_interaction_at: at("2026-10-01T00:00:00Z") });
+    // An event that happened earlier than the last interaction does not move it back.
+    await pipeline({ channel: "telegram", externalUserId: chat, eventId: nextId(), at: at("2026-09-30T00:00:00Z"), event: { type: "text", text: "xin chào" } });
+    expect(await read()).toEqual({ reachable: true, unreachable_reason: null, last_interaction_at: at("2026-10-01T00:00:00Z") });
+    await pipeline({ channel: "telegram", externalUserId: chat, eventId: nextId(), at: at("2026-10-03T00:00:00Z"), event: { type: "text", text: "xin chào" } });
+    expect((await read()).last_interaction_at).toEqual(at("2026-10-03T00:00:00Z"));
   });
 });
