@@ -30,28 +30,12 @@ const PRUNE_SYSTEM = `
 DELETE FROM system_events WHERE event_id IN (
   SELECT event_id FROM system_events WHERE received_at < $1::timestamptz ORDER BY received_at LIMIT ${BATCH})`;
 
-// Web chat photos that no assessment and no conversation refers to (refused, abandoned, or of an erased
-// assessment), a day after they were sent: the engine takes a photo into the draft in the transaction
-// that receives it, so a day leaves ample time. The account's own conversation and assessments are read.
-export const UPLOAD_GRACE_MS = 86_400_000;
-const PRUNE_UPLOADS = `
-DELETE FROM web_uploads WHERE id IN (
-  SELECT u.id FROM web_uploads u
-   WHERE u.created_at < $1::timestamptz
-     AND NOT EXISTS (
-       SELECT 1 FROM channel_accounts c LEFT JOIN assessments a ON a.person_id = c.person_id
-        WHERE c.channel = 'web' AND c.external_id = u.web_account
-          AND (strpos(c.state::text, 'web-upload:' || u.id::text) > 0 OR strpos(a.evidence::text, 'web-upload:' || u.id::text) > 0))
-   ORDER BY u.created_at LIMIT ${BATCH})`;
-
 export interface Pruned {
   inboundEvents: number;
   outboxRows: number;
   systemEvents: number;
   /** Expired button tokens (server/conversation/button-tokens.ts). */
   buttonTokens: number;
-  /** Web chat photos nothing refers to. */
-  webUploads: number;
   /** False when another process was pruning (nothing was done here). */
   ran: boolean;
 }
@@ -78,14 +62,13 @@ async function deleteBatch(pool: pg.Pool, text: string, before: Date): Promise<n
 
 /** Deletes every row past its retention, batch by batch; returns how many went. */
 export async function pruneOnce(pool: pg.Pool, days: RetentionDays, now = new Date()): Promise<Pruned> {
-  const result: Pruned = { inboundEvents: 0, outboxRows: 0, systemEvents: 0, buttonTokens: 0, webUploads: 0, ran: true };
+  const result: Pruned = { inboundEvents: 0, outboxRows: 0, systemEvents: 0, buttonTokens: 0, ran: true };
   const inboundBefore = new Date(now.getTime() - days.inboundDays * 86_400_000);
   const jobs = [
     { text: PRUNE_INBOUND, before: inboundBefore, field: "inboundEvents" as const },
     { text: PRUNE_OUTBOX, before: new Date(now.getTime() - days.outboxDays * 86_400_000), field: "outboxRows" as const },
     { text: PRUNE_SYSTEM, before: inboundBefore, field: "systemEvents" as const },
     { text: PRUNE_BUTTON_TOKENS(BATCH), before: now, field: "buttonTokens" as const },
-    { text: PRUNE_UPLOADS, before: new Date(now.getTime() - UPLOAD_GRACE_MS), field: "webUploads" as const },
   ];
   for (const job of jobs) {
     for (;;) {
@@ -105,7 +88,7 @@ export function startRetention(opts: { pool: pg.Pool; logger: Logger; days: Rete
     running = true;
     try {
       const pruned = await pruneOnce(opts.pool, opts.days);
-      if (pruned.inboundEvents + pruned.outboxRows + pruned.systemEvents + pruned.buttonTokens + pruned.webUploads > 0) opts.logger.info({ pruned }, "old rows pruned");
+      if (pruned.inboundEvents + pruned.outboxRows + pruned.systemEvents + pruned.buttonTokens > 0) opts.logger.info({ pruned }, "old rows pruned");
     } catch (err) {
       opts.logger.warn({ err }, "pruning old rows failed; will retry");
     } finally {

@@ -57,8 +57,8 @@ async function undelivered(pool: pg.Pool, account: string): Promise<boolean> {
   return rows[0].waiting === true;
 }
 
-/** Settling: after something new, how long at most a poll waits for the rest of the replies. */
-const SETTLE_MS = 1_000;
+/** Settling: after something new, how many more intervals a poll waits for the rest of the replies. */
+const SETTLE_ROUNDS = 4;
 
 /**
  * Long polling: re-reads every intervalMs until there is something new, the time is up or the signal
@@ -67,13 +67,12 @@ const SETTLE_MS = 1_000;
  */
 export async function waitForMessages(pool: pg.Pool, account: string, after: string, o: WaitOptions) {
   const deadline = Date.now() + o.timeoutMs;
-  let settleUntil = 0;
+  let settle = SETTLE_ROUNDS;
   for (;;) {
     const page = await readMessages(pool, account, after);
     const found = page.messages.length > 0 || page.last !== after;
     if (o.signal.aborted || Date.now() + o.intervalMs > deadline) return page;
-    if (found && settleUntil === 0) settleUntil = Math.min(Date.now() + SETTLE_MS, deadline);
-    if (found && (Date.now() + o.intervalMs > settleUntil || page.messages.length >= PAGE_SIZE || !(await undelivered(pool, account)))) return page;
+    if (found && (settle-- === 0 || page.messages.length >= PAGE_SIZE || !(await undelivered(pool, account)))) return page;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, o.intervalMs);
       function done() {

@@ -15,7 +15,7 @@ import { readMessages, waitForMessages } from "./messages.ts";
 import { ASSETS, createPageRenderer } from "./page.ts";
 import { FixedWindowLimiter, LimiterUnavailable, type Counter } from "./rate-limit.ts";
 import { eventBody, evidenceQuery, messagesQuery, parseOr400 } from "./schemas.ts";
-import { IMAGE_TYPES, sniffImage, storeUpload, uploadRef, uploadRefusal } from "./uploads.ts";
+import { IMAGE_TYPES, sniffImage, storeUpload, uploadRef } from "./uploads.ts";
 import type { WebDeps, WebSettings } from "./settings.ts";
 
 const CSP = [
@@ -178,8 +178,6 @@ export function webRoutes(deps: WebDeps, s: WebSettings) {
         const type = sniffImage(data);
         if (!type) throw new AppError(400, "not_an_image", "The file is not a JPEG, PNG or WEBP image.");
         const account = request.webAccount!;
-        const refused = await uploadRefusal(pool, { account, clientEventId: query.clientEventId, size: data.length }, s.uploadQuota);
-        if (refused) throw new AppError(409, refused.code, refused.message);
         const id = await storeUpload(pool, { account, clientEventId: query.clientEventId, contentType: type, data });
         const outcome = await handleInbound({
           channel: "web",

@@ -27,17 +27,10 @@ export interface WebLimits {
   sessionPolls: Limit;
 }
 
-/** How much one citizen may keep uploaded: in all (per web account) and for the current assessment. */
-export interface UploadQuota {
-  perAccount: { count: number; bytes: number };
-  perAssessment: { count: number; bytes: number };
-}
-
 export interface WebSettings {
   secret: string;
   limits: WebLimits;
   maxUploadBytes: number;
-  uploadQuota: UploadQuota;
   /** How long GET /chat/api/messages?wait=1 waits for a reply. */
   longPollMs: number;
   /** How often a waiting request re-reads the outbox. */
@@ -56,8 +49,6 @@ export const DEFAULT_LIMITS: WebLimits = {
 export const DEFAULT_SETTINGS: Omit<WebSettings, "secret"> = {
   limits: DEFAULT_LIMITS,
   maxUploadBytes: 5 * 1024 * 1024,
-  // An assessment has 16 questions, a few photos each at most; an account may restart a withdrawn one.
-  uploadQuota: { perAccount: { count: 100, bytes: 200 * 1024 * 1024 }, perAssessment: { count: 40, bytes: 80 * 1024 * 1024 } },
   longPollMs: 20_000,
   pollIntervalMs: 300,
 };

@@ -2,7 +2,6 @@
 // can serve them to officers later. The type is taken from the file's first bytes, not from the header.
 import { createHash } from "node:crypto";
 import type pg from "pg";
-import type { UploadQuota } from "./settings.ts";
 
 export const IMAGE_TYPES = ["image/jpeg", "image/png", "image/webp"] as const;
 export type ImageType = (typeof IMAGE_TYPES)[number];
@@ -47,49 +46,3 @@ export async function storeUpload(pool: pg.Pool, u: NewUpload): Promise<string> 
 }
 
 export const uploadRef = (id: string) => `web-upload:${id}`;
-
-/** Steps at which the engine may take a photo: a question (if it takes evidence) or the evidence step. */
-const PHOTO_STEPS = new Set(["question", "evidence"]);
-
-export type UploadRefusal = { code: "not_expected" | "upload_quota"; message: string };
-
-/**
- * Whether the web account may store one more upload of `size` bytes now: only at a step that can take
- * a photo (the engine still refuses one its question does not want, and the upload is deleted in that
- * transaction), and within the quota per account and per current assessment. Null when it may.
- */
-export async function uploadRefusal(
-  pool: pg.Pool,
-  u: { account: string; clientEventId: string; size: number },
-  quota: UploadQuota,
-): Promise<UploadRefusal | null> {
-  const { rows } = await pool.query<{ step: string | null; n: number; bytes: string; n_draft: number; bytes_draft: string; retry: boolean }>(
-    `SELECT c.state->'step'->>'kind' AS step,
-            bool_or(u.client_event_id = $2) AS retry,
-            count(u.id)::int AS n, coalesce(sum(u.size), 0)::text AS bytes,
-            count(u.id) FILTER (WHERE u.created_at >= d.started_at)::int AS n_draft,
-            coalesce(sum(u.size) FILTER (WHERE u.created_at >= d.started_at), 0)::text AS bytes_draft
-       FROM channel_accounts c
-       LEFT JOIN LATERAL (SELECT a.started_at FROM assessments a WHERE a.person_id = c.person_id
-                             AND a.status IN ('in_progress', 'needs_more') ORDER BY a.started_at DESC LIMIT 1) d ON true
-       LEFT JOIN web_uploads u ON u.web_account = c.external_id
-      WHERE c.channel = 'web' AND c.external_id = $1
-      GROUP BY c.state, d.started_at`,
-    [u.account, u.clientEventId],
-  );
-  const r = rows[0];
-  // A retry of a stored upload goes on to the pipeline, which answers "duplicate".
-  if (r?.retry) return null;
-  const size = u.size;
-  if (!r || !r.step || !PHOTO_STEPS.has(r.step)) {
-    return { code: "not_expected", message: "No photo is asked for at this step: answer the question on screen first." };
-  }
-  const over = (n: number, bytes: string, cap: { count: number; bytes: number }) => n + 1 > cap.count || Number(bytes) + size > cap.bytes;
-  if (over(r.n, r.bytes, quota.perAccount) || over(r.n_draft, r.bytes_draft, quota.perAssessment)) {
-    return {
-      code: "upload_quota",
-      message: `Photo limit reached (${quota.perAssessment.count} per assessment, ${quota.perAccount.count} in all): the photos already sent are kept; continue with the questions.`,
-    };
-  }
-  return null;
-}
