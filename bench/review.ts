@@ -3,12 +3,17 @@
 //   - opening a queue page (the page and its counts) for a unit's officer (~100 pending in scope) and for
 //     a lead of the parent unit (all 10,000 in scope), first pages and pages deep in the queue;
 //   - a decision, store part: BEGIN → decide() (look-up, conditional UPDATE, decision row, audit row) →
-//     the citizen's notice written to the outbox → COMMIT, by several officers at once.
+//     the citizen's notice written to the outbox → COMMIT, by several officers at once;
+//   - a decision end to end: an officer's tap on "Xác nhận" (web chat event) through the whole inbound
+//     pipeline (dedupe, account lock, decide, engine step, the officer's answer and the citizen's notice
+//     in the outbox, commit, delivery enqueued), several officers at once.
 // Run: npm run bench:review [-- --units 100 --per-unit 100 --decisions 2000 --concurrency 4 --pages 1000]
 // (--keep leaves the database for EXPLAIN.)
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../server/config.ts";
+import { createLogger } from "../server/logger.ts";
+import { CONSENT_VERSION, createRuntime } from "../server/runtime.ts";
 import { createPool } from "../server/db/client.ts";
 import { dropDatabase, ensureDatabase } from "../server/db/ensure-database.ts";
 import { migrate, readMigrations } from "../server/db/migrate.ts";
@@ -143,6 +148,52 @@ async function timeDecisions(pool: ReturnType<typeof createPool>, officers: stri
   return { ms, refused };
 }
 
+/** Officers tap "Xác nhận" in the web chat: the full inbound path per tap. */
+async function chatAccounts(pool: ReturnType<typeof createPool>): Promise<void> {
+  const state = { v: 1, lang: "vi", seq: 1, optedOut: false, profile: {}, step: { kind: "group" }, consentVersion: CONSENT_VERSION };
+  await pool.query(
+    `INSERT INTO channel_accounts (channel, external_id, person_id, state, last_interaction_at)
+       SELECT 'web', 'bench-o-' || o.person_id, o.person_id, $1::jsonb, now() FROM officers o WHERE o.role = 'officer';
+     INSERT INTO channel_accounts (channel, external_id, person_id, last_interaction_at)
+       SELECT 'telegram', 'bench-c-' || a.person_id, a.person_id, now() FROM assessments a WHERE a.status = 'submitted'`.replace("$1::jsonb", `'${JSON.stringify(state)}'::jsonb`),
+  );
+}
+
+async function timeTaps(pool: ReturnType<typeof createPool>, concurrency: number): Promise<{ ms: number[]; notices: number }> {
+  const config = loadConfig({ DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: String(CONCURRENCY + 2), REDIS_PREFIX: `cdhtbench_review_${randomBytes(3).toString("hex")}`, LOG_LEVEL: "silent" });
+  if (!config.ok) throw new Error(config.problems.join("\n"));
+  const rt = await createRuntime(config.config, createLogger(config.config), { workers: false, senders: (["web", "telegram"] as const).map((channel) => ({ channel, globalPerSecond: 30, perRecipientIntervalMs: 0, send: async () => { throw new Error("not sent in the bench"); } })) });
+  try {
+    const { rows } = await pool.query<{ id: string; officer: string }>(
+      `SELECT DISTINCT ON (a.id) a.id, o.person_id AS officer FROM assessments a JOIN officers o ON o.unit_id = a.unit_id AND o.role = 'officer'
+        WHERE a.status = 'submitted' ORDER BY a.id, o.person_id LIMIT $1`,
+      [DECISIONS],
+    );
+    const ms: number[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < rows.length) {
+          const r = rows[next++]!;
+          const t = performance.now();
+          await rt.handleInbound({
+            channel: "web", externalUserId: `bench-o-${r.officer}`, eventId: `tap-${r.id}`, at: new Date(),
+            event: { type: "button", data: `R.ok.${r.id}` },
+          });
+          ms.push(performance.now() - t);
+        }
+      }),
+    );
+    const { rows: notices } = await pool.query(
+      `SELECT count(*)::int AS n FROM outbox WHERE channel = 'telegram' AND recipient = ANY($1)`,
+      [(await pool.query(`SELECT 'bench-c-' || person_id AS r FROM assessments WHERE id = ANY($1)`, [rows.map((r) => r.id)])).rows.map((x) => x.r)],
+    );
+    return { ms, notices: notices[0].n };
+  } finally {
+    await rt.close();
+  }
+}
+
 async function main() {
   await ensureDatabase(databaseUrl);
   const pool = createPool({ url: databaseUrl, max: CONCURRENCY + 2 });
@@ -160,6 +211,12 @@ async function main() {
     const d = await timeDecisions(pool, officers);
     console.log(summary(`decision (store part: decide + audit + citizen's notice in the outbox, commit), ${CONCURRENCY} officers at once`, d.ms));
     if (d.refused > 0) console.log(`  (${d.refused} refused)`);
+    await chatAccounts(pool);
+    for (const concurrency of [1, CONCURRENCY]) {
+      const taps = await timeTaps(pool, concurrency);
+      console.log(summary(`decision end to end (officer's tap → citizen's notice in the outbox, committed), ${concurrency} officer(s) at once`, taps.ms));
+      console.log(`  citizens' notices in the outbox: ${taps.notices} for ${taps.ms.length} taps`);
+    }
   } finally {
     await pool.end();
     if (values.keep) console.log(`kept ${databaseUrl}`);

@@ -2,13 +2,15 @@
 // channel adapters turn platform updates into InboundEvents and OutMessages into platform calls;
 // the server applies Effects and stores the state in one database transaction.
 import type { Answers, CriteriaSet, ScoreResult, TargetGroup } from "../rules/index.ts";
+import type { ReviewContext } from "./review.ts";
 import type { AudienceStatus, CampaignMessageSpec } from "./campaigns/types.ts";
 
 export type Lang = "vi" | "en";
 export const LANGS: readonly Lang[] = ["vi", "en"];
 export type ChannelName = "telegram" | "zalo" | "web";
 
-export type CommandName = "start" | "help" | "status" | "lang" | "restart" | "stop" | "delete";
+/** queue: an officer's review queue (officer review; "HÀNG CHỜ"). */
+export type CommandName = "start" | "help" | "status" | "lang" | "restart" | "stop" | "delete" | "queue";
 
 /** What the engine gets: something a chat sent, or a system event. */
 export type InboundEvent = ChatEvent | SystemEvent;
@@ -34,6 +36,10 @@ export type ChatEvent =
 export type SystemEvent =
   /** The citizen's open draft is waiting: a reminder, then the current question again. No draft: nothing. */
   | { type: "system"; name: "assessment.reminder" }
+  /** Officer review: submissions waiting too long in units this officer covers (reminder, escalation). */
+  | { type: "system"; name: "review.reminder"; items: ReviewReminderItem[] }
+  /** Officer review: the daily digest of an officer who chose it. */
+  | { type: "system"; name: "review.digest"; pending: number; overdue: number }
   /**
    * A campaign's message (server/campaigns), said in the bulk lane and rendered in this conversation's
    * language for this person; status and backlog as the campaign found them at send time.
@@ -48,6 +54,15 @@ export type SystemEvent =
       /** The unit named in the message (an officer's unit), instead of the person's own. */
       unitName?: string;
     };
+
+export interface ReviewReminderItem {
+  unitName: string;
+  unitCode: string;
+  /** remind: own unit; escalate: to a lead (or the parent unit without one); parent: to the parent unit; orphan: a unit without officers. */
+  level: "remind" | "escalate" | "parent" | "orphan";
+  count: number;
+  oldestDays: number;
+}
 
 export type SystemEventName = SystemEvent["name"];
 
@@ -178,4 +193,6 @@ export interface StepContext {
   dataHolder?: string;
   /** The person linked to the conversation's account, if any (absent before consent). */
   personId?: string;
+  /** Officer review: what the server did for this event in its transaction (bot/review.ts). */
+  review?: ReviewContext;
 }

@@ -25,6 +25,7 @@ const flag = (fallback: boolean) =>
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  ROLE: z.enum(["web", "worker", "all"]).default("all"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DATABASE_URL: url(["postgres:", "postgresql:"]).default("postgresql://postgres@127.0.0.1:5432/cdht"),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
@@ -54,6 +55,9 @@ const schema = z.object({
   ZALO_APP_SECRET_KEY: optionalString,
   ZALO_OA_API_BASE: url(["http:", "https:"]).default("https://openapi.zalo.me"),
   ZALO_OAUTH_BASE: url(["http:", "https:"]).default("https://oauth.zaloapp.com"),
+  ZALO_WINDOW_TEMPLATE: optionalString.pipe(
+    z.string().regex(/^transaction_[a-z_]{1,40}$/, "a ZBS transaction template type such as transaction_education").optional(),
+  ),
   ZALO_TOKEN_KEY: optionalString.pipe(
     z.string().regex(/^[0-9a-f]{64}$/i, "must be 64 hex characters (32 bytes)").optional(),
   ),
@@ -69,8 +73,7 @@ const schema = z.object({
   CAMPAIGN_ZALO_PER_SECOND: z.coerce.number().positive().max(1000).default(60),
   ZALO_CONSULTATION_PRICE: z.coerce.number().int().min(0).max(100_000).default(0),
   ZALO_TEMPLATE_PRICE: z.coerce.number().int().min(0).max(100_000).default(300),
-  ZALO_TEMPLATE_ID: optionalString,
-  ZALO_TEMPLATE_KIND: z.enum(["transaction", "promotion"]).default("transaction"),
+  CAMPAIGN_TICK_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   ZALO_TEMPLATE_DAILY_LIMIT: z.coerce.number().int().min(0).max(10_000_000).default(500),
   DATA_HOLDER: optionalString.pipe(z.string().max(200, "at most 200 characters").optional()),
   EVALUATION_YEAR_CUTOFF: optionalString.pipe(
@@ -93,8 +96,12 @@ const schema = z.object({
 
 type Env = z.infer<typeof schema>;
 
+export type Role = Env["ROLE"];
+
 export interface Config {
   env: Env["NODE_ENV"];
+  /** web: takes HTTP (webhooks, web chat, polling); worker: delivers the outbox and runs scheduled jobs; all: both. */
+  role: Role;
   logLevel: Env["LOG_LEVEL"];
   databaseUrl: string;
   databasePoolMax: number;
@@ -142,6 +149,8 @@ export interface Config {
     tokenKey?: string;
     /** Signed events dated further than this from now are dropped (replays). */
     replayWindowMs: number;
+    /** ZBS transaction template type for notices to citizens outside the 7-day window (unset: they wait). */
+    windowTemplate?: string;
   };
 }
 
@@ -149,6 +158,8 @@ export interface Config {
 export interface CampaignSettings {
   /** Campaign messages one person gets per local day, across all campaigns. */
   personDailyCap: number;
+  /** How often the worker's campaign tick runs (ms). */
+  tickMs: number;
   /** The bulk pace the plan assumes per channel (messages per second). */
   telegramPerSecond: number;
   zaloPerSecond: number;
@@ -157,9 +168,8 @@ export interface CampaignSettings {
     consultationPrice: number;
     /** Đồng per template (ZBS) message, for users outside the 7-day window. */
     templatePrice: number;
-    /** The approved template id; without it no template message is sent. */
+    /** ZALO_WINDOW_TEMPLATE: the ZBS transaction template that reaches citizens outside the window; none: they are not reached. */
     templateId?: string;
-    templateKind: "transaction" | "promotion";
     /** Template messages the OA may send per day. */
     templateDailyLimit: number;
   };
@@ -224,6 +234,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     ok: true,
     config: {
       env: e.NODE_ENV,
+      role: e.ROLE,
       logLevel: e.LOG_LEVEL,
       databaseUrl: e.DATABASE_URL,
       databasePoolMax: e.DATABASE_POOL_MAX,
@@ -267,13 +278,13 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       },
       campaigns: {
         personDailyCap: e.CAMPAIGN_PERSON_DAILY_CAP,
+        tickMs: e.CAMPAIGN_TICK_MS,
         telegramPerSecond: e.CAMPAIGN_TELEGRAM_PER_SECOND,
         zaloPerSecond: e.CAMPAIGN_ZALO_PER_SECOND,
         zalo: {
           consultationPrice: e.ZALO_CONSULTATION_PRICE,
           templatePrice: e.ZALO_TEMPLATE_PRICE,
-          templateId: e.ZALO_TEMPLATE_ID,
-          templateKind: e.ZALO_TEMPLATE_KIND,
+          templateId: e.ZALO_WINDOW_TEMPLATE,
           templateDailyLimit: e.ZALO_TEMPLATE_DAILY_LIMIT,
         },
       },
@@ -285,6 +296,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         oauthBase: e.ZALO_OAUTH_BASE.replace(/\/+$/, ""),
         tokenKey: e.ZALO_TOKEN_KEY,
         replayWindowMs: e.ZALO_REPLAY_WINDOW_HOURS * 3_600_000,
+        windowTemplate: e.ZALO_WINDOW_TEMPLATE,
       },
     },
   };

@@ -26,9 +26,11 @@ try {
 const rt = runtime;
 await rt.app.listen({ host: config.host, port: config.port });
 await rt.start();
-logger.info({ url: config.publicBaseUrl }, "listening");
-const chat = chatUrl(config.publicBaseUrl, await rt.units.get(), DEMO_CHAT_UNIT);
-logger.info({ chat }, `web chat: ${chat}`);
+logger.info({ url: config.publicBaseUrl, role: config.role }, "listening");
+if (config.role !== "worker") {
+  const chat = chatUrl(config.publicBaseUrl, await rt.units.get(), DEMO_CHAT_UNIT);
+  logger.info({ chat }, `web chat: ${chat}`);
+}
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

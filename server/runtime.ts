@@ -3,13 +3,12 @@
 import type { FastifyInstance } from "fastify";
 import type { Bot } from "grammy";
 import type pg from "pg";
-import type { Queue } from "bullmq";
 import { commandMenu } from "../bot/engine/index.ts";
 import { createTranslateSync } from "../bot/i18n.ts";
 import type { ChannelName } from "../bot/types.ts";
 import { loadShippedSets } from "../rules/load-file.ts";
 import { buildApp } from "./app.ts";
-import { createTelegramBot } from "./channels/telegram/bot.ts";
+import { createTelegramApi, createTelegramBot, POLL_TIMEOUT_SECONDS } from "./channels/telegram/bot.ts";
 import { createZaloChannel, type ZaloChannel } from "./channels/zalo/wiring.ts";
 import { telegramWebhookRoutes } from "./channels/telegram/routes.ts";
 import { createTelegramSender } from "./channels/telegram/sender.ts";
@@ -21,14 +20,17 @@ import { catalogOf } from "./criteria/catalog.ts";
 import { createDatabase, type Database } from "./db/client.ts";
 import { postgresCheck, redisCheck, type Check } from "./health.ts";
 import type { Logger } from "./logger.ts";
-import type { DeliverJob } from "./outbox/jobs.ts";
 import { createAckQueue } from "./outbox/acks.ts";
 import { createDeliveryNotifier, type DeliveryQueues } from "./outbox/notify.ts";
-import { startRetention } from "./maintenance/retention.ts";
-import { startSweeper } from "./outbox/sweeper.ts";
+import { retentionTask } from "./maintenance/retention.ts";
+import { sweepOnce } from "./outbox/sweeper.ts";
+import { Scheduler } from "./schedule/scheduler.ts";
+import { runCampaignTick, type CampaignTickDeps } from "./campaigns/tick.ts";
 import type { ChannelSender } from "./outbox/types.ts";
-import { createOutboxQueue, OutboxDelivery, type DeliveryOptions } from "./outbox/worker.ts";
+import { createBulkQueue, createOutboxQueue, OutboxDelivery, type DeliveryOptions } from "./outbox/worker.ts";
 import { createFailFastRedis, createProbeRedis, createRedis, type Redis } from "./redis.ts";
+import { createReviewHook } from "./review/hook.ts";
+import { startReviewJobs } from "./review/jobs.ts";
 import { CachedUnitDirectory } from "./units/directory.ts";
 
 /** Version of the consent text in locales (consent.*); bump it when that text changes. */
@@ -47,6 +49,8 @@ export interface Runtime {
   handleSystem: HandleSystem;
   units: CachedUnitDirectory;
   deliveries: Map<ChannelName, OutboxDelivery>;
+  /** Scheduled jobs (worker role only): others register their tasks here. */
+  scheduler?: Scheduler;
   telegram?: Bot;
   zalo?: ZaloChannel;
   /** Starts long polling when TELEGRAM_MODE=polling (after listen). */
@@ -58,7 +62,7 @@ export interface Runtime {
 export interface RuntimeOptions {
   /** Extra senders (tests, web chat) keyed by channel; replace the configured ones. */
   senders?: ChannelSender[];
-  /** Run outbox delivery workers in this process (default true). */
+  /** false: no outbox delivery workers nor scheduled jobs in this process, whatever ROLE says. */
   workers?: boolean;
   sweepIntervalMs?: number;
   now?: () => Date;
@@ -119,24 +123,29 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   const probe = createProbeRedis(config.redisUrl);
   // The enqueue after a webhook's commit has its own connection and queues, which never wait on Redis.
   const notifyRedis = createFailFastRedis(config.redisUrl);
-  const notifyQueues: DeliveryQueues = { messages: new Map(), acks: new Map() };
+  const notifyQueues: DeliveryQueues = { messages: new Map(), bulk: new Map(), acks: new Map() };
   const units = new CachedUnitDirectory(db.pool);
-  const queues: DeliveryQueues = { messages: new Map<ChannelName, Queue<DeliverJob>>(), acks: new Map<ChannelName, Queue<DeliverJob>>() };
+  // ROLE=web takes HTTP only; ROLE=worker delivers and runs scheduled jobs (and answers health checks).
+  const web = config.role !== "worker";
+  const worker = config.role !== "web" && options.workers !== false;
+  const queues: DeliveryQueues = { messages: new Map(), bulk: new Map(), acks: new Map() };
   const deliveries = new Map<ChannelName, OutboxDelivery>();
   const drops = new DroppedInputs();
   const checks: Record<string, Check> = { postgres: postgresCheck(db.pool), redis: redisCheck(probe) };
 
+  const t = createTranslateSync();
   const handleInbound = createPipeline({
     pool: db.pool,
     units,
     criteria,
     context: {
-      t: createTranslateSync(),
+      t,
       consentVersion: CONSENT_VERSION,
       timeZone: config.timeZone,
       ...(config.dataHolder ? { dataHolder: config.dataHolder } : {}),
       ...(config.evaluationYearCutoff ? { yearCutoff: config.evaluationYearCutoff } : {}),
     },
+    review: createReviewHook(config.review, t),
     logger,
     officers: config.officerNotices,
     now: options.now,
@@ -148,34 +157,59 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   let telegram: Bot | undefined;
   if (config.telegram.mode !== "off") {
     telegram = createTelegramBot(config.telegram, handleInbound, logger, drops);
-    senders.set("telegram", createTelegramSender(telegram.api, options.telegramLimits));
-    if (config.telegram.mode === "webhook") routes.push(telegramWebhookRoutes(telegram, config.telegram.webhookSecret!, { logger, drops }));
+    senders.set("telegram", createTelegramSender(createTelegramApi(config.telegram), options.telegramLimits));
+    if (web && config.telegram.mode === "webhook") routes.push(telegramWebhookRoutes(telegram, config.telegram.webhookSecret!, { logger, drops }));
   }
   let zalo: ZaloChannel | undefined;
   if (config.zalo.appId && config.zalo.oaSecretKey && config.zalo.tokenKey) {
     zalo = createZaloChannel({ config, pool: db.pool, redis, logger, handleInbound, drops, limits: options.zaloLimits, now: options.now });
     senders.set("zalo", zalo.sender);
-    routes.push(zalo.routes);
+    if (web) routes.push(zalo.routes);
     checks.zalo = zalo.tokens.check;
   }
   for (const sender of options.senders ?? []) senders.set(sender.channel, sender);
-  if (options.extraRoutes) routes.push(...options.extraRoutes({ handleInbound, pool: db.pool, redis, config, logger }));
+  if (web && options.extraRoutes) routes.push(...options.extraRoutes({ handleInbound, pool: db.pool, redis, config, logger }));
 
   for (const sender of senders.values()) {
     notifyQueues.messages.set(sender.channel, createOutboxQueue(sender.channel, notifyRedis, config.redisPrefix));
+    notifyQueues.bulk.set(sender.channel, createBulkQueue(sender.channel, notifyRedis, config.redisPrefix));
     notifyQueues.acks.set(sender.channel, createAckQueue(sender.channel, notifyRedis, config.redisPrefix));
-    if (options.workers === false) {
+    if (!worker) {
       queues.messages.set(sender.channel, createOutboxQueue(sender.channel, redis, config.redisPrefix));
+      queues.bulk.set(sender.channel, createBulkQueue(sender.channel, redis, config.redisPrefix));
       queues.acks.set(sender.channel, createAckQueue(sender.channel, redis, config.redisPrefix));
       continue;
     }
     const delivery = new OutboxDelivery({ pool: db.pool, redis, prefix: config.redisPrefix, sender, logger, ...options.delivery });
     deliveries.set(sender.channel, delivery);
     queues.messages.set(sender.channel, delivery.queue);
+    queues.bulk.set(sender.channel, delivery.bulkQueue);
     queues.acks.set(sender.channel, delivery.acks.queue);
   }
-  const sweeper = options.workers === false ? undefined : startSweeper({ pool: db.pool, queues, logger, intervalMs: options.sweepIntervalMs });
-  const retention = options.workers === false ? undefined : startRetention({ pool: db.pool, logger, days: config.retention });
+  let scheduler: Scheduler | undefined;
+  if (worker) {
+    scheduler = new Scheduler({ redis, prefix: config.redisPrefix, logger, timeZone: config.timeZone });
+    await scheduler.register({
+      name: "outbox-sweep",
+      every: options.sweepIntervalMs ?? 5_000,
+      run: ({ firedAt }) => sweepOnce({ pool: db.pool, queues, sweepId: String(firedAt.getTime()) }),
+    });
+    await scheduler.register(retentionTask({ pool: db.pool, logger, days: config.retention }));
+    const campaignDeps: CampaignTickDeps = {
+      pool: db.pool, redis, prefix: config.redisPrefix, handleSystem: handleInbound.handleSystem,
+      settings: config.campaigns, timeZone: config.timeZone, logger,
+    };
+    await scheduler.register({
+      name: "campaign-tick",
+      every: config.campaigns.tickMs,
+      run: () => runCampaignTick(campaignDeps, (options.now ?? (() => new Date()))()),
+    });
+  }
+  // Officer reminders, escalations and digests: BullMQ job schedulers of their own (server/review/jobs.ts).
+  const reviewJobs = !worker ? undefined
+    : startReviewJobs({
+        pool: db.pool, handleSystem: handleInbound.handleSystem, settings: config.review, timeZone: config.timeZone, logger, redis, prefix: config.redisPrefix,
+      });
 
   const app = await buildApp({ config, logger, checks, routes });
 
@@ -191,24 +225,26 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     handleSystem: handleInbound.handleSystem,
     units,
     deliveries,
+    scheduler,
     telegram,
     zalo,
     async start() {
-      if (telegram) await setTelegramMenu(telegram, logger);
-      if (telegram && config.telegram.mode === "polling") {
+      // The bot's command menu is set once by whoever takes Telegram's updates.
+      if (web && telegram) await setTelegramMenu(telegram, logger);
+      if (web && telegram && config.telegram.mode === "polling") {
         telegram.catch((err) => logger.error({ err: err.error, update: err.ctx.update.update_id }, "telegram update failed"));
-        void telegram.start({ drop_pending_updates: false, onStart: () => logger.info("telegram polling started") });
+        void telegram.start({ drop_pending_updates: false, timeout: POLL_TIMEOUT_SECONDS, onStart: () => logger.info("telegram polling started") });
       }
     },
     close() {
       closing ??= (async () => {
         if (telegram?.isRunning()) await telegram.stop();
         await app.close();
-        sweeper?.stop();
-        retention?.stop();
+        await scheduler?.close();
+        await reviewJobs?.close();
         await Promise.all([...deliveries.values()].map((d) => d.close()));
-        const ownQueues = [...notifyQueues.messages.values(), ...notifyQueues.acks.values()];
-        if (options.workers === false) ownQueues.push(...queues.messages.values(), ...queues.acks.values());
+        const ownQueues = [...notifyQueues.messages.values(), ...notifyQueues.bulk.values(), ...notifyQueues.acks.values()];
+        if (!worker) ownQueues.push(...queues.messages.values(), ...queues.bulk.values(), ...queues.acks.values());
         await Promise.all(ownQueues.map((q) => q.close()));
         await db.close();
         redis.disconnect();

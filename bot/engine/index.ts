@@ -4,6 +4,7 @@ import type { CommandName, Effect, InboundEvent, OutMessage, StepContext } from 
 import { decodeButton, decodeRecordButton } from "./buttons.ts";
 import { parseCommand } from "./commands/parse.ts";
 import { runCommand, dialogButton, dialogEvent } from "./flows/commands.ts";
+import { officerEvent } from "./flows/officer-route.ts";
 import { recordButtonTap } from "./flows/records.ts";
 import { systemEvent } from "./flows/system.ts";
 import { welcome } from "./flows/onboarding.ts";
@@ -59,6 +60,8 @@ function doubleTap(turn: Turn, data: string): boolean {
 
 function route(turn: Turn, event: InboundEvent): void {
   if (event.type === "system") return systemEvent(turn, event);
+  // Officer work (a typed reason, /queue, an invitation) before the citizen's flow sees the event.
+  if (officerEvent(turn, event)) return;
   if (event.type === "button") {
     // A double tap: the first tap was answered; the second says nothing (no "old button", no prompt).
     if (doubleTap(turn, event.data)) return;

@@ -110,10 +110,10 @@ export function formatPlan(p: Plan): string[] {
       const parts = [`${num(z.consultation)} inside the 7-day window as consultation messages` +
         (s.zalo.consultationPrice ? ` at ${num(s.zalo.consultationPrice)} đồng` : " (free while the OA's quota lasts)")];
       if (s.zalo.templateId) {
-        parts.push(`${num(z.template)} need a ${s.zalo.templateKind} template message at ${num(s.zalo.templatePrice)} đồng (≈ ${num(z.template * s.zalo.templatePrice)} đồng)` +
+        parts.push(`${num(z.template)} need a template message (${s.zalo.templateId}) at ${num(s.zalo.templatePrice)} đồng (≈ ${num(z.template * s.zalo.templatePrice)} đồng)` +
           (z.template > s.zalo.templateDailyLimit ? `, ${Math.ceil(z.template / Math.max(1, s.zalo.templateDailyLimit))} days at the OA's ${num(s.zalo.templateDailyLimit)} a day` : ""));
       }
-      parts.push(`${num(off)} unreachable${s.zalo.templateId ? "" : " (silent for more than 7 days and no ZALO_TEMPLATE_ID set, or blocked)"}`);
+      parts.push(`${num(off)} unreachable${s.zalo.templateId ? "" : " (silent for more than 7 days and no ZALO_WINDOW_TEMPLATE set, or blocked)"}`);
       out.push(`  Zalo ${num(zaloAll)}: ${parts.join(", ")}; ≈ ${duration((z.consultation + z.template) / s.zaloPerSecond)} at ${s.zaloPerSecond}/s`);
       totalCost += z.cost;
       totalTemplate += z.template;

@@ -6,17 +6,21 @@
 import type pg from "pg";
 import type { Logger } from "pino";
 import { parseState, step } from "../../bot/engine/index.ts";
-import type { ChannelName, CriteriaCatalog, InboundEvent, Lane, StepContext, UnitDirectory } from "../../bot/types.ts";
+import { LANES, type ChannelName, type CriteriaCatalog, type InboundEvent, type Lane, type StepContext, type UnitDirectory } from "../../bot/types.ts";
 import { addresseeKey, recipientsOf, recipientsStatement, type OfficerScope, type Recipient } from "../accounts/addressees.ts";
 import { claimForInbound, lockedAccount, lockForSystem, saveState, type LockedAccount } from "../accounts/store.ts";
 import { batch, type Statement } from "../db/statement.ts";
 import { outboxInsert } from "../outbox/store.ts";
 import type { OutboxPayload } from "../outbox/types.ts";
 import type { CachedUnitDirectory } from "../units/directory.ts";
+import type { ReviewHook } from "../review/hook.ts";
 import { isToken, lookupToken, storeTokens } from "./button-tokens.ts";
 import { effectStatements } from "./effects.ts";
 import { buildOutput } from "./output.ts";
 import type { InboundInput, InboundOutcome, SystemInput, SystemOutcome } from "./types.ts";
+
+/** An outbox row the transaction inserted. */
+type NewRow = { id: string; channel: ChannelName; recipient: string; lane: Lane };
 
 export interface PipelineDeps {
   pool: pg.Pool;
@@ -24,10 +28,12 @@ export interface PipelineDeps {
   criteria: CriteriaCatalog;
   context: Pick<StepContext, "t" | "consentVersion" | "timeZone" | "yearCutoff" | "dataHolder">;
   /** Called after commit for every chat that got outbox rows (enqueues a delivery job). */
-  notify: (channel: ChannelName, recipient: string, options?: { ack?: boolean }) => Promise<void>;
+  notify: (channel: ChannelName, recipient: string, options?: { ack?: boolean; lane?: Lane }) => Promise<void>;
   logger: Logger;
   /** Whom a unit's notices reach besides its officers; default: leads yes, parent unit no. */
   officers?: OfficerScope;
+  /** Officer review's work before the step (server/review/hook.ts); absent: none. */
+  review?: ReviewHook;
   /** The clock; tests pass a fixed one. */
   now?: () => Date;
 }
@@ -57,17 +63,23 @@ export function createPipeline(deps: PipelineDeps) {
   const scope = deps.officers ?? DEFAULT_SCOPE;
 
   /** Step, addressees, effects, state, outbox, COMMIT; returns the new rows. The caller holds BEGIN. */
-  async function apply(client: pg.PoolClient, a: Applying): Promise<{ id: string; channel: ChannelName; recipient: string }[]> {
+  async function apply(client: pg.PoolClient, a: Applying): Promise<NewRow[]> {
     const units = a.units;
     const at = now();
+    const state = parseState(a.account.state);
+    // Officer review's database work for this event (decide, queue, invitation …), in this transaction.
+    const review = deps.review
+      ? await deps.review(client, { personId: a.account.personId ?? undefined, channel: a.account.channel, state, event: a.event, now: at })
+      : undefined;
     const ctx: StepContext = {
       ...deps.context,
       now: at,
       units,
       criteria: deps.criteria,
       ...(a.account.personId !== null ? { personId: a.account.personId } : {}),
+      ...(review ? { review } : {}),
     };
-    const result = step(parseState(a.account.state), a.event, ctx);
+    const result = step(state, a.event, ctx);
     const recipients = new Map<string, Recipient[]>();
     const lookups: { key: string; statement: Statement }[] = [];
     for (const m of result.messages) {
@@ -100,16 +112,22 @@ export function createPipeline(deps: PipelineDeps) {
     ];
     const results = await batch(client, [...tail, ...(output.rows.length > 0 ? [outboxInsert(output.rows)] : []), "COMMIT"]);
     if (output.rows.length === 0) return [];
-    return results[tail.length]!.rows.map((r) => ({ id: String(r.id), channel: r.channel, recipient: r.recipient }));
+    return results[tail.length]!.rows.map((r) => ({ id: String(r.id), channel: r.channel, recipient: r.recipient, lane: r.lane }));
   }
 
   /** ackChat: the chat whose new rows include a button acknowledgement (delivered in a lane of its own). */
-  async function afterCommit(rows: { channel: ChannelName; recipient: string }[], ackChat?: string): Promise<void> {
-    const chats = new Map(rows.map((r) => [`${r.channel}\u0000${r.recipient}`, r]));
+  async function afterCommit(rows: NewRow[], ackChat?: string): Promise<void> {
+    // One delivery request per chat, in the most urgent lane among its new rows.
+    const chats = new Map<string, NewRow>();
+    for (const r of rows) {
+      const key = `${r.channel}\u0000${r.recipient}`;
+      const seen = chats.get(key);
+      if (!seen || LANES.indexOf(r.lane) < LANES.indexOf(seen.lane)) chats.set(key, r);
+    }
     // Committed: a failure here only delays delivery until the sweeper's next round.
     await Promise.all(
       [...chats.entries()].map(([key, r]) =>
-        deps.notify(r.channel, r.recipient, { ack: key === ackChat }).catch((err) =>
+        deps.notify(r.channel, r.recipient, { ack: key === ackChat, lane: r.lane }).catch((err) =>
           deps.logger.warn({ err, channel: r.channel }, "could not enqueue delivery; the sweeper will"),
         ),
       ),
@@ -121,7 +139,7 @@ export function createPipeline(deps: PipelineDeps) {
     const token = event.type === "button" && isToken(event.data) ? event.data : undefined;
     const units = await deps.units.get();
     const client = await deps.pool.connect();
-    let rows: { id: string; channel: ChannelName; recipient: string }[];
+    let rows: NewRow[];
     try {
       const claim = claimForInbound({ channel: input.channel, eventId: input.eventId, externalId: input.externalUserId });
       const [, fresh, , claimed, resolved] = await batch(client, ["BEGIN", ...claim, ...(token ? [lookupToken(token)] : [])]);
@@ -155,7 +173,7 @@ export function createPipeline(deps: PipelineDeps) {
   async function handleSystem(input: SystemInput): Promise<SystemOutcome> {
     const units = await deps.units.get();
     const client = await deps.pool.connect();
-    let rows: { id: string; channel: ChannelName; recipient: string }[];
+    let rows: NewRow[];
     try {
       const [, fresh, locked] = await batch(client, [
         "BEGIN",

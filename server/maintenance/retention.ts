@@ -1,7 +1,8 @@
 // Keeps the two append-only tables bounded: inbound event ids are needed only while a platform may
 // still retry a delivery (Telegram keeps updates for 24 hours), and finished outbox rows only as the
-// web chat's recent history. Old rows are deleted in small batches, oldest first, by one process at a
-// time (a PostgreSQL advisory lock), every hour. Rows still pending or sending are never touched.
+// web chat's recent history. Old rows are deleted in small batches, oldest first, every hour by a
+// scheduled task (once per deployment), and by one process at a time even so (a PostgreSQL advisory
+// lock). Rows still pending or sending are never touched.
 import type pg from "pg";
 import type { Logger } from "pino";
 import { PRUNE_BUTTON_TOKENS } from "../conversation/button-tokens.ts";
@@ -81,21 +82,14 @@ export async function pruneOnce(pool: pg.Pool, days: RetentionDays, now = new Da
   return result;
 }
 
-export function startRetention(opts: { pool: pg.Pool; logger: Logger; days: RetentionDays; intervalMs?: number }): { stop(): void } {
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
+/** The hourly task for the scheduler (server/schedule/scheduler.ts). */
+export function retentionTask(opts: { pool: pg.Pool; logger: Logger; days: RetentionDays; everyMs?: number }) {
+  return {
+    name: "retention",
+    every: opts.everyMs ?? 3_600_000,
+    async run() {
       const pruned = await pruneOnce(opts.pool, opts.days);
       if (pruned.inboundEvents + pruned.outboxRows + pruned.systemEvents + pruned.buttonTokens > 0) opts.logger.info({ pruned }, "old rows pruned");
-    } catch (err) {
-      opts.logger.warn({ err }, "pruning old rows failed; will retry");
-    } finally {
-      running = false;
-    }
+    },
   };
-  const timer = setInterval(() => void tick(), opts.intervalMs ?? 3_600_000);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
 }

@@ -1,13 +1,16 @@
 // Typed job payloads and queue names, shared by the producers (pipeline, sweeper) and the worker.
 import { createHash } from "node:crypto";
-import type { ChannelName } from "../../bot/types.ts";
+import type { ChannelName, Lane } from "../../bot/types.ts";
 
 export interface DeliverJob {
   channel: ChannelName;
   recipient: string;
 }
 
+/** Reply and notice rows (a notice job is prioritised after every reply job). */
 export const outboxQueueName = (channel: ChannelName) => `outbox-${channel}`;
+/** Bulk rows (campaigns): workers of their own, on the budget the other lanes leave. */
+export const bulkQueueName = (channel: ChannelName) => `outbox-bulk-${channel}`;
 
 /** BullMQ job ids may not contain ':' nor be all digits: hash the recipient into a safe id. */
 export function deliverJobId(job: DeliverJob, suffix = ""): string {
@@ -19,8 +22,18 @@ export function deliverJobId(job: DeliverJob, suffix = ""): string {
  * A delivery job for one chat, for queue.add or queue.addBulk. Its id makes it idempotent while a job
  * with the same id waits; a suffix gives a job of its own (a retry at a time, a sweep).
  */
-export function deliveryJob(job: DeliverJob, delayMs = 0, suffix = "") {
-  return { name: "deliver", data: job, opts: { jobId: deliverJobId(job, suffix), delay: Math.max(0, Math.ceil(delayMs)) } };
+export function deliveryJob(job: DeliverJob, delayMs = 0, suffix = "", lane?: Lane) {
+  // BullMQ takes jobs without a priority before prioritised ones: replies first, then notices.
+  const notice = lane === "notice";
+  return {
+    name: "deliver",
+    data: job,
+    opts: {
+      jobId: deliverJobId(job, notice ? `n${suffix ? `-${suffix}` : ""}` : suffix),
+      delay: Math.max(0, Math.ceil(delayMs)),
+      ...(notice ? { priority: 2 } : {}),
+    },
+  };
 }
 
 /** The queue of the acknowledgement lane (Telegram's answerCallbackQuery): its own workers, no pacing. */

@@ -1,42 +1,60 @@
 // Asks for delivery after a commit, coalescing the requests of one event-loop turn into one Redis
 // round trip (BullMQ addBulk); a chat asked for twice in a turn gets one job. A chat whose event left a
-// button acknowledgement also gets a job in the acknowledgement lane.
+// button acknowledgement also gets a job in the acknowledgement lane; a chat with bulk rows only gets
+// a job of the bulk queue, one with a notice a job prioritised after the replies.
 // Bounded: the queues should sit on a fail-fast connection (createFailFastRedis), and the returned
 // promise settles within timeoutMs whatever Redis does – a webhook whose event is committed answers at
 // once, and a request that did not reach Redis is left to the sweeper, which finds every due row.
 import type { Queue } from "bullmq";
-import type { ChannelName } from "../../bot/types.ts";
+import type { ChannelName, Lane } from "../../bot/types.ts";
 import { ackJob, deliveryJob, type DeliverJob } from "./jobs.ts";
 
 export interface DeliveryQueues {
+  /** Reply and notice rows. */
   messages: Map<ChannelName, Queue<DeliverJob>>;
+  /** Bulk rows. */
+  bulk: Map<ChannelName, Queue<DeliverJob>>;
   acks: Map<ChannelName, Queue<DeliverJob>>;
 }
+
+type Request = DeliverJob & { ack: boolean; lane: Lane };
+const rank = (lane: Lane) => (lane === "reply" ? 0 : lane === "notice" ? 1 : 2);
 
 export class EnqueueTimeout extends Error {}
 
 export function createDeliveryNotifier(queues: DeliveryQueues, options: { timeoutMs?: number } = {}) {
   const timeoutMs = options.timeoutMs ?? 1_000;
-  let pending = new Map<string, DeliverJob & { ack: boolean }>();
+  let pending = new Map<string, Request>();
   let flushing: Promise<void> | undefined;
 
-  async function flush(batch: Map<string, DeliverJob & { ack: boolean }>): Promise<void> {
-    const byChannel = new Map<ChannelName, (DeliverJob & { ack: boolean })[]>();
+  async function flush(batch: Map<string, Request>): Promise<void> {
+    const byChannel = new Map<ChannelName, Request[]>();
     for (const job of batch.values()) byChannel.set(job.channel, [...(byChannel.get(job.channel) ?? []), job]);
     await Promise.all(
       [...byChannel].flatMap(([channel, jobs]) => {
         const acks = jobs.filter((j) => j.ack).map(({ channel, recipient }) => ackJob({ channel, recipient }));
+        const bulk = jobs.filter((j) => j.lane === "bulk").map(({ channel, recipient }) => deliveryJob({ channel, recipient }));
+        const high = jobs.filter((j) => j.lane !== "bulk").map(({ channel, recipient, lane }) => deliveryJob({ channel, recipient }, 0, "", lane));
         return [
-          queues.messages.get(channel)?.addBulk(jobs.map(({ channel, recipient }) => deliveryJob({ channel, recipient }))),
+          high.length > 0 ? queues.messages.get(channel)?.addBulk(high) : undefined,
+          bulk.length > 0 ? queues.bulk.get(channel)?.addBulk(bulk) : undefined,
           acks.length > 0 ? queues.acks.get(channel)?.addBulk(acks) : undefined,
         ];
       }),
     );
   }
 
-  return function notify(channel: ChannelName, recipient: string, options: { ack?: boolean } = {}): Promise<void> {
+  /** lane: the most urgent lane among the chat's new rows (default reply). */
+  return function notify(channel: ChannelName, recipient: string, options: { ack?: boolean; lane?: Lane } = {}): Promise<void> {
     const key = `${channel}\u0000${recipient}`;
-    pending.set(key, { channel, recipient, ack: (pending.get(key)?.ack ?? false) || options.ack === true });
+    const before = pending.get(key);
+    const lane = options.lane ?? "reply";
+    pending.set(key, {
+      channel,
+      recipient,
+      ack: (before?.ack ?? false) || options.ack === true,
+      lane: before && rank(before.lane) < rank(lane) ? before.lane : lane,
+    });
     flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
       const batch = pending;
       pending = new Map();

@@ -24,7 +24,7 @@ export interface NewOutboxRow {
 
 /**
  * The insert of outbox rows (rows whose idempotency key exists are ignored), returning the new rows'
- * id, channel and recipient.
+ * id, channel, recipient and lane.
  */
 export function outboxInsert(rows: NewOutboxRow[]): Statement {
   const values: unknown[] = [];
@@ -35,7 +35,7 @@ export function outboxInsert(rows: NewOutboxRow[]): Statement {
   });
   return sql(
     `INSERT INTO outbox (channel, recipient, payload, idempotency_key, lane, reply_to) VALUES ${tuples.join(", ")}
-     ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, channel, recipient`,
+     ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, channel, recipient, lane`,
     ...values,
   );
 }
@@ -57,16 +57,27 @@ export interface OutboxRow {
   claimFence: string | null;
   /** Parts of a split message an earlier attempt delivered, if any. */
   partsSent?: PartsSent;
+  lane: PriorityLane;
+  /** The platform's id of the message this row answers (Zalo msg_id), if any. */
+  replyTo?: string;
+  /** Why the last attempt did not deliver it, if one failed. */
+  lastError?: string;
 }
 
-/** Outbox rows travel in two lanes: chat messages (in order, paced) and button acknowledgements (at once). */
-export type Lane = "message" | "ack";
-const LANE_SQL: Record<Lane, string> = {
-  message: `payload->>'kind' <> 'callback_answer'`,
+/**
+ * The workers a row waits for: chat messages of the reply and notice lanes (in order, paced, served
+ * first), chat messages of the bulk lane (campaigns: the budget the others leave), and button
+ * acknowledgements (at once, unpaced).
+ */
+export type Track = "message" | "bulk" | "ack";
+const NOT_ACK = `payload->>'kind' <> 'callback_answer'`;
+const TRACK_SQL: Record<Track, string> = {
+  message: `${NOT_ACK} AND lane <> 'bulk'`,
+  bulk: `${NOT_ACK} AND lane = 'bulk'`,
   ack: `payload->>'kind' = 'callback_answer'`,
 };
 
-const COLUMNS = `id, status, payload, attempts, next_attempt_at, parts_sent, last_part_id, claim_fence`;
+const COLUMNS = `id, status, payload, attempts, next_attempt_at, parts_sent, last_part_id, claim_fence, lane, reply_to, last_error`;
 
 function toRow(r: any): OutboxRow {
   return {
@@ -77,21 +88,40 @@ function toRow(r: any): OutboxRow {
     nextAttemptAt: r.next_attempt_at,
     claimFence: r.claim_fence === null ? null : String(r.claim_fence),
     ...(r.parts_sent > 0 ? { partsSent: { count: r.parts_sent, lastId: r.last_part_id ?? "" } } : {}),
+    lane: r.lane,
+    ...(r.reply_to ? { replyTo: r.reply_to } : {}),
+    ...(r.last_error ? { lastError: r.last_error } : {}),
   };
 }
 
 /**
- * The oldest undelivered message row of one recipient: delivery is strictly in order per chat, by id
- * (a row in back-off holds back the rows after it).
+ * The next undelivered message row of one recipient: reply before notice before bulk, and in id order
+ * within a lane (a row in back-off holds back the rows after it in its lane and the lanes after).
  */
 export async function nextRow(db: Queryable, channel: ChannelName, recipient: string): Promise<OutboxRow | null> {
   const { rows } = await db.query(
     `SELECT ${COLUMNS} FROM outbox
-      WHERE channel = $1 AND recipient = $2 AND status IN ('pending', 'sending') AND ${LANE_SQL.message}
-      ORDER BY id LIMIT 1`,
+      WHERE channel = $1 AND recipient = $2 AND status IN ('pending', 'sending') AND ${NOT_ACK}
+      ORDER BY lane, id LIMIT 1`,
     [channel, recipient],
   );
   return rows[0] ? toRow(rows[0]) : null;
+}
+
+/**
+ * The rows after `row` that may travel with it in one platform message (Zalo: one answer's messages):
+ * the same lane and reply_to, pending and due, in order, at most `limit`.
+ */
+export async function companions(db: Queryable, channel: ChannelName, recipient: string, row: OutboxRow, limit: number): Promise<OutboxRow[]> {
+  if (!row.replyTo) return [];
+  const { rows } = await db.query(
+    `SELECT ${COLUMNS} FROM outbox
+      WHERE channel = $1 AND recipient = $2 AND lane = $3::lane AND reply_to = $4 AND id > $5::bigint
+        AND status = 'pending' AND next_attempt_at <= now() AND ${NOT_ACK}
+      ORDER BY id LIMIT $6`,
+    [channel, recipient, row.lane, row.replyTo, row.id, limit],
+  );
+  return rows.map(toRow);
 }
 
 /** A new fence for a holder of a chat's lock: larger than every fence drawn before. */
@@ -184,10 +214,10 @@ export async function claimAcks(db: Queryable, channel: ChannelName, recipient: 
     `WITH fence AS (SELECT nextval('outbox_claim_fence_seq') AS f),
      stale AS (
        UPDATE outbox SET status = 'uncertain', last_error = 'worker stopped during the platform call'
-        WHERE channel = $1 AND recipient = $2 AND status = 'sending' AND ${LANE_SQL.ack} AND next_attempt_at <= now()
+        WHERE channel = $1 AND recipient = $2 AND status = 'sending' AND ${TRACK_SQL.ack} AND next_attempt_at <= now()
      ),
      due AS (
-       SELECT id FROM outbox WHERE channel = $1 AND recipient = $2 AND status = 'pending' AND ${LANE_SQL.ack}
+       SELECT id FROM outbox WHERE channel = $1 AND recipient = $2 AND status = 'pending' AND ${TRACK_SQL.ack}
           AND next_attempt_at <= now() ORDER BY id FOR UPDATE SKIP LOCKED
      )
      UPDATE outbox SET status = 'sending', attempts = attempts + 1, claim_fence = (SELECT f FROM fence),
@@ -200,11 +230,11 @@ export async function claimAcks(db: Queryable, channel: ChannelName, recipient: 
   return { fence: claimed[0]?.claimFence ?? "", rows: claimed };
 }
 
-/** Recipients with a row of the lane that is due, for the sweeper that re-enqueues delivery jobs. */
-export async function dueRecipients(db: Queryable, channel: ChannelName, limit: number, lane: Lane = "message"): Promise<string[]> {
+/** Recipients with a row of the track that is due, for the sweeper that re-enqueues delivery jobs. */
+export async function dueRecipients(db: Queryable, channel: ChannelName, limit: number, track: Track = "message"): Promise<string[]> {
   const { rows } = await db.query<{ recipient: string }>(
     `SELECT DISTINCT recipient FROM outbox
-      WHERE channel = $1 AND status IN ('pending', 'sending') AND next_attempt_at <= now() AND ${LANE_SQL[lane]}
+      WHERE channel = $1 AND status IN ('pending', 'sending') AND next_attempt_at <= now() AND ${TRACK_SQL[track]}
       LIMIT $2`,
     [channel, limit],
   );

@@ -1,12 +1,19 @@
-// Delivers the outbox of one channel: one BullMQ job per chat, strictly in order, at most
-// sender.globalPerSecond messages per second across all processes and one per
-// sender.perRecipientIntervalMs per chat; honours retry_after, backs off on transient failures, and
-// never sends a row twice: a row is marked `sending` before the platform call, and a row found still
-// `sending` by a later job (its worker died mid-send) becomes `uncertain` instead of being re-sent.
+// Delivers the outbox of one channel: one BullMQ job per chat, at most sender.globalPerSecond messages
+// per second across all processes (SendBudget) and one per sender.perRecipientIntervalMs per chat;
+// honours retry_after, backs off on transient failures, and never sends a row twice: a row is marked
+// `sending` before the platform call, and a row found still `sending` by a later job (its worker died
+// mid-send) becomes `uncertain` instead of being re-sent.
+// Lanes: reply before notice before bulk. Reply and notice rows are delivered by the chat's job in the
+// main queue (a notice job is prioritised after every reply job); bulk rows by jobs of a queue of
+// their own, with few workers, on the budget the other lanes leave (with a reserved share). In one
+// chat, rows go out reply first, then notice, then bulk, in id order within a lane; a job that finds
+// the chat's next row belongs to the other queue hands the chat over to it.
 // Each holder of a chat's lock draws a fence; only the claimer of a row records its outcome, and a holder
 // whose lock could not be extended stops. Before each send the chat's reachability is checked: a chat
 // marked unreachable (blocked, unfollowed) has its remaining rows failed instead of sent.
 // Button acknowledgements travel in a lane of their own (AckDelivery): at once, unpaced, unordered.
+// A sender that can combine messages (Zalo: one answer's messages in one platform message, billed once)
+// gets the row's companions – the same reply, due now – and the worker records them all alike.
 import { Queue, Worker, type Job } from "bullmq";
 import type pg from "pg";
 import type { Logger } from "pino";
@@ -14,11 +21,14 @@ import type { ChannelName } from "../../bot/types.ts";
 import type { Redis } from "../redis.ts";
 import { tryLock, type HeldLock } from "../redis-lock.ts";
 import { AckDelivery } from "./acks.ts";
-import { deliveryJob, outboxQueueName, type DeliverJob } from "./jobs.ts";
+import { announceDelivered } from "./announce.ts";
+import { SendBudget, type BudgetLane } from "./budget.ts";
+import { bulkQueueName, deliveryJob, outboxQueueName, type DeliverJob } from "./jobs.ts";
 import * as store from "./store.ts";
-import type { ChannelSender, SendResult } from "./types.ts";
+import type { ChannelSender, OutboxPayload, SendResult } from "./types.ts";
 
-type DrainOutcome = "empty" | "deferred" | "quota" | "lost";
+type DrainOutcome = "empty" | "deferred" | "quota" | "lost" | "handover";
+type Group = BudgetLane;
 
 export interface DeliveryOptions {
   pool: pg.Pool;
@@ -28,6 +38,10 @@ export interface DeliveryOptions {
   sender: ChannelSender;
   logger: Logger;
   concurrency?: number;
+  /** Workers of the bulk queue per process (bulk waits for tokens; a few suffice). */
+  bulkConcurrency?: number;
+  /** Share of the channel's budget reserved for bulk while it waits (default 0.1). */
+  bulkReserveShare?: number;
   maxAttempts?: number;
   /** Base of the exponential back-off for transient failures. */
   backoffBaseMs?: number;
@@ -40,19 +54,31 @@ export interface DeliveryOptions {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const groupOf = (row: store.OutboxRow): Group => (row.lane === "bulk" ? "bulk" : "high");
+/** Marks a row held until the citizen writes again (its last_error starts with it). */
+const AWAITING_CITIZEN = "awaiting the citizen: ";
+/** At most this many rows travel in one combined message. */
+const MAX_COMBINED = 8;
 
 export function backoffDelay(attempts: number, baseMs: number): number {
   return Math.min(baseMs * 2 ** Math.max(0, attempts - 1), 15 * 60_000);
 }
 
+const QUEUE_DEFAULTS = { removeOnComplete: true, removeOnFail: true, attempts: 5, backoff: { type: "exponential", delay: 1000 } };
+
 export function createOutboxQueue(channel: ChannelName, redis: Redis, prefix: string): Queue<DeliverJob> {
-  const queue = new Queue<DeliverJob>(outboxQueueName(channel), {
-    connection: redis,
-    prefix,
-    defaultJobOptions: { removeOnComplete: true, removeOnFail: true, attempts: 5, backoff: { type: "exponential", delay: 1000 } },
-  });
-  // Connection errors while Redis is away: /readyz reports them and each failed enqueue is logged by
-  // its caller; unhandled they would be printed once per reconnection attempt.
+  return quietQueue(new Queue<DeliverJob>(outboxQueueName(channel), { connection: redis, prefix, defaultJobOptions: QUEUE_DEFAULTS }));
+}
+
+export function createBulkQueue(channel: ChannelName, redis: Redis, prefix: string): Queue<DeliverJob> {
+  return quietQueue(new Queue<DeliverJob>(bulkQueueName(channel), { connection: redis, prefix, defaultJobOptions: QUEUE_DEFAULTS }));
+}
+
+/**
+ * Connection errors while Redis is away: /readyz reports them and each failed enqueue is logged by its
+ * caller; unhandled they would be printed once per reconnection attempt.
+ */
+function quietQueue(queue: Queue<DeliverJob>): Queue<DeliverJob> {
   queue.on("error", () => {});
   return queue;
 }
@@ -65,36 +91,65 @@ export async function requestDelivery(queue: Queue<DeliverJob>, job: DeliverJob,
 
 export class OutboxDelivery {
   readonly queue: Queue<DeliverJob>;
+  readonly bulkQueue: Queue<DeliverJob>;
   readonly worker: Worker<DeliverJob>;
+  readonly bulkWorker: Worker<DeliverJob>;
   readonly acks: AckDelivery;
+  private readonly budget: SendBudget;
   private readonly o: Required<Omit<DeliveryOptions, "pool" | "redis" | "sender" | "logger" | "prefix">> & DeliveryOptions;
 
   constructor(options: DeliveryOptions) {
-    this.o = { concurrency: 25, maxAttempts: 8, backoffBaseMs: 2_000, inlineWaitMs: 1_500, rowsPerJob: 50, lockTtlMs: 60_000, ...options };
+    this.o = {
+      concurrency: 25,
+      bulkConcurrency: 4,
+      bulkReserveShare: 0.1,
+      maxAttempts: 8,
+      backoffBaseMs: 2_000,
+      inlineWaitMs: 1_500,
+      rowsPerJob: 50,
+      lockTtlMs: 60_000,
+      ...options,
+    };
     const channel = options.sender.channel;
     this.queue = createOutboxQueue(channel, options.redis, options.prefix);
-    this.worker = new Worker<DeliverJob>(outboxQueueName(channel), (job) => this.deliver(job), {
-      connection: options.redis.duplicate(),
-      prefix: options.prefix,
-      concurrency: this.o.concurrency,
-      autorun: true,
-    });
-    this.worker.on("error", (err) => options.logger.error({ err, channel }, "outbox worker error"));
-    this.worker.on("failed", (job, err) => options.logger.warn({ err, channel, job: job?.id }, "delivery job failed"));
+    this.bulkQueue = createBulkQueue(channel, options.redis, options.prefix);
+    const worker = (name: string, group: Group, concurrency: number) => {
+      const w = new Worker<DeliverJob>(name, (job) => this.deliver(job, group), {
+        connection: options.redis.duplicate(),
+        prefix: options.prefix,
+        concurrency,
+        autorun: true,
+      });
+      w.on("error", (err) => options.logger.error({ err, channel, group }, "outbox worker error"));
+      w.on("failed", (job, err) => options.logger.warn({ err, channel, group, job: job?.id }, "delivery job failed"));
+      return w;
+    };
+    this.worker = worker(outboxQueueName(channel), "high", this.o.concurrency);
+    this.bulkWorker = worker(bulkQueueName(channel), "bulk", this.o.bulkConcurrency);
     this.acks = new AckDelivery(options);
+    this.budget = new SendBudget({
+      redis: options.redis,
+      key: this.key("budget"),
+      limit: options.sender.globalPerSecond,
+      bulkReserveShare: this.o.bulkReserveShare,
+    });
   }
 
   private key(kind: string, ...parts: string[]): string {
     return [this.o.prefix, "outbox", kind, this.o.sender.channel, ...parts].join(":");
   }
 
-  async close(): Promise<void> {
-    await Promise.all([this.worker.close(), this.acks.close()]);
-    await this.queue.close();
+  private queueOf(group: Group): Queue<DeliverJob> {
+    return group === "bulk" ? this.bulkQueue : this.queue;
   }
 
-  /** One chat: deliver its due rows in order while holding the chat's lock, then re-check. */
-  private async deliver(job: Job<DeliverJob>): Promise<void> {
+  async close(): Promise<void> {
+    await Promise.all([this.worker.close(), this.bulkWorker.close(), this.acks.close()]);
+    await Promise.all([this.queue.close(), this.bulkQueue.close()]);
+  }
+
+  /** One chat: deliver its due rows of this group while holding the chat's lock, then re-check. */
+  private async deliver(job: Job<DeliverJob>, group: Group): Promise<void> {
     const { recipient } = job.data;
     for (let round = 0; round < 3; round++) {
       const lock = await tryLock(this.o.redis, this.key("lock", recipient), this.o.lockTtlMs);
@@ -102,7 +157,7 @@ export class OutboxDelivery {
       if (!lock) return;
       let outcome: DrainOutcome;
       try {
-        outcome = await this.drain(recipient, lock, await store.drawFence(this.o.pool));
+        outcome = await this.drain(recipient, lock, await store.drawFence(this.o.pool), group);
       } finally {
         await lock.release();
       }
@@ -111,30 +166,39 @@ export class OutboxDelivery {
       if (outcome === "quota") break;
       // Rows committed while we held the lock were refused a lock by their own job: look once more.
       const next = await store.nextRow(this.o.pool, this.o.sender.channel, recipient);
-      if (!next || next.nextAttemptAt.getTime() > Date.now()) return;
+      if (!next) return;
+      if (groupOf(next) !== group) {
+        // The chat's next row is the other queue's: a reply that came in during a campaign message, or
+        // the campaign message once the replies are out.
+        await requestDelivery(this.queueOf(groupOf(next)), job.data, Math.max(0, next.nextAttemptAt.getTime() - Date.now()), `to-${next.id}`);
+        return;
+      }
+      if (next.nextAttemptAt.getTime() > Date.now()) return;
     }
-    await requestDelivery(this.queue, job.data, 0, `more-${Date.now()}`);
+    await requestDelivery(this.queueOf(group), job.data, 0, `more-${Date.now()}`);
   }
 
   /** empty: nothing left; deferred: a delayed job will come back; quota: this job's share is used. */
-  private async drain(recipient: string, lock: HeldLock, fence: string): Promise<DrainOutcome> {
+  private async drain(recipient: string, lock: HeldLock, fence: string, group: Group): Promise<DrainOutcome> {
     const { pool, sender, logger } = this.o;
     const channel = sender.channel;
     for (let n = 0; n < this.o.rowsPerJob; n++) {
       const row = await store.nextRow(pool, channel, recipient);
       if (!row) return "empty";
+      if (groupOf(row) !== group) return "handover";
       if (row.status === "sending") {
         // A worker died between claiming and recording this row: it may have been delivered.
         if (await store.markUncertain(pool, row.id, row.claimFence, fence, "worker stopped during the platform call")) {
+          await this.announce(recipient, row.id);
           logger.warn({ channel, row: row.id }, "outbox row left in sending: marked uncertain, not re-sent");
           continue;
         }
         // Held by a claim of a later holder: this holder is the stale one.
         return "lost";
       }
-      const wait = Math.max(row.nextAttemptAt.getTime() - Date.now(), await this.pauseLeft(), await this.pacingLeft(recipient));
+      const wait = Math.max((await this.dueAt(recipient, row)) - Date.now(), await this.pauseLeft(), await this.pacingLeft(recipient));
       if (wait > this.o.inlineWaitMs) {
-        await requestDelivery(this.queue, { channel, recipient }, wait, `at-${row.id}-${row.attempts}`);
+        await requestDelivery(this.queueOf(group), { channel, recipient }, wait, `at-${row.id}-${row.attempts}`);
         return "deferred";
       }
       if (wait > 0) await sleep(wait);
@@ -148,27 +212,31 @@ export class OutboxDelivery {
         logger.info({ channel, failed }, "chat unreachable: its remaining outbox rows failed, not sent");
         continue;
       }
+      const { rows, payload } = await this.combined(recipient, row);
       // The token as close to the platform call as the claim allows, so that little time passes between
       // being counted and reaching the platform.
-      const token = await this.takeGlobalToken();
+      const token = await this.budget.take(group);
       // Refused when another worker changed the row or a later holder claimed in this chat.
-      if (!(await store.markSending(pool, row.id, fence))) return "lost";
+      for (const r of rows) if (!(await store.markSending(pool, r.id, fence))) return "lost";
       let result: SendResult;
       try {
-        result = await sender.send(recipient, row.payload, info, row.partsSent);
+        result = await sender.send(recipient, payload, info, row.partsSent, { lane: row.lane, ...(row.replyTo ? { replyTo: row.replyTo } : {}) });
       } catch (error) {
         result = { ok: false, retry: "backoff", reason: `sender threw: ${(error as Error).message}` };
       }
-      await this.sendFinished(token);
+      await this.budget.finished(token, group);
       await this.o.redis.set(this.key("last", recipient), String(Date.now()), "PX", 60_000);
       if (result.ok) {
-        await store.markSent(pool, row.id, fence, result.platformMessageId);
+        for (const r of rows) {
+          await store.markSent(pool, r.id, fence, result.platformMessageId);
+          await this.announce(recipient, r.id);
+        }
         continue;
       }
       if (result.retry === "never") {
         // The account first: whoever sees the row failed also sees why the chat is unreachable.
         if (result.unreachable) await store.markUnreachable(pool, channel, recipient, result.reason);
-        await store.markFailed(pool, row.id, fence, result.reason);
+        for (const r of rows) await store.markFailed(pool, r.id, fence, result.reason);
         logger.info({ channel, row: row.id, reason: result.reason }, "outbox row not deliverable");
         continue;
       }
@@ -179,17 +247,50 @@ export class OutboxDelivery {
           await this.o.redis.set(this.key("pause"), String(Date.now() + delay), "PX", Math.max(1, Math.ceil(delay)));
         }
       } else if (row.attempts + 1 >= this.o.maxAttempts) {
-        await store.markFailed(pool, row.id, fence, `gave up after ${row.attempts + 1} attempts: ${result.reason}`);
+        for (const r of rows) await store.markFailed(pool, r.id, fence, `gave up after ${row.attempts + 1} attempts: ${result.reason}`);
         logger.error({ channel, row: row.id, reason: result.reason }, "outbox row failed for good");
         continue;
       } else {
         delay = backoffDelay(row.attempts + 1, this.o.backoffBaseMs);
       }
-      await store.markRetry(pool, row.id, fence, delay, result.reason, result.partsSent);
-      await requestDelivery(this.queue, { channel, recipient }, delay, `at-${row.id}-${row.attempts + 1}`);
+      const reason = result.retry === "after" && result.untilInteraction ? `${AWAITING_CITIZEN}${result.reason}` : result.reason;
+      // The companions wait with the row, so that the retry combines the same rows again.
+      for (const r of rows) await store.markRetry(pool, r.id, fence, delay, reason, r === row ? result.partsSent : undefined);
+      await requestDelivery(this.queueOf(group), { channel, recipient }, delay, `at-${row.id}-${row.attempts + 1}`);
       return "deferred";
     }
     return "quota";
+  }
+
+  /**
+   * When the row is due: its next attempt, or now for a row held by a closed window (Zalo) when the
+   * citizen has written since – the window is open again.
+   */
+  private async dueAt(recipient: string, row: store.OutboxRow): Promise<number> {
+    const at = row.nextAttemptAt.getTime();
+    if (at <= Date.now() || !this.o.sender.windowOpen || !row.lastError?.startsWith(AWAITING_CITIZEN)) return at;
+    const info = await store.recipientInfo(this.o.pool, this.o.sender.channel, recipient);
+    return this.o.sender.windowOpen(info) ? Date.now() : at;
+  }
+
+  /** The row alone, or with the companions the sender combines it with into one message. */
+  private async combined(recipient: string, row: store.OutboxRow): Promise<{ rows: store.OutboxRow[]; payload: OutboxPayload }> {
+    const alone = { rows: [row], payload: row.payload };
+    if (!this.o.sender.combine || row.payload.kind !== "message" || !row.replyTo) return alone;
+    const more = await store.companions(this.o.pool, this.o.sender.channel, recipient, row, MAX_COMBINED - 1);
+    const messages = [row.payload.message, ...more.flatMap((r) => (r.payload.kind === "message" ? [r.payload.message] : []))];
+    if (messages.length !== more.length + 1 || messages.length === 1) return alone;
+    const { message, count } = this.o.sender.combine(messages);
+    if (count <= 1) return alone;
+    return { rows: [row, ...more.slice(0, count - 1)], payload: { kind: "message", message } };
+  }
+
+  /** For readers waiting on our own server (web chat): wake them; they read the row themselves. */
+  private async announce(recipient: string, rowId: string): Promise<void> {
+    if (!this.o.sender.announcesDelivery) return;
+    await announceDelivered(this.o.redis, this.o.prefix, this.o.sender.channel, recipient, rowId).catch((err) =>
+      this.o.logger.warn({ err, channel: this.o.sender.channel, row: rowId }, "delivery announcement failed; the page shows it on its next read"),
+    );
   }
 
   private async pauseLeft(): Promise<number> {
@@ -201,45 +302,4 @@ export class OutboxDelivery {
     const last = Number(await this.o.redis.get(this.key("last", recipient)));
     return last ? last + this.o.sender.perRecipientIntervalMs - Date.now() : 0;
   }
-
-  /**
-   * A sliding one-second log of sends shared by every process, checked right before each platform
-   * call: at most globalPerSecond sends in any window. The window is 10% longer than a second, and each
-   * send is logged again at the time its call finished (sendFinished), which is never before the platform
-   * received it: however slow one call was, the platform never sees one more than the limit within its
-   * own second. Returns the send's entry in the log.
-   */
-  private async takeGlobalToken(): Promise<string> {
-    const key = this.key("sends");
-    for (;;) {
-      const member = `${Date.now()}-${Math.random().toString(36).slice(2, 10)}`;
-      const wait = Number(
-        await this.o.redis.eval(SLIDING_WINDOW, 1, key, String(Date.now()), String(GLOBAL_WINDOW_MS), String(this.o.sender.globalPerSecond), member),
-      );
-      if (wait <= 0) return member;
-      await sleep(wait);
-    }
-  }
-
-  private async sendFinished(member: string): Promise<void> {
-    const key = this.key("sends");
-    await this.o.redis.multi().zadd(key, Date.now(), member).pexpire(key, GLOBAL_WINDOW_MS * 2).exec();
-  }
 }
-
-const GLOBAL_WINDOW_MS = 1_100;
-
-/** KEYS[1]: sorted set of send times. Admits one send now (returns 0) or says how long to wait. */
-const SLIDING_WINDOW = `
-local now = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local limit = tonumber(ARGV[3])
-redis.call("zremrangebyscore", KEYS[1], "-inf", now - window)
-if redis.call("zcard", KEYS[1]) < limit then
-  redis.call("zadd", KEYS[1], now, ARGV[4])
-  redis.call("pexpire", KEYS[1], window * 2)
-  return 0
-end
-local oldest = redis.call("zrange", KEYS[1], 0, 0, "WITHSCORES")
-return math.max(1, tonumber(oldest[2]) + window - now + 1)
-`;

@@ -32,8 +32,12 @@ export interface Decided {
   decision: Decision;
   statusBefore: string;
   decidedAt: Date;
-  /** The citizen to tell (null when erased meanwhile). */
+  /** The citizen to tell (null when erased meanwhile), their name and the assessment's year. */
   citizenPersonId: string | null;
+  fullName: string | null;
+  birthYear: number | null;
+  targetGroup: string;
+  year: number;
   unitId: string | null;
 }
 
@@ -109,7 +113,7 @@ function write(
     `WITH d AS (
        UPDATE assessments SET status = $2::text::assessment_status, decided_at = $3, decided_by_id = $4, reason = $5, updated_at = $3
         WHERE id = $1 AND status = $9::text::assessment_status AND ($10::timestamptz IS NULL OR decided_at = $10)
-        RETURNING id, person_id, unit_id),
+        RETURNING id, person_id, unit_id, year, target_group),
      h AS (
        INSERT INTO assessment_decisions (assessment_id, decision, status_before, revision, decided_by_person_id, channel, reason_code, reason, details, decided_at)
        SELECT d.id, $2::text::decision_kind, $9::text::assessment_status, $11, $4, $6::channel, $7, $5, $8::jsonb, $3 FROM d RETURNING id),
@@ -118,7 +122,9 @@ function write(
        SELECT $3, 'officer', $4, $12, d.id, jsonb_build_object('channel', $6::text, 'status_before', $9::text, 'status_after', $2::text,
                                                              'reason_code', $7::text, 'reason_given', $5::text IS NOT NULL, 'decision_id', h.id)
          FROM d, h)
-     SELECT d.person_id, d.unit_id, h.id AS decision_id FROM d, h`,
+     SELECT d.person_id, d.unit_id, d.year, h.id AS decision_id, d.target_group,
+            (SELECT full_name FROM people WHERE id = d.person_id) AS full_name, (SELECT birth_year FROM people WHERE id = d.person_id) AS birth_year
+       FROM d, h`,
     [
       input.assessmentId, input.decision, input.now, input.personId, input.reason?.trim() || null, input.channel,
       input.reasonCode ?? null, JSON.stringify({ questions: input.questions ?? [] }), guard.statusBefore,
@@ -149,7 +155,7 @@ export async function decide(db: Queryable, input: DecideInput, settings: Pick<R
     ok: true,
     value: {
       assessmentId: input.assessmentId, decisionId: String(r.decision_id), decision: input.decision, statusBefore: "submitted",
-      decidedAt: input.now, citizenPersonId: r.person_id, unitId: r.unit_id,
+      decidedAt: input.now, citizenPersonId: r.person_id, fullName: r.full_name, birthYear: r.birth_year, targetGroup: r.target_group, year: r.year, unitId: r.unit_id,
     },
   };
 }
@@ -184,7 +190,7 @@ export async function revise(db: Queryable, input: DecideInput, settings: Pick<R
     ok: true,
     value: {
       assessmentId: input.assessmentId, decisionId: String(r.decision_id), decision: input.decision, statusBefore: looked.status,
-      decidedAt: input.now, citizenPersonId: r.person_id, unitId: r.unit_id,
+      decidedAt: input.now, citizenPersonId: r.person_id, fullName: r.full_name, birthYear: r.birth_year, targetGroup: r.target_group, year: r.year, unitId: r.unit_id,
     },
   };
 }

@@ -92,3 +92,20 @@ export async function reviewDetails(
     },
   };
 }
+
+/** The person's assessment being written or edited (the one a submission will send), if any. */
+export async function openAssessmentId(db: Queryable, personId: string): Promise<string | undefined> {
+  if (!UUID.test(personId)) return undefined;
+  const { rows } = await db.query(
+    `SELECT id FROM assessments WHERE person_id = $1 AND status IN ('in_progress', 'needs_more') ORDER BY started_at DESC LIMIT 1`,
+    [personId],
+  );
+  return rows[0]?.id;
+}
+
+/** A person's own assessment by id: its status (null when it is not theirs). */
+export async function ownAssessment(db: Queryable, personId: string, assessmentId: string): Promise<{ assessmentId: string; status: string } | null> {
+  if (!UUID.test(personId) || !UUID.test(assessmentId)) return null;
+  const { rows } = await db.query(`SELECT id, status FROM assessments WHERE id = $1 AND person_id = $2`, [assessmentId, personId]);
+  return rows[0] ? { assessmentId: rows[0].id, status: rows[0].status } : null;
+}

@@ -23,6 +23,17 @@ describe("loadConfig", () => {
     expect(result.problems.map((p) => p.split(":")[0]).sort()).toEqual(["PORT", "REDIS_URL", "TELEGRAM_MODE"]);
   });
 
+  it("runs web and worker in one process unless ROLE says otherwise, and names a wrong ROLE", () => {
+    const result = loadConfig({});
+    expect(result.ok && result.config.role).toBe("all");
+    const worker = loadConfig({ ROLE: "worker" });
+    expect(worker.ok && worker.config.role).toBe("worker");
+    const wrong = loadConfig({ ROLE: "both" });
+    expect(wrong.ok).toBe(false);
+    if (wrong.ok) return;
+    expect(wrong.problems.map((p) => p.split(":")[0])).toEqual(["ROLE"]);
+  });
+
   it("keeps inbound ids 30 days and outbox rows 180 by default, and refuses a retention too short to deduplicate", () => {
     const result = loadConfig({});
     expect(result.ok && result.config.retention).toEqual({ inboundDays: 30, outboxDays: 180 });

@@ -18,6 +18,8 @@ export class FakeTelegram {
   private script: { method: string; answer: Scripted }[] = [];
   private listeners: ((call: RecordedCall) => void)[] = [];
   private updates: { update_id: number }[] = [];
+  /** getUpdates requests the client gave up on before the fake answered (cut off by a client timeout). */
+  abandonedPolls = 0;
   apiRoot = "";
 
   constructor(readonly token = "123456:TEST-token-abcdefghijklmnop") {
@@ -85,16 +87,30 @@ export class FakeTelegram {
       return send(answer.status, answer.body);
     }
     this.record(call);
-    if (method === "getUpdates") return this.getUpdates(body, send);
+    if (method === "getUpdates") {
+      let answered = false;
+      res.once("close", () => {
+        if (!answered && this.server.listening) this.abandonedPolls++;
+      });
+      return this.getUpdates(body, (status, b) => {
+        answered = true;
+        send(status, b);
+      }, () => res.destroyed);
+    }
     this.succeed(method, body, send);
   }
 
-  /** Like Telegram: updates from `offset` on (earlier ones are confirmed and forgotten), held up to 0.2 s. */
-  private async getUpdates(body: Record<string, any>, send: (s: number, b: object) => void): Promise<void> {
+  /**
+   * Like Telegram: updates from `offset` on (earlier ones are confirmed and forgotten); with none, the
+   * request is held until one arrives or `timeout` seconds have passed, then answered with an empty list.
+   */
+  private async getUpdates(body: Record<string, any>, send: (s: number, b: object) => void, gone: () => boolean): Promise<void> {
     const offset = Number(body.offset ?? 0);
+    const holdMs = Math.max(0, Number(body.timeout ?? 0)) * 1000;
     for (let waited = 0; ; waited += 20) {
       this.updates = this.updates.filter((u) => u.update_id >= offset);
-      if (this.updates.length > 0 || waited >= 200 || !this.server.listening) return send(200, { ok: true, result: this.updates.slice(0, 100) });
+      if (gone()) return;
+      if (this.updates.length > 0 || waited >= holdMs || !this.server.listening) return send(200, { ok: true, result: this.updates.slice(0, 100) });
       await new Promise((r) => setTimeout(r, 20));
     }
   }

@@ -1,4 +1,5 @@
-// A fake Zalo on 127.0.0.1: the OA API's send endpoint (POST /v3.0/oa/message/cs) and the OAuth v4
+// A fake Zalo on 127.0.0.1: the OA API's send endpoints (POST /v3.0/oa/message/cs, and /transaction for
+// template messages) and the OAuth v4
 // refresh endpoint (POST /v4/oa/access_token) on one port, so ZALO_OA_API_BASE and ZALO_OAUTH_BASE can
 // both point at `url`. Every call is recorded; answers follow a small script:
 //   - access tokens: only those in `validAccessTokens` are accepted, any other → -216;
@@ -35,6 +36,8 @@ export interface FakeZalo {
   url: string;
   calls: RecordedCall[];
   sends(): RecordedCall[];
+  /** ZBS transaction template messages (same script and answers as sends). */
+  templates(): RecordedCall[];
   refreshCount: number;
   validAccessTokens: Set<string>;
   validRefreshTokens: Set<string>;
@@ -60,6 +63,7 @@ export async function startFakeZalo(options: FakeZaloOptions = {}): Promise<Fake
     url: "",
     calls: [],
     sends: () => fake.calls.filter((c) => c.path === "/v3.0/oa/message/cs"),
+    templates: () => fake.calls.filter((c) => c.path === "/v3.0/oa/message/transaction"),
     refreshCount: 0,
     validAccessTokens: new Set(options.validAccessTokens ?? []),
     validRefreshTokens: new Set(options.validRefreshTokens ?? []),
@@ -101,7 +105,7 @@ export async function startFakeZalo(options: FakeZaloOptions = {}): Promise<Fake
         res.writeHead(status, { "content-type": "application/json" });
         res.end(JSON.stringify(payload));
       };
-      if (req.method === "POST" && path === "/v3.0/oa/message/cs") {
+      if (req.method === "POST" && (path === "/v3.0/oa/message/cs" || path === "/v3.0/oa/message/transaction")) {
         try {
           call.json = JSON.parse(body);
         } catch {

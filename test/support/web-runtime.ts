@@ -9,7 +9,7 @@ import { testConfig } from "./env.ts";
 export const WEB_SECRET = "test-web-chat-secret-0123456789";
 
 /** Quick polling so that tests do not wait on the long poll's interval. */
-export const FAST_WEB: WebChatOptions = { pollIntervalMs: 50, longPollMs: 2_000 };
+export const FAST_WEB: WebChatOptions = { longPollMs: 2_000 };
 
 export async function webRuntime(web: WebChatOptions = {}, env: Record<string, string> = {}): Promise<Runtime> {
   const config = testConfig({

@@ -17,6 +17,8 @@ export const ZALO_OA_SECRET = "oa-secret-key-for-tests";
 export class ZaloCitizen {
   readonly userId: string;
   private seen = 0;
+  /** msg_ids of this citizen's messages: a reply names one instead of the user id. */
+  private readonly sent = new Set<string>();
 
   constructor(
     private readonly target: () => { app: FastifyInstance; db: { pool: pg.Pool } },
@@ -43,7 +45,9 @@ export class ZaloCitizen {
   }
 
   textEvent(text: string) {
-    return this.event("user_send_text", { message: { text, msg_id: randomBytes(16).toString("hex") } });
+    const msgId = randomBytes(16).toString("hex");
+    this.sent.add(msgId);
+    return this.event("user_send_text", { message: { text, msg_id: msgId } });
   }
 
   async post(e: { raw: string; signature?: string }): Promise<number> {
@@ -96,8 +100,12 @@ export class ZaloCitizen {
     throw new Error(`zalo user ${this.userId}: no such button; last message: ${JSON.stringify(this.messages().at(-1)?.json)}`);
   }
 
+  /** Messages the OA sent this citizen: to the user id, or as a reply naming one of their messages. */
   messages(): RecordedCall[] {
-    return this.fake.sends().filter((c) => (c.json as any)?.recipient?.user_id === this.userId);
+    return this.fake.sends().filter((c) => {
+      const to = (c.json as any)?.recipient;
+      return to?.user_id === this.userId || this.sent.has(to?.message_id);
+    });
   }
 
   async replies(): Promise<RecordedCall[]> {

@@ -46,6 +46,12 @@ export function runCommand(turn: Turn, name: CommandName, arg: string | undefine
     }
     case "delete":
       return openDialog(turn, "delete");
+    case "queue": {
+      // Officer work (flows/officer-route.ts) answers /queue for officers; anyone else is told whom it is for.
+      const { t, lang } = tr(turn);
+      say(turn, { text: t(lang, "officer.not_officer") });
+      return;
+    }
   }
 }
 

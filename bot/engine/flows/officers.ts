@@ -3,6 +3,9 @@
 import type { Lang, Translate } from "../../types.ts";
 import { formatNumber } from "../text.ts";
 import { sayTo, type Turn } from "../turn.ts";
+import type { ScoreResult } from "../../../rules/index.ts";
+import type { ReviewCard } from "../../review.ts";
+import { cardMessage } from "./officer-card.ts";
 
 function who(turn: Turn, t: Translate, lang: Lang): { name: string; unit: string } {
   const p = turn.s.profile;
@@ -20,11 +23,31 @@ function verdictText(t: Translate, lang: Lang, verdict: "dat" | "chua_dat" | "in
   }
 }
 
-/** The citizen submitted: the unit's officers learn that an assessment waits for them. */
-export function tellOfficersSubmitted(turn: Turn): void {
+/**
+ * The citizen submitted: the unit's officers learn that an assessment waits for them. With officer review
+ * on the server (ctx.review.submission), each officer to tell now gets the card with its decision
+ * buttons (the unit's officers, or the parent unit's when it has none; those who chose the daily digest
+ * hear of it there); without it, the unit's officers get a plain notice.
+ */
+export function tellOfficersSubmitted(turn: Turn, result?: ScoreResult): void {
   const unitId = turn.s.profile.unitId;
   const a = turn.s.assessment;
   if (unitId === undefined || !a?.submitted) return;
+  const submission = turn.ctx.review?.submission;
+  if (submission && result) {
+    const p = turn.s.profile;
+    const card: ReviewCard = {
+      assessmentId: submission.assessmentId, status: "submitted", citizenPersonId: turn.ctx.personId ?? null,
+      fullName: p.fullName ?? null, birthYear: p.birthYear ?? null, targetGroup: p.targetGroup ?? "resident",
+      unitName: p.unitName ?? "", unitCode: p.unitCode ?? "", setId: a.setId, setVersion: a.setVersion, year: a.year,
+      total: result.total, verdict: result.verdict, score: result, answers: a.answers, evidence: a.evidence,
+      evidenceCount: Object.values(a.evidence).reduce((n, list) => n + list.length, 0), submittedAt: turn.ctx.now.toISOString(),
+    };
+    for (const personId of submission.notify) {
+      sayTo(turn, { kind: "person", personId }, (lang) => cardMessage(turn.ctx.t, lang, turn.ctx.criteria, card, "new"), "notice");
+    }
+    return;
+  }
   const { t } = turn.ctx;
   const { total, max, verdict } = a.submitted;
   sayTo(turn, { kind: "unit_officers", unitId }, (lang) => ({

@@ -5,6 +5,7 @@ import type { DecodedRecordButton } from "../buttons.ts";
 import type { Turn } from "../turn.ts";
 import { resumeButton } from "./campaign.ts";
 import { runCommand } from "./commands.ts";
+import { officerRecordHandlers } from "./officer-route.ts";
 
 type RecordHandler = (turn: Turn, args: readonly string[]) => boolean;
 
@@ -18,6 +19,7 @@ function stopReminders(turn: Turn, args: readonly string[]): boolean {
 export const recordHandlers: Readonly<Record<string, RecordHandler>> = {
   st: stopReminders,
   go: resumeButton,
+  ...officerRecordHandlers,
 };
 
 export function recordButtonTap(turn: Turn, button: DecodedRecordButton): boolean {

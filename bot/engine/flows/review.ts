@@ -141,7 +141,7 @@ function submit(turn: Turn): void {
   a.submitted = { verdict: result.verdict, total: result.total, max: result.max };
   setStep(turn, { kind: "submitted" }, false);
   sayResult(turn, set, result);
-  tellOfficersSubmitted(turn);
+  tellOfficersSubmitted(turn, result);
 }
 
 export function verdictText(turn: Turn, verdict: ScoreResult["verdict"]): string {

@@ -3,6 +3,7 @@
 // name; officer review and campaigns register theirs here. A handler that has nothing to say says nothing.
 import type { SystemEvent, SystemEventName } from "../../types.ts";
 import { campaignMessage } from "./campaign.ts";
+import { reviewDigest, reviewReminder } from "./officer-system.ts";
 import { column, recordButton, reprompt, say, tr, type Turn } from "../turn.ts";
 
 type Handlers = { [N in SystemEventName]: (turn: Turn, event: Extract<SystemEvent, { name: N }>) => void };
@@ -25,6 +26,8 @@ function draftReminder(turn: Turn): void {
 export const systemHandlers: Handlers = {
   "assessment.reminder": draftReminder,
   "campaign.message": campaignMessage,
+  "review.reminder": reviewReminder,
+  "review.digest": reviewDigest,
 };
 
 export function systemEvent(turn: Turn, event: SystemEvent): void {

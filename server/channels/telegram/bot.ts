@@ -1,6 +1,6 @@
 // The grammY Bot: built from configuration with a fixed botInfo (no getMe call) and a configurable
 // API root, so that it runs against Telegram, a local Bot API server, or our fake in tests.
-import { Bot } from "grammy";
+import { Api, Bot } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Logger } from "pino";
 import type { Config } from "../../config.ts";
@@ -26,6 +26,23 @@ export function botInfoFor(token: string, username = "cdht_bot"): UserFromGetMe 
   } as UserFromGetMe;
 }
 
+/**
+ * Long polling (TELEGRAM_MODE=polling): Telegram holds an idle getUpdates for this many seconds. The
+ * bot's own HTTP client (used only for getUpdates and deleteWebhook) waits longer than that, so an idle
+ * poll ends with Telegram's empty answer instead of being cut off by our timeout (which grammY answers
+ * with a 3-second pause, delaying the next update by up to that much).
+ */
+export const POLL_TIMEOUT_SECONDS = 25;
+export const POLL_CLIENT_TIMEOUT_SECONDS = POLL_TIMEOUT_SECONDS + 10;
+/** Sends (sendMessage, answerCallbackQuery) give up after this; the outbox retries them. */
+export const SEND_TIMEOUT_SECONDS = 10;
+
+/** The client the outbox sender uses: short timeouts, apart from the polling client's long ones. */
+export function createTelegramApi(config: Config["telegram"]): Api {
+  if (!config.token) throw new Error("TELEGRAM_BOT_TOKEN is required for the Telegram channel");
+  return new Api(config.token, { apiRoot: config.apiRoot, timeoutSeconds: SEND_TIMEOUT_SECONDS });
+}
+
 export function createTelegramBot(
   config: Config["telegram"],
   handle: (input: InboundInput & InboundExtras) => Promise<unknown>,
@@ -35,7 +52,7 @@ export function createTelegramBot(
   if (!config.token) throw new Error("TELEGRAM_BOT_TOKEN is required for the Telegram channel");
   const bot = new Bot(config.token, {
     botInfo: botInfoFor(config.token, config.username),
-    client: { apiRoot: config.apiRoot, timeoutSeconds: 10 },
+    client: { apiRoot: config.apiRoot, timeoutSeconds: POLL_CLIENT_TIMEOUT_SECONDS },
   });
   bot.use(async (ctx) => {
     // The webhook route checks this before grammY; long polling reaches here directly.

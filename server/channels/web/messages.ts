@@ -1,10 +1,12 @@
 // The browser's inbox: outbox rows of channel "web" that the delivery worker has marked delivered, read
 // in id order (the worker delivers one citizen's rows strictly in that order). "uncertain" rows (a worker
 // died around the no-op send) are shown too: for the web nothing was lost, and skipping one would leave
-// a gap in the conversation.
+// a gap in the conversation. A waiting page is woken by the worker's "delivered" announcement
+// (push.ts), not by re-reading the table.
 import type pg from "pg";
 import type { Button } from "../../../bot/types.ts";
 import type { OutboxPayload } from "../../outbox/types.ts";
+import type { WebPush } from "./push.ts";
 
 export const PAGE_SIZE = 50;
 
@@ -40,47 +42,87 @@ export async function readMessages(pool: pg.Pool, account: string, after: string
   return { messages, last: rows.at(-1)?.id ?? after };
 }
 
+/** The highest id delivered to the account ("0" when none). */
+export async function lastDeliveredId(pool: pg.Pool, account: string): Promise<string> {
+  const { rows } = await pool.query<{ id: string }>(
+    `SELECT COALESCE(max(id), 0)::text AS id FROM outbox WHERE channel = 'web' AND recipient = $1 AND status IN ('sent', 'uncertain')`,
+    [account],
+  );
+  return rows[0]!.id;
+}
+
+/** How long an answer waits for the rest of a reply whose first rows were delivered. */
+const BURST_MS = 1_000;
+
 export interface WaitOptions {
   timeoutMs: number;
-  intervalMs: number;
   /** Aborted when the browser goes away or the server stops. */
   signal: AbortSignal;
 }
 
-/** Whether the account has replies still on their way (pending or being sent). */
-async function undelivered(pool: pg.Pool, account: string): Promise<boolean> {
-  const { rows } = await pool.query(
+/** Rows of the account still to be delivered now (the rest of a reply being delivered). */
+async function morePending(pool: pg.Pool, account: string): Promise<boolean> {
+  const { rows } = await pool.query<{ more: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM outbox WHERE channel = 'web' AND recipient = $1 AND status IN ('pending', 'sending')
-                       AND next_attempt_at <= now()) AS waiting`,
+                       AND next_attempt_at <= now()) AS more`,
     [account],
   );
-  return rows[0].waiting === true;
+  return rows[0]!.more;
 }
 
-/** Settling: after something new, how many more intervals a poll waits for the rest of the replies. */
-const SETTLE_ROUNDS = 4;
-
 /**
- * Long polling: re-reads every intervalMs until there is something new, the time is up or the signal
- * fires. Once something new is there, it waits a few more intervals while the rest of the replies to
- * the same event are still being delivered, so that one answer's replies arrive together.
+ * Long polling without polling the database: listen for deliveries to the account (Redis pub/sub),
+ * then compare the last delivered id Redis remembers with `after`; the outbox is read only when there
+ * is something newer – at once, or when a delivery is announced. Otherwise the answer after timeoutMs
+ * is an empty page, and a page that waits costs no query. When the rows read are the first of a reply
+ * whose rest is still being delivered, the answer waits (up to BURST_MS) for the rest, so the page
+ * gets one reply in one response.
  */
-export async function waitForMessages(pool: pg.Pool, account: string, after: string, o: WaitOptions) {
-  const deadline = Date.now() + o.timeoutMs;
-  let settle = SETTLE_ROUNDS;
-  for (;;) {
-    const page = await readMessages(pool, account, after);
-    const found = page.messages.length > 0 || page.last !== after;
-    if (o.signal.aborted || Date.now() + o.intervalMs > deadline) return page;
-    if (found && (settle-- === 0 || page.messages.length >= PAGE_SIZE || !(await undelivered(pool, account)))) return page;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, o.intervalMs);
-      function done() {
-        clearTimeout(timer);
-        o.signal.removeEventListener("abort", done);
-        resolve();
-      }
-      o.signal.addEventListener("abort", done, { once: true });
+export async function waitForMessages(pool: pg.Pool, push: WebPush, account: string, after: string, o: WaitOptions) {
+  let seen = BigInt(after);
+  let announced = 0n;
+  let wake: (() => void) | undefined;
+  const next = () => new Promise<void>((resolve) => (wake = resolve));
+  const stop = await push.listen(account, (rowId) => {
+    const id = BigInt(rowId);
+    if (id > announced) announced = id;
+    if (id > seen) wake?.();
+  });
+  const wait = (ms: number) => {
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    return Promise.race([
+      next().then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), ms);
+        onAbort = () => resolve(false);
+        if (o.signal.aborted) onAbort();
+        else o.signal.addEventListener("abort", onAbort, { once: true });
+      }),
+    ]).finally(() => {
+      clearTimeout(timer);
+      if (onAbort) o.signal.removeEventListener("abort", onAbort);
+      wake = undefined;
     });
+  };
+  try {
+    let last = await push.lastDelivered(account);
+    if (last === null) {
+      last = await lastDeliveredId(pool, account);
+      await push.remember(account, last);
+    }
+    if (BigInt(last) <= seen && announced <= seen && !(await wait(o.timeoutMs))) return { messages: [], last: after };
+    const page = await readMessages(pool, account, after);
+    const burstEnd = Date.now() + BURST_MS;
+    while (page.messages.length < PAGE_SIZE && Date.now() < burstEnd && (await morePending(pool, account))) {
+      seen = BigInt(page.last);
+      if (announced <= seen && !(await wait(burstEnd - Date.now()))) break;
+      const more = await readMessages(pool, account, page.last);
+      page.messages.push(...more.messages.slice(0, PAGE_SIZE - page.messages.length));
+      page.last = page.messages.at(-1)?.id ?? more.last;
+    }
+    return page;
+  } finally {
+    stop();
   }
 }

@@ -3,7 +3,7 @@
 //   GET  /chat/static/<file>   its script and style
 //   POST /chat/api/events      { clientEventId, type: text|button|start, … } → the inbound pipeline
 //   POST /chat/api/evidence    a raw JPEG/PNG/WEBP body (?clientEventId=…) → stored, then the pipeline
-//   GET  /chat/api/messages    delivered replies after an id, long-polled
+//   GET  /chat/api/messages    delivered replies after an id, long-polled (woken by Redis pub/sub)
 // The API needs the cookie (401), counts requests per session and per IP before reading a body (429),
 // validates everything (400) – and a refused request changes nothing.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -12,6 +12,7 @@ import { conversationLanguage } from "../../accounts/store.ts";
 import { AppError } from "../../errors.ts";
 import { COOKIE_NAME, newAccountId, readCookie, setCookieHeader, signAccountId, verifyAccountCookie } from "./cookie.ts";
 import { readMessages, waitForMessages } from "./messages.ts";
+import { WebPush } from "./push.ts";
 import { ASSETS, createPageRenderer } from "./page.ts";
 import { FixedWindowLimiter, LimiterUnavailable, type Counter } from "./rate-limit.ts";
 import { eventBody, evidenceQuery, messagesQuery, parseOr400 } from "./schemas.ts";
@@ -52,6 +53,7 @@ export function webRoutes(deps: WebDeps, s: WebSettings) {
   const publicOrigin = new URL(config.publicBaseUrl).origin;
   // Long polls end at once when the server stops, so that shutdown stays within its time limit.
   const closing = new AbortController();
+  const push = new WebPush(deps.redis, config.redisPrefix);
 
   const accountOf = (request: FastifyRequest) => verifyAccountCookie(readCookie(request.headers.cookie, COOKIE_NAME), s.secret);
 
@@ -117,6 +119,7 @@ export function webRoutes(deps: WebDeps, s: WebSettings) {
   return async (app: FastifyInstance): Promise<void> => {
     await app.register(async (scope) => {
       scope.addHook("preClose", async () => closing.abort());
+      scope.addHook("onClose", async () => push.close());
       // Fastify's own refusals (body type, size, JSON) in this channel's words, then the app's handler.
       scope.setErrorHandler((error: FastifyError, request) => {
         throw translate(error, request.routeOptions.url === "/chat/api/evidence", s.maxUploadBytes);
@@ -164,7 +167,7 @@ export function webRoutes(deps: WebDeps, s: WebSettings) {
               ? { type: "text", text: b.text }
               : b.type === "button"
                 ? { type: "button", data: b.data }
-                : { type: "command", name: "start", ...(b.unit ? { arg: `u_${b.unit}` } : {}) },
+                : { type: "command", name: "start", ...(b.invite ? { arg: `o_${b.invite}` } : b.unit ? { arg: `u_${b.unit}` } : {}) },
         });
         return reply.header("cache-control", "no-store").send({ status: outcome.status });
       });
@@ -199,9 +202,8 @@ export function webRoutes(deps: WebDeps, s: WebSettings) {
           const onClose = () => gone.abort();
           reply.raw.once("close", onClose);
           try {
-            page = await waitForMessages(pool, account, after, {
+            page = await waitForMessages(pool, push, account, after, {
               timeoutMs: s.longPollMs,
-              intervalMs: s.pollIntervalMs,
               signal: AbortSignal.any([gone.signal, closing.signal]),
             });
           } finally {

@@ -33,12 +33,15 @@ const unit = z
   .string({ message: "unit: must be a string" })
   .regex(new RegExp(`^[A-Za-z0-9_-]{1,${MAX_UNIT_CODE_CHARS}}$`), `unit: 1–${MAX_UNIT_CODE_CHARS} of A-Z a-z 0-9 _ -`);
 
+/** An officer invitation's link token (/chat?o=<token>). */
+const invite = z.string({ message: "invite: must be a string" }).regex(/^[A-Za-z0-9_-]{32}$/, "invite: 32 of A-Z a-z 0-9 _ -");
+
 export const eventBody = z.discriminatedUnion(
   "type",
   [
     z.strictObject({ clientEventId, type: z.literal("text"), text }),
     z.strictObject({ clientEventId, type: z.literal("button"), data }),
-    z.strictObject({ clientEventId, type: z.literal("start"), unit: unit.optional() }),
+    z.strictObject({ clientEventId, type: z.literal("start"), unit: unit.optional(), invite: invite.optional() }),
   ],
   { error: () => ({ message: 'type: one of "text", "button", "start"' }) },
 );
@@ -63,6 +66,7 @@ const CODES: Record<string, string> = {
   text: "invalid_text",
   data: "invalid_button_data",
   unit: "invalid_unit",
+  invite: "invalid_invite",
   after: "invalid_after",
   wait: "invalid_wait",
 };

@@ -31,10 +31,8 @@ export interface WebSettings {
   secret: string;
   limits: WebLimits;
   maxUploadBytes: number;
-  /** How long GET /chat/api/messages?wait=1 waits for a reply. */
+  /** How long GET /chat/api/messages?wait=1 waits for a reply (it is woken by the delivery). */
   longPollMs: number;
-  /** How often a waiting request re-reads the outbox. */
-  pollIntervalMs: number;
 }
 
 const MINUTE = 60_000;
@@ -50,7 +48,6 @@ export const DEFAULT_SETTINGS: Omit<WebSettings, "secret"> = {
   limits: DEFAULT_LIMITS,
   maxUploadBytes: 5 * 1024 * 1024,
   longPollMs: 20_000,
-  pollIntervalMs: 300,
 };
 
 export interface WebChatOptions extends Partial<Omit<WebSettings, "secret" | "limits">> {

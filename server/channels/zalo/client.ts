@@ -2,17 +2,20 @@
 // refresh the token pair (OAuth v4). Zalo answers HTTP 200 with a numeric `error` field; a non-zero
 // error becomes a ZaloApiError with its kind, anything that is not such an answer (network failure,
 // timeout, non-200, unreadable body) a ZaloNetworkError.
-import type { ZaloMessageBody } from "./render.ts";
+import type { ZaloMessageBody, ZaloTransactionBody } from "./render.ts";
 
 export type ZaloErrorKind = "token" | "window" | "rate_limit" | "night_ban" | "bad_request" | "quota" | "blocked" | "unknown";
 
 const KINDS: Record<number, ZaloErrorKind> = {
   [-216]: "token",
   [-220]: "token",
+  // The 7-day window closed (-230) or the message named in a reply is too old (-232): the citizen can
+  // still be reached as soon as they write again, or by a template message.
   [-230]: "window",
-  [-213]: "window",
-  [-227]: "window",
   [-232]: "window",
+  // Not following the OA (-213), inactive for more than 45 days (-227), blocked this kind (-244).
+  [-213]: "blocked",
+  [-227]: "blocked",
   [-32]: "rate_limit",
   [-234]: "night_ban",
   [-201]: "bad_request",
@@ -109,13 +112,34 @@ export class ZaloClient {
     throw new ZaloNetworkError("bad_response", `unreadable answer from ${new URL(url).pathname}: ${text.slice(0, 200)}`);
   }
 
-  /** Sends one consultation message; returns Zalo's message id. */
-  async sendMessage(userId: string, message: ZaloMessageBody, accessToken: string): Promise<{ messageId: string }> {
+  /**
+   * Sends one consultation message; returns Zalo's message id. With `replyTo` (the citizen's msg_id) the
+   * message answers that one (`recipient.message_id`) and is billed as a free reply, not as a
+   * proactive message to `user_id`.
+   */
+  async sendMessage(userId: string, message: ZaloMessageBody, accessToken: string, replyTo?: string): Promise<{ messageId: string }> {
     const body = await this.call(`${trimSlash(this.options.apiBase)}/v3.0/oa/message/cs`, {
+      method: "POST",
+      headers: { "content-type": "application/json", access_token: accessToken },
+      body: JSON.stringify({ recipient: replyTo ? { message_id: replyTo } : { user_id: userId }, message }),
+    });
+    return this.messageIdOf(body);
+  }
+
+  /**
+   * Sends a ZBS transaction template message (POST /v3.0/oa/message/transaction): paid, allowed to a
+   * citizen who interacted within the last year, outside the 7-day window of consultation messages.
+   */
+  async sendTransaction(userId: string, message: ZaloTransactionBody, accessToken: string): Promise<{ messageId: string }> {
+    const body = await this.call(`${trimSlash(this.options.apiBase)}/v3.0/oa/message/transaction`, {
       method: "POST",
       headers: { "content-type": "application/json", access_token: accessToken },
       body: JSON.stringify({ recipient: { user_id: userId }, message }),
     });
+    return this.messageIdOf(body);
+  }
+
+  private messageIdOf(body: Record<string, unknown>): { messageId: string } {
     const code = Number(body.error ?? 0);
     if (code !== 0) throw new ZaloApiError(code, String(body.message ?? "unknown error"));
     const data = body.data as Record<string, unknown> | undefined;

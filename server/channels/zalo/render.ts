@@ -96,3 +96,89 @@ export function renderZalo(message: OutMessage, limit = ZALO_TEXT_LIMIT): ZaloMe
       : { text },
   );
 }
+
+/**
+ * Consecutive messages of one reply as one Zalo message (each message sent is billed against the
+ * citizen's free replies or the OA's quota): texts joined with a blank line, titles on their own line,
+ * while the result fits one message (ZALO_TEXT_LIMIT). Buttons only on the last message taken: a
+ * message with buttons ends the group, since Zalo shows them under the whole text.
+ */
+export function combineMessages(messages: readonly OutMessage[], limit = ZALO_TEXT_LIMIT): { message: OutMessage; count: number } {
+  const first = messages[0]!;
+  const textOf = (m: OutMessage) => [...(m.title ? [m.title] : []), m.text].join("\n");
+  let text = textOf(first);
+  let count = 1;
+  if (text.length > limit || (first.buttons ?? []).some((row) => row.length > 0)) return { message: first, count: 1 };
+  let buttons: OutMessage["buttons"];
+  for (const next of messages.slice(1)) {
+    const joined = `${text}\n\n${textOf(next)}`;
+    if (joined.length > limit) break;
+    text = joined;
+    count++;
+    if ((next.buttons ?? []).some((row) => row.length > 0)) {
+      buttons = next.buttons;
+      break;
+    }
+  }
+  if (count === 1) return { message: first, count: 1 };
+  return { message: { text, ...(buttons ? { buttons } : {}) }, count };
+}
+
+/** ZBS transaction template limits (Zalo OA help centre). */
+export const TEMPLATE_TEXT_MAX = 250;
+export const TEMPLATE_BUTTONS_MAX = 4;
+export const TEMPLATE_BUTTON_TITLE_MAX = 35;
+
+export interface ZaloTransactionBody {
+  attachment: {
+    type: "template";
+    payload: {
+      template_type: string;
+      language: "VI";
+      elements: ({ type: "header"; content: string; align: "left" } | { type: "text"; content: string; align: "left" })[];
+      buttons?: ZaloButton[];
+    };
+  };
+}
+
+/**
+ * An engine message as a ZBS transaction template (for a citizen outside the 7-day window): the title
+ * (or the first line) as the header, the text in at most two blocks of 250 characters (cut with "…"),
+ * at most four buttons with titles of 35 characters – the same hidden-query payloads as a consultation
+ * message, so a tap comes back as the citizen's answer.
+ */
+export function renderTransaction(message: OutMessage, templateType: string): ZaloTransactionBody {
+  const lines = message.text.split("\n");
+  const header = truncateTitle(message.title ?? lines.shift() ?? "", 100);
+  const rest = lines.join("\n").trim();
+  const blocks: string[] = [];
+  let left = rest;
+  while (left.length > 0 && blocks.length < 2) {
+    if (left.length <= TEMPLATE_TEXT_MAX || blocks.length === 1) {
+      blocks.push(truncateTitle(left, TEMPLATE_TEXT_MAX));
+      break;
+    }
+    let cut = left.lastIndexOf("\n", TEMPLATE_TEXT_MAX);
+    if (cut < TEMPLATE_TEXT_MAX / 2) cut = left.lastIndexOf(" ", TEMPLATE_TEXT_MAX);
+    if (cut < TEMPLATE_TEXT_MAX / 2) cut = TEMPLATE_TEXT_MAX;
+    blocks.push(left.slice(0, cut).trim());
+    left = left.slice(cut).trim();
+  }
+  const buttons = planButtons((message.buttons ?? []).flat())
+    .slice(0, TEMPLATE_BUTTONS_MAX)
+    .map((b) => ({ title: truncateTitle(b.label, TEMPLATE_BUTTON_TITLE_MAX), type: "oa.query.hide" as const, payload: buttonPayload(b.data) }));
+  return {
+    attachment: {
+      type: "template",
+      payload: {
+        template_type: templateType,
+        language: "VI",
+        elements: [
+          { type: "header", content: header, align: "left" },
+          ...blocks.map((content) => ({ type: "text" as const, content, align: "left" as const })),
+        ],
+        ...(buttons.length > 0 ? { buttons } : {}),
+      },
+    },
+  };
+}

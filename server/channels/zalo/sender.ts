@@ -1,9 +1,17 @@
 // Delivers outbox payloads to Zalo OA users and classifies every outcome for the delivery worker.
 //
-//   no last interaction, or older than 7 days → never + unreachable "out_of_window", no API call
+//   no last interaction, or older than 7 days,
+//   or -230/-232 (the window closed)         → the window state, not unreachable: the row waits (after
+//                                              WINDOW_RECHECK_MS, or at once when the citizen writes
+//                                              again – the worker asks windowOpen()); after 45 days
+//                                              without interaction → never
+//   ZALO_WINDOW_TEMPLATE set, outside the window, a notice or bulk row, interaction within a year
+//                                            → a ZBS transaction template message (paid) instead
+//   a reply (row.replyTo)                    → names the citizen's message (recipient.message_id): a
+//                                              free reply; when Zalo says that message is too old
+//                                              (-232) it goes once more as a proactive message
 //   -216/-220 (token)                        → refresh the pair (once across processes), send again once
-//   -230/-213/-227/-232 (window)             → never + unreachable, reason = the code ("-230")
-//   -244 (user blocked this message type)    → never + unreachable, reason "-244"
+//   -213/-227/-244 (unfollowed, inactive 45 days, blocked) → never + unreachable, reason = the code
 //   -32 (rate limit)                         → after 60 s, whole channel
 //   -234 (night ban)                         → after the delay until 06:00 Asia/Ho_Chi_Minh, recipient
 //   network, timeout, non-200                → backoff
@@ -13,12 +21,18 @@
 // A text longer than Zalo's limit goes out in several parts (server/outbox/parts.ts); the result carries
 // the message id of the last one, and a retry resumes after the parts already delivered.
 import { sendInParts } from "../../outbox/parts.ts";
-import type { ChannelSender, OutboxPayload, PartsSent, RecipientInfo, SendResult } from "../../outbox/types.ts";
+import type { ChannelSender, OutboxPayload, PartsSent, RecipientInfo, RowContext, SendResult } from "../../outbox/types.ts";
 import { ZaloApiError, ZaloNetworkError, type ZaloClient } from "./client.ts";
-import { renderZalo, type ZaloMessageBody } from "./render.ts";
+import { combineMessages, renderTransaction, renderZalo, type ZaloMessageBody, type ZaloTransactionBody } from "./render.ts";
 import { ZaloTokenError, type ZaloTokenSource } from "./tokens.ts";
 
 export const ZALO_WINDOW_MS = 7 * 86_400_000;
+/** A row held by the closed window is looked at again after this (earlier when the citizen writes). */
+export const WINDOW_RECHECK_MS = 6 * 3_600_000;
+/** After this long without interaction a held row is given up. */
+export const WINDOW_GIVE_UP_MS = 45 * 86_400_000;
+/** Template messages reach citizens who interacted within the last year. */
+export const TEMPLATE_REACH_MS = 365 * 86_400_000;
 export const RATE_LIMIT_DELAY_MS = 60_000;
 export const TOKEN_UNAVAILABLE_DELAY_MS = 5 * 60_000;
 /** A night-ban answer outside 22:00–06:00 (clocks disagree) is retried after this. */
@@ -54,7 +68,7 @@ export function nightBanDelayMs(now: Date, timeZone = "Asia/Ho_Chi_Minh"): numbe
 }
 
 export interface ZaloSenderDeps {
-  client: Pick<ZaloClient, "sendMessage">;
+  client: Pick<ZaloClient, "sendMessage" | "sendTransaction">;
   tokens: ZaloTokenSource;
   now?: () => Date;
   /** For the night-ban delay (Zalo counts it in Vietnam time). */
@@ -62,16 +76,28 @@ export interface ZaloSenderDeps {
   /** Zalo allows about 4000 calls per minute per app. */
   globalPerSecond?: number;
   perRecipientIntervalMs?: number;
+  /** ZALO_WINDOW_TEMPLATE: notices and campaign messages to a citizen outside the window go as this template. */
+  windowTemplate?: string;
 }
 
 const never = (reason: string, unreachable = false): SendResult =>
   unreachable ? { ok: false, retry: "never", reason, unreachable: true } : { ok: false, retry: "never", reason };
+
+/** The window state: wait for the citizen to write again (the worker re-checks windowOpen). */
+function windowClosed(reason: string): SendResult {
+  return { ok: false, retry: "after", scope: "recipient", delayMs: WINDOW_RECHECK_MS, reason: `zalo window closed (${reason})`, untilInteraction: true };
+}
+
+export function windowOpen(info: RecipientInfo, at: Date): boolean {
+  return info.lastInteractionAt !== null && at.getTime() - info.lastInteractionAt.getTime() <= ZALO_WINDOW_MS;
+}
 
 export function classifyZaloError(error: unknown, now: Date, timeZone: string): SendResult {
   if (error instanceof ZaloApiError) {
     const reason = error.message;
     switch (error.kind) {
       case "window":
+        return windowClosed(String(error.code));
       case "blocked":
         return never(String(error.code), true);
       case "rate_limit":
@@ -100,14 +126,39 @@ export function createZaloSender(deps: ZaloSenderDeps): ChannelSender {
   const now = deps.now ?? (() => new Date());
   const timeZone = deps.timeZone ?? "Asia/Ho_Chi_Minh";
 
-  async function sendPart(recipient: string, body: ZaloMessageBody): Promise<string> {
+  async function sendOnce(recipient: string, body: ZaloMessageBody, replyTo?: string): Promise<string> {
     const token = await deps.tokens.getAccessToken();
     try {
-      return (await deps.client.sendMessage(recipient, body, token)).messageId;
+      return (await deps.client.sendMessage(recipient, body, token, replyTo)).messageId;
     } catch (error) {
       if (!(error instanceof ZaloApiError && error.kind === "token")) throw error;
       const fresh = await deps.tokens.refreshAfterRejection(token);
-      return (await deps.client.sendMessage(recipient, body, fresh)).messageId;
+      return (await deps.client.sendMessage(recipient, body, fresh, replyTo)).messageId;
+    }
+  }
+
+  async function sendTemplate(recipient: string, body: ZaloTransactionBody): Promise<SendResult> {
+    try {
+      let token = await deps.tokens.getAccessToken();
+      try {
+        return { ok: true, platformMessageId: (await deps.client.sendTransaction(recipient, body, token)).messageId };
+      } catch (error) {
+        if (!(error instanceof ZaloApiError && error.kind === "token")) throw error;
+        token = await deps.tokens.refreshAfterRejection(token);
+        return { ok: true, platformMessageId: (await deps.client.sendTransaction(recipient, body, token)).messageId };
+      }
+    } catch (error) {
+      return classifyZaloError(error, now(), timeZone);
+    }
+  }
+
+  async function sendPart(recipient: string, body: ZaloMessageBody, replyTo?: string): Promise<string> {
+    try {
+      return await sendOnce(recipient, body, replyTo);
+    } catch (error) {
+      // The citizen's message is too old to be answered: still inside the window, send it proactively.
+      if (replyTo && error instanceof ZaloApiError && error.code === -232) return sendOnce(recipient, body);
+      throw error;
     }
   }
 
@@ -115,16 +166,26 @@ export function createZaloSender(deps: ZaloSenderDeps): ChannelSender {
     channel: "zalo",
     globalPerSecond: deps.globalPerSecond ?? 60,
     perRecipientIntervalMs: deps.perRecipientIntervalMs ?? 300,
-    async send(recipient: string, payload: OutboxPayload, info: RecipientInfo, done?: PartsSent): Promise<SendResult> {
+    combine: (messages) => combineMessages(messages),
+    windowOpen: (info) => windowOpen(info, now()),
+    async send(recipient: string, payload: OutboxPayload, info: RecipientInfo, done?: PartsSent, row?: RowContext): Promise<SendResult> {
       if (payload.kind === "callback_answer") return { ok: true, platformMessageId: "noop" };
       const at = now();
       const last = info.lastInteractionAt;
-      if (!last || at.getTime() - last.getTime() > ZALO_WINDOW_MS) return never("out_of_window", true);
+      if (!windowOpen(info, at)) {
+        const silentMs = last ? at.getTime() - last.getTime() : Infinity;
+        // Not a reply (nobody asked): a notice or campaign message may go as a paid template message.
+        if (deps.windowTemplate && row && row.lane !== "reply" && silentMs <= TEMPLATE_REACH_MS) {
+          return sendTemplate(recipient, renderTransaction(payload.message, deps.windowTemplate));
+        }
+        if (silentMs > WINDOW_GIVE_UP_MS) return never("zalo window closed: no interaction for 45 days");
+        return windowClosed("out_of_window");
+      }
 
       return sendInParts(
         renderZalo(payload.message),
         done,
-        (part) => sendPart(recipient, part),
+        (part) => sendPart(recipient, part, row?.replyTo),
         (error) => classifyZaloError(error, now(), timeZone),
       );
     },

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ZaloClient } from "../../../server/channels/zalo/client.ts";
 import { BUTTON_PAYLOAD_PREFIX } from "../../../server/channels/zalo/render.ts";
-import { createZaloSender, nightBanDelayMs, NIGHT_BAN_DAYTIME_DELAY_MS } from "../../../server/channels/zalo/sender.ts";
+import { createZaloSender, nightBanDelayMs, NIGHT_BAN_DAYTIME_DELAY_MS, WINDOW_RECHECK_MS } from "../../../server/channels/zalo/sender.ts";
 import type { ZaloTokenSource } from "../../../server/channels/zalo/tokens.ts";
 import { ZaloTokenError } from "../../../server/channels/zalo/tokens.ts";
 import type { OutboxPayload, RecipientInfo } from "../../../server/outbox/types.ts";
@@ -84,15 +84,75 @@ describe("createZaloSender", () => {
     });
   });
 
-  it("out of the 7-day window (or never interacted): not attempted, never + unreachable", async () => {
+  it("out of the 7-day window: not attempted, the row waits for the citizen (not unreachable); after 45 days given up", async () => {
     const sender = createZaloSender({ client, tokens: tokens(), now: () => NOW });
     const old = { lastInteractionAt: new Date(NOW.getTime() - 7 * 24 * HOUR - 1), reachable: true };
-    expect(await sender.send(USER, message("x"), old)).toEqual({ ok: false, retry: "never", reason: "out_of_window", unreachable: true });
-    expect(await sender.send(USER, message("x"), { lastInteractionAt: null, reachable: true })).toMatchObject({ retry: "never", unreachable: true });
+    expect(await sender.send(USER, message("x"), old)).toEqual({
+      ok: false,
+      retry: "after",
+      scope: "recipient",
+      delayMs: WINDOW_RECHECK_MS,
+      reason: "zalo window closed (out_of_window)",
+      untilInteraction: true,
+    });
+    expect(sender.windowOpen!(old)).toBe(false);
+    const gone = { lastInteractionAt: new Date(NOW.getTime() - 46 * 24 * HOUR), reachable: true };
+    expect(await sender.send(USER, message("x"), gone)).toMatchObject({ retry: "never" });
+    expect(await sender.send(USER, message("x"), gone)).not.toHaveProperty("unreachable");
+    expect(await sender.send(USER, message("x"), { lastInteractionAt: null, reachable: true })).toMatchObject({ retry: "never" });
     expect(fake.sends()).toHaveLength(0);
     // six days ago is still inside (billed, but allowed)
     const sixDays = { lastInteractionAt: new Date(NOW.getTime() - 6 * 24 * HOUR), reachable: true };
+    expect(sender.windowOpen!(sixDays)).toBe(true);
     expect(await sender.send(USER, message("x"), sixDays)).toMatchObject({ ok: true });
+  });
+
+  it("with ZALO_WINDOW_TEMPLATE, a notice outside the window goes as a transaction template; a reply still waits", async () => {
+    const sender = createZaloSender({ client, tokens: tokens(), now: () => NOW, windowTemplate: "transaction_education" });
+    const old = { lastInteractionAt: new Date(NOW.getTime() - 20 * 24 * HOUR), reachable: true };
+    const notice = message(`Bài tự đánh giá của bạn đã được xác nhận.\n${"Chi tiết ".repeat(60)}`, [[{ label: "Xem kết quả chi tiết của bài tự đánh giá", data: "9.v" }]]);
+    const notified = await sender.send(USER, { ...notice }, old, undefined, { lane: "notice" });
+    expect(notified).toMatchObject({ ok: true });
+    const [call] = fake.templates();
+    const payload = (call!.json as any).message.attachment.payload;
+    expect((call!.json as any).recipient).toEqual({ user_id: USER });
+    expect(payload.template_type).toBe("transaction_education");
+    expect(payload.elements[0]).toEqual({ type: "header", content: "Bài tự đánh giá của bạn đã được xác nhận.", align: "left" });
+    expect(payload.elements.length).toBeLessThanOrEqual(3);
+    for (const e of payload.elements.slice(1)) expect(Array.from(e.content as string).length).toBeLessThanOrEqual(250);
+    expect(payload.buttons).toEqual([{ title: expect.any(String), type: "oa.query.hide", payload: `${BUTTON_PAYLOAD_PREFIX}9.v` }]);
+    expect(Array.from(payload.buttons[0].title as string).length).toBeLessThanOrEqual(35);
+    // A reply is not sent as a paid template: it waits for the citizen like before.
+    expect(await sender.send(USER, message("x"), old, undefined, { lane: "reply" })).toMatchObject({ retry: "after", untilInteraction: true });
+    expect(fake.templates()).toHaveLength(1);
+    expect(fake.sends()).toHaveLength(0);
+  });
+
+  it("a reply names the citizen's message (recipient.message_id), so Zalo bills it as a reply", async () => {
+    const sender = createZaloSender({ client, tokens: tokens(), now: () => NOW });
+    expect(await sender.send(USER, message("Cảm ơn bạn."), recent, undefined, { lane: "reply", replyTo: "msg-42" })).toMatchObject({ ok: true });
+    expect(fake.sends()[0]!.json).toEqual({ recipient: { message_id: "msg-42" }, message: { text: "Cảm ơn bạn." } });
+  });
+
+  it("a reply to a message too old to answer (-232) goes once more as a proactive message", async () => {
+    const sender = createZaloSender({ client, tokens: tokens(), now: () => NOW });
+    fake.failNextSends(-232);
+    expect(await sender.send(USER, message("Nhắc bạn"), recent, undefined, { lane: "reply", replyTo: "msg-old" })).toMatchObject({ ok: true });
+    expect(fake.sends().map((c) => (c.json as any).recipient)).toEqual([{ message_id: "msg-old" }, { user_id: USER }]);
+  });
+
+  it("combines the messages of one answer into one, buttons only at the end, within 2000 characters", () => {
+    const sender = createZaloSender({ client, tokens: tokens(), now: () => NOW });
+    const thanks = { text: "Đã ghi nhận." };
+    const question = { title: "Câu 2", text: "Bạn có đọc sách mỗi tuần không?", buttons: [[{ label: "Có", data: "3.a.y" }]] };
+    const next = { text: "Sau" };
+    expect(sender.combine!([thanks, question, next])).toEqual({
+      message: { text: "Đã ghi nhận.\n\nCâu 2\nBạn có đọc sách mỗi tuần không?", buttons: question.buttons },
+      count: 2,
+    });
+    // A message with buttons first, or a text that would not fit, travels alone.
+    expect(sender.combine!([question, thanks]).count).toBe(1);
+    expect(sender.combine!([thanks, { text: "z".repeat(1990) }]).count).toBe(1);
   });
 
   it("callback answers are not a Zalo thing: ok without a call", async () => {
@@ -155,7 +215,13 @@ describe("createZaloSender", () => {
     expect(await sender.send(USER, message("x"), recent)).toMatchObject({ ok: false, retry: "after", scope: "channel", delayMs: 300_000 });
   });
 
-  it.each([-230, -213, -227, -232, -244])("window/blocked error %i → never + unreachable with the code as reason", async (code) => {
+  it.each([-230, -232])("window error %i → the row waits for the citizen; the account stays reachable", async (code) => {
+    const sender = createZaloSender({ client, tokens: tokens(), now: () => NOW });
+    fake.failNextSends(code);
+    expect(await sender.send(USER, message("x"), recent)).toMatchObject({ ok: false, retry: "after", scope: "recipient", untilInteraction: true, reason: `zalo window closed (${code})` });
+  });
+
+  it.each([-213, -227, -244])("unfollowed/inactive/blocked error %i → never + unreachable with the code as reason", async (code) => {
     const sender = createZaloSender({ client, tokens: tokens(), now: () => NOW });
     fake.failNextSends(code);
     expect(await sender.send(USER, message("x"), recent)).toEqual({ ok: false, retry: "never", reason: String(code), unreachable: true });

@@ -19,7 +19,7 @@ beforeAll(async () => {
   await admin.query(`CREATE DATABASE "${dbName}"`);
   const url = new URL(inject("databaseUrl"));
   url.pathname = `/${dbName}`;
-  env = testEnv({ DATABASE_URL: url.toString(), ZALO_TEMPLATE_ID: "tpl-edu-1" });
+  env = testEnv({ DATABASE_URL: url.toString(), ZALO_WINDOW_TEMPLATE: "transaction_education" });
   scratch = createPool({ url: url.toString(), max: 2 });
   await migrate(scratch, await readMigrations());
   await seedPopulation(scratch, { people: 600, tag: "cli", year: 2027, villages: 3 });

@@ -20,7 +20,7 @@ const NOW = new Date("2027-09-30T03:00:00Z");
 let pool: pg.Pool;
 let campaign: CampaignRecord;
 let rootCode: string;
-const settings = { ...testConfig().campaigns, zalo: { ...testConfig().campaigns.zalo, templateId: "tpl-1", templatePrice: 300 } };
+const settings = { ...testConfig().campaigns, zalo: { ...testConfig().campaigns.zalo, templateId: "transaction_education", templatePrice: 300 } };
 
 const seq = (n: number) => Array.from({ length: n }, (_, k) => k + 1);
 /** Ground truth of the seeded population (bench/broadcast/population.ts). */
@@ -63,7 +63,7 @@ describe("campaign plan", () => {
     const text = formatPlan(plan).join("\n");
     expect(text).toMatch(/Telegram [\d,]+ ≈ \d+ (s|min) at 30\/s/);
     expect(text).toContain(`${inside.length.toLocaleString("en-US")} inside the 7-day window as consultation messages`);
-    expect(text).toContain(`need a transaction template message at 300 đồng (≈ ${((zalo.length - inside.length) * 300).toLocaleString("en-US")} đồng)`);
+    expect(text).toContain(`need a template message (transaction_education) at 300 đồng (≈ ${((zalo.length - inside.length) * 300).toLocaleString("en-US")} đồng)`);
     expect(text).toMatch(/> budget 50,000 đồng: the campaign stops paid Zalo messages at the budget/);
   });
 });

@@ -362,6 +362,13 @@
     return /^[A-Za-z0-9_-]{1,32}$/.test(code) ? code : "";
   }
 
+  /** An officer invitation of a link such as /chat?o=<token> (the admin CLI prints it). */
+  function inviteFromLink() {
+    var m = /[?&]o=([^&#]*)/.exec(location.search);
+    var token = m ? decodeURIComponent(m[1]).trim() : "";
+    return /^[A-Za-z0-9_-]{32}$/.test(token) ? token : "";
+  }
+
   async function start() {
     for (var attempt = 0; ; attempt++) {
       try {
@@ -385,13 +392,15 @@
     }
     hide();
     var unit = unitFromLink();
-    // First visit, or a unit's link opened again: greet (and pre-select the unit). A plain reload
-    // continues where the conversation is.
-    if (last === "0" || unit) {
+    var invite = inviteFromLink();
+    // First visit, or a unit's (or an invitation's) link opened again: greet (and pre-select the unit,
+    // or accept the invitation). A plain reload continues where the conversation is.
+    if (last === "0" || unit || invite) {
       var event = { type: "start" };
-      if (unit) event.unit = unit;
+      if (invite) event.invite = invite;
+      else if (unit) event.unit = unit;
       var ok = await sendEvent(event);
-      if (ok && unit && history.replaceState) history.replaceState(null, "", location.pathname);
+      if (ok && (unit || invite) && history.replaceState) history.replaceState(null, "", location.pathname);
     }
     poll();
   }

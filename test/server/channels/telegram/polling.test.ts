@@ -52,4 +52,24 @@ describe("Telegram in polling mode", () => {
     await new Promise((r) => setTimeout(r, 600));
     expect(fake.calls.filter((c) => c.method === "getUpdates").length).toBe(polls);
   }, 30_000);
+
+  it("keeps an idle long poll open past the send timeout, so an update arriving later is answered at once", async () => {
+    fake = await new FakeTelegram().start();
+    const config = testConfig({ TELEGRAM_MODE: "polling", TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot });
+    rt = await createRuntime(config, createLogger(config), { sweepIntervalMs: 500, telegramLimits: FAST });
+    await rt.start();
+    const unit = await addUnit(rt.db.pool);
+    const citizen = new TelegramCitizen(() => rt!, fake);
+    // Idle for longer than a send may take (10 s): before, every idle poll was cut off there by the
+    // client and polling then paused for 3 s, so an update arriving now waited up to 3 s.
+    await new Promise((r) => setTimeout(r, 11_500));
+    const polls = fake.calls.filter((c) => c.method === "getUpdates");
+    expect(polls.length).toBeGreaterThan(0);
+    expect(polls.every((c) => Number(c.body.timeout) > 0)).toBe(true);
+    const pushedAt = Date.now();
+    fake.pushUpdate(citizen.textUpdate(`/start u_${unit.code}`) as { update_id: number });
+    await waitFor(async () => (fake!.messages(citizen.chatId).length >= 1 ? true : undefined), 5_000, "the welcome");
+    expect(fake.messages(citizen.chatId)[0]!.at - pushedAt).toBeLessThan(1_000);
+    expect(fake.abandonedPolls).toBe(0);
+  }, 30_000);
 });

@@ -119,7 +119,7 @@ describe("a citizen on Zalo", () => {
     expect(rejected.length).toBeGreaterThan(0);
   });
 
-  it("does not attempt a consultation message outside the 7-day window and records why", async () => {
+  it("outside the 7-day window: sends nothing, keeps the account reachable, and delivers when the citizen writes again", async () => {
     const z = zaloCitizen();
     await z.say("/start");
     await rt.db.pool.query(
@@ -128,17 +128,50 @@ describe("a citizen on Zalo", () => {
     );
     const sendsBefore = z.messages().length;
     const [id] = await insertOutbox(rt.db.pool, [
-      { channel: "zalo", recipient: z.userId, payload: { kind: "message", message: { text: "Nhắc nhở" } }, idempotencyKey: `win:${z.userId}` },
+      { channel: "zalo", recipient: z.userId, payload: { kind: "message", message: { text: "Cán bộ đã xác nhận bài tự đánh giá của bạn." } }, idempotencyKey: `win:${z.userId}`, lane: "notice" },
     ]);
     await requestDelivery(rt.deliveries.get("zalo")!.queue, { channel: "zalo", recipient: z.userId });
-    const row = await waitFor(async () => {
-      const { rows } = await rt.db.pool.query(`SELECT status, last_error FROM outbox WHERE id = $1`, [id]);
-      return rows[0].status === "failed" ? rows[0] : undefined;
-    }, 10_000, "row failed");
-    expect(row.last_error).toMatch(/window/);
+    const held = await waitFor(async () => {
+      const { rows } = await rt.db.pool.query(`SELECT status, last_error, next_attempt_at > now() + interval '1 hour' AS later FROM outbox WHERE id = $1`, [id]);
+      return rows[0].last_error ? rows[0] : undefined;
+    }, 10_000, "row held");
+    expect(held).toMatchObject({ status: "pending", later: true, last_error: expect.stringMatching(/window closed/) });
     expect(z.messages().length).toBe(sendsBefore);
+    // A closed window is a state of its own: the account is not marked unreachable.
     const { rows } = await rt.db.pool.query(`SELECT reachable, unreachable_reason FROM channel_accounts WHERE channel = 'zalo' AND external_id = $1`, [z.userId]);
-    expect(rows[0]).toEqual({ reachable: false, unreachable_reason: expect.stringMatching(/window/) });
+    expect(rows[0]).toEqual({ reachable: true, unreachable_reason: null });
+    // The citizen writes: the reply, then the notice that waited.
+    const fresh = await z.say("/status");
+    const texts = fresh.map((c) => String((c.json as any).message.text));
+    expect(texts.at(-1)).toContain("Cán bộ đã xác nhận");
+    const { rows: sent } = await rt.db.pool.query(`SELECT status FROM outbox WHERE id = $1`, [id]);
+    expect(sent[0].status).toBe("sent");
+  });
+
+  it("answers each message as a reply naming it, one Zalo message per answer", async () => {
+    const z = zaloCitizen();
+    const event = z.textEvent("/start");
+    const msgId = JSON.parse(event.raw).message.msg_id;
+    expect(await z.post(event)).toBe(200);
+    const replies = await z.replies();
+    // The welcome and the consent question: two engine messages, one Zalo message that names the citizen's.
+    expect(replies).toHaveLength(1);
+    expect((replies[0]!.json as any).recipient).toEqual({ message_id: msgId });
+    // Their texts joined: each engine message (title on its own line), a blank line between them.
+    const { rows: parts } = await rt.db.pool.query(
+      `SELECT payload FROM outbox WHERE channel = 'zalo' AND recipient = $1 AND payload->>'kind' = 'message' ORDER BY id`,
+      [z.userId],
+    );
+    const joined = parts.map((r) => [r.payload.message.title, r.payload.message.text].filter(Boolean).join("\n")).join("\n\n");
+    expect(parts).toHaveLength(2);
+    expect(String((replies[0]!.json as any).message.text)).toBe(joined);
+    expect(joined).toMatch(/^Xin chào/);
+    expect((replies[0]!.json as any).message.attachment.payload.buttons.length).toBeGreaterThan(0);
+    const { rows } = await rt.db.pool.query(
+      `SELECT count(*)::int AS n, count(DISTINCT platform_message_id)::int AS ids FROM outbox WHERE channel = 'zalo' AND recipient = $1 AND status = 'sent'`,
+      [z.userId],
+    );
+    expect(rows[0]).toEqual({ n: 2, ids: 1 });
   });
 
   it("holds a night-banned message until 06:00 in Vietnam, then sends it", async () => {

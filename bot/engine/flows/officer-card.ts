@@ -1,0 +1,95 @@
+// A submission as officers see it: the card (who, group, unit, total and verdict, points per indicator
+// with the low ones marked, evidence count, the decision buttons) and its answers page by page.
+import { localText, visibleQuestions, type CriteriaSet, type ScoreResult, type TargetGroup } from "../../../rules/index.ts";
+import type { ReviewCard } from "../../review.ts";
+import type { Button, CriteriaCatalog, Lang, OutMessage, Translate } from "../../types.ts";
+import { questionModule } from "../questions/registry.ts";
+import { formatNumber, truncate } from "../text.ts";
+import { recordButton } from "../turn.ts";
+
+export const DETAIL_PAGE_SIZE = 5;
+
+export function groupName(t: Translate, lang: Lang, group: TargetGroup): string {
+  switch (group) {
+    case "worker":
+      return t(lang, "group.worker");
+    case "public_servant":
+      return t(lang, "group.public_servant");
+    case "student":
+      return t(lang, "group.student");
+    case "resident":
+      return t(lang, "group.resident");
+  }
+}
+
+export function verdictName(t: Translate, lang: Lang, verdict: string | null): string {
+  if (verdict === "dat") return t(lang, "officer.verdict_dat");
+  if (verdict === "chua_dat") return t(lang, "officer.verdict_chua_dat");
+  return t(lang, "officer.verdict_incomplete");
+}
+
+function lowBelow(set: CriteriaSet | undefined, max: number): number {
+  return set?.rules.minPerIndicator ?? max / 2;
+}
+
+function indicatorLines(t: Translate, lang: Lang, set: CriteriaSet | undefined, score: ScoreResult | null): string[] {
+  if (!score) return [];
+  return score.indicators.map((x, i) => {
+    const indicator = set?.groups.flatMap((g) => g.indicators).find((ind) => ind.id === x.id);
+    const title = truncate(indicator ? localText(indicator.title, lang) : x.id, 60);
+    const line = t(lang, "officer.card_indicator", { n: i + 1, title, points: formatNumber(x.points, lang), max: formatNumber(x.max, lang) });
+    return x.points < lowBelow(set, x.max) ? `${line} ${t(lang, "officer.card_low")}` : line;
+  });
+}
+
+/** The decision buttons of a submission. */
+export function decisionButtons(t: Translate, lang: Lang, assessmentId: string): Button[][] {
+  return [
+    [recordButton(t(lang, "officer.confirm"), "ok", assessmentId), recordButton(t(lang, "officer.reject"), "no", assessmentId)],
+    [recordButton(t(lang, "officer.more"), "nm", assessmentId), recordButton(t(lang, "officer.details"), "vw", assessmentId, "0")],
+  ];
+}
+
+/** The card: a notice of a new (or resubmitted) submission, or one opened from the queue. */
+export function cardMessage(t: Translate, lang: Lang, criteria: CriteriaCatalog, card: ReviewCard, title: "new" | "open"): OutMessage {
+  const set = criteria.get(card.setId, card.setVersion);
+  const n = (x: number | null) => (x === null ? "–" : formatNumber(x, lang));
+  const lines = [
+    t(lang, "officer.card_who", { name: card.fullName ?? t(lang, "officer_notice.no_name"), year: card.birthYear ?? "–" }),
+    t(lang, "officer.card_group", { group: groupName(t, lang, card.targetGroup) }),
+    t(lang, "officer.card_unit", { unit: card.unitName, code: card.unitCode }),
+    t(lang, "officer.card_total", { total: n(card.total), max: n(card.score?.max ?? null), verdict: verdictName(t, lang, card.verdict) }),
+    ...indicatorLines(t, lang, set, card.score),
+    t(lang, "officer.card_evidence", { n: card.evidenceCount }),
+  ];
+  return {
+    title: title === "new" ? t(lang, "officer.card_title_new", { year: card.year }) : t(lang, "officer.card_title", { year: card.year }),
+    text: lines.join("\n"),
+    buttons: decisionButtons(t, lang, card.assessmentId),
+  };
+}
+
+/** The answers of a submission, one page, with the evidence each has; links where the platform gave one. */
+export function detailsMessage(t: Translate, lang: Lang, criteria: CriteriaCatalog, card: ReviewCard, page: number): OutMessage {
+  const set = criteria.get(card.setId, card.setVersion);
+  const questions = set ? visibleQuestions(set, card.answers) : [];
+  const pages = Math.max(1, Math.ceil(questions.length / DETAIL_PAGE_SIZE));
+  const p = Math.min(Math.max(0, page), pages - 1);
+  const first = p * DETAIL_PAGE_SIZE;
+  const lines = questions.slice(first, first + DETAIL_PAGE_SIZE).map((q, i) => {
+    const value = card.answers[q.id];
+    const answer = value === undefined ? t(lang, "review.skipped") : truncate(questionModule(q).summary(q, value, { t, lang }), 120);
+    const refs = card.evidence[q.id] ?? [];
+    const links = refs.filter((r) => /^https?:\/\//.test(r.ref)).map((r) => r.ref);
+    const proof = refs.length > 0 ? `\n${t(lang, "officer.details_evidence", { n: refs.length })}${links.length ? ` ${links.join(" ")}` : ""}` : "";
+    return `${first + i + 1}. ${truncate(localText(q.prompt, lang), 120)}\n→ ${answer}${proof}`;
+  });
+  const nav: Button[] = [];
+  if (p > 0) nav.push(recordButton(t(lang, "review.prev"), "vw", card.assessmentId, String(p - 1)));
+  if (p < pages - 1) nav.push(recordButton(t(lang, "review.next"), "vw", card.assessmentId, String(p + 1)));
+  return {
+    title: t(lang, "officer.details_title", { name: card.fullName ?? t(lang, "officer_notice.no_name"), page: p + 1, pages }),
+    text: lines.length > 0 ? lines.join("\n") : t(lang, "officer.details_none"),
+    buttons: [...(nav.length > 0 ? [nav] : []), ...decisionButtons(t, lang, card.assessmentId)],
+  };
+}

@@ -1,0 +1,175 @@
+// Decisions from the chat: Xác nhận at once; Không xác nhận and Yêu cầu bổ sung ask for a reason (common
+// ones as buttons, or typed). The server decided inside this event's transaction (ctx.review.decided);
+// here the officer is answered and the citizen told in their own chat and language (lane notice).
+import type { Decision, ReviewContext } from "../../review.ts";
+import type { Lang, Translate } from "../../types.ts";
+import type { TargetGroup } from "../../../rules/index.ts";
+import { addressOf, column, recordButton, say, sayTo, tr, type Turn } from "../turn.ts";
+import { cardMessage } from "./officer-card.ts";
+import { REASON_CODES } from "./officer-needs.ts";
+import { officerState, setOfficerState } from "./officer-state.ts";
+
+export function localTime(iso: string | null, timeZone: string, lang: Lang): string {
+  if (!iso) return "–";
+  return new Intl.DateTimeFormat(lang === "vi" ? "vi-VN" : "en-GB", {
+    timeZone, hour: "2-digit", minute: "2-digit", day: "2-digit", month: "2-digit", year: "numeric",
+  }).format(new Date(iso));
+}
+
+export function reasonLabel(t: Translate, lang: Lang, code: string): string {
+  switch (code) {
+    case "missing_evidence":
+      return t(lang, "officer.reason_missing_evidence");
+    case "answers_inconsistent":
+      return t(lang, "officer.reason_answers_inconsistent");
+    case "not_member":
+      return t(lang, "officer.reason_not_member");
+    case "add_evidence":
+      return t(lang, "officer.reason_add_evidence");
+    case "check_answers":
+      return t(lang, "officer.reason_check_answers");
+    default:
+      return t(lang, "officer.reason_other");
+  }
+}
+
+function statusName(t: Translate, lang: Lang, status: string): string {
+  switch (status) {
+    case "confirmed":
+      return t(lang, "officer.status_confirmed");
+    case "rejected":
+      return t(lang, "officer.status_rejected");
+    case "needs_more":
+      return t(lang, "officer.status_needs_more");
+    case "withdrawn":
+      return t(lang, "officer.status_withdrawn");
+    default:
+      return t(lang, "officer.status_editing");
+  }
+}
+
+/** Why an officer cannot act on this assessment, in words. */
+export function refusal(turn: Turn, code: string, earlier?: { status: string; byName: string | null; at: string | null }): void {
+  const { t, lang } = tr(turn);
+  let text: string;
+  switch (code) {
+    case "already_decided":
+      text = t(lang, "officer.refused_decided", {
+        status: statusName(t, lang, earlier?.status ?? ""),
+        by: earlier?.byName ?? t(lang, "officer_notice.no_name"),
+        at: localTime(earlier?.at ?? null, turn.ctx.timeZone, lang),
+      });
+      break;
+    case "withdrawn":
+      text = t(lang, "officer.refused_withdrawn");
+      break;
+    case "own":
+      text = t(lang, "officer.refused_own");
+      break;
+    case "not_submitted":
+      text = t(lang, "officer.refused_editing");
+      break;
+    case "reason_required":
+      text = t(lang, "officer.refused_reason");
+      break;
+    default:
+      text = t(lang, "officer.refused_not_allowed");
+  }
+  say(turn, { text });
+}
+
+/** "Không xác nhận" / "Yêu cầu bổ sung": the reasons to tap, or a reason to type. */
+export function askReason(turn: Turn, assessmentId: string, decision: Exclude<Decision, "confirmed">): boolean {
+  const review = turn.ctx.review?.card;
+  if (!review) return false;
+  if (!review.ok) {
+    refusal(turn, review.code);
+    return true;
+  }
+  const card = review.card;
+  if (card.status !== "submitted") {
+    refusal(turn, card.status === "withdrawn" ? "withdrawn" : card.status === "in_progress" ? "not_submitted" : "already_decided", card.decided ? { ...card.decided } : undefined);
+    return true;
+  }
+  const { t, lang } = tr(turn);
+  const officer = officerState(turn.s);
+  setOfficerState(turn.s, { ...officer, awaiting: { id: assessmentId, decision, at: turn.ctx.now.getTime() } });
+  const codes = REASON_CODES[decision];
+  const action = decision === "rejected" ? "rc" : "mc";
+  say(turn, {
+    text: decision === "rejected"
+      ? t(lang, "officer.ask_reject", { name: card.fullName ?? t(lang, "officer_notice.no_name") })
+      : t(lang, "officer.ask_more", { name: card.fullName ?? t(lang, "officer_notice.no_name") }),
+    buttons: column(codes.map((code) => recordButton(reasonLabel(t, lang, code), action, assessmentId, code))),
+  });
+  return true;
+}
+
+/** The citizen's form of address (as their own conversation uses it), and the translate that fills it in. */
+function citizenTranslate(turn: Turn, d: { citizenBirthYear: number | null; citizenGroup: TargetGroup }): Translate {
+  const raw = turn.ctx.t;
+  const profile = { ...(d.citizenBirthYear !== null ? { birthYear: d.citizenBirthYear } : {}), targetGroup: d.citizenGroup };
+  const address = addressOf({ s: { ...turn.s, profile }, ctx: turn.ctx });
+  return (lang, key, params) => {
+    const you =
+      address === "elder" ? raw(lang, "address.elder")
+      : address === "adult" ? raw(lang, "address.adult")
+      : address === "student" ? raw(lang, "address.student")
+      : raw(lang, "address.unknown");
+    return raw(lang, key, { you, You: you.charAt(0).toLocaleUpperCase("vi") + you.slice(1), ...params });
+  };
+}
+
+function tellCitizen(turn: Turn, d: Extract<NonNullable<ReviewContext["decided"]>, { ok: true }>): void {
+  if (!d.citizenPersonId) return;
+  const t = citizenTranslate(turn, d);
+  sayTo(turn, { kind: "person", personId: d.citizenPersonId }, (lang) => {
+    const reason = d.reason ?? (d.reasonCode ? reasonLabel(t, lang, d.reasonCode) : "");
+    switch (d.decision) {
+      case "confirmed":
+        return { title: t(lang, "officer.citizen_confirmed_title"), text: t(lang, "officer.citizen_confirmed", { year: d.year }) };
+      case "rejected":
+        return { title: t(lang, "officer.citizen_rejected_title"), text: t(lang, "officer.citizen_rejected", { year: d.year, reason }) };
+      case "needs_more":
+        return {
+          title: t(lang, "officer.citizen_more_title"),
+          text: t(lang, "officer.citizen_more", { year: d.year, request: reason }),
+          buttons: column([recordButton(t(lang, "officer.citizen_more_edit"), "ed", d.assessmentId)]),
+        };
+    }
+  }, "notice");
+}
+
+/** The server's decision outcome: answer the officer (with "Tiếp"), tell the citizen. */
+export function decided(turn: Turn): boolean {
+  const d = turn.ctx.review?.decided;
+  if (!d) return false;
+  const officer = officerState(turn.s);
+  if (officer.awaiting) setOfficerState(turn.s, { ...officer, awaiting: undefined });
+  if (!d.ok) {
+    refusal(turn, d.code, d.earlier);
+    return true;
+  }
+  const { t, lang } = tr(turn);
+  const name = d.fullName ?? t(lang, "officer_notice.no_name");
+  const done =
+    d.decision === "confirmed" ? t(lang, "officer.done_confirmed", { name })
+    : d.decision === "rejected" ? t(lang, "officer.done_rejected", { name })
+    : t(lang, "officer.done_more", { name });
+  say(turn, {
+    text: `${done}\n${t(lang, "officer.pending_left", { n: d.pending })}`,
+    buttons: d.pending > 0 ? column([recordButton(t(lang, "officer.next"), "nx")]) : undefined,
+  });
+  tellCitizen(turn, d);
+  return true;
+}
+
+/** "Tiếp": the oldest waiting submission's card, or that the queue is empty. */
+export function nextCard(turn: Turn): boolean {
+  const next = turn.ctx.review?.next;
+  if (!next) return false;
+  const { t, lang } = tr(turn);
+  if (!next.card) say(turn, { text: t(lang, "officer.queue_empty") });
+  else say(turn, cardMessage(t, lang, turn.ctx.criteria, next.card, "open"));
+  return true;
+}

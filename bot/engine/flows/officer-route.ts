@@ -1,0 +1,93 @@
+// Where officer work enters the conversation: record buttons of notices and queues (valid for days),
+// /queue and its words, a typed reason, an invitation. The citizen's own flow goes on untouched
+// whenever none of these applies, so both roles live in one chat.
+import type { InboundEvent } from "../../types.ts";
+import { reprompt, say, setStep, tr, type Turn } from "../turn.ts";
+import { cardMessage, detailsMessage } from "./officer-card.ts";
+import { askReason, decided, nextCard, refusal } from "./officer-decide.ts";
+import { invitationAnswered, keepInvitation } from "./officer-invite.ts";
+import { invitationIn, isQueueCommand } from "./officer-needs.ts";
+import { preferenceSaved, queueList } from "./officer-queue.ts";
+import { officerState, REASON_WAIT_MS } from "./officer-state.ts";
+
+/** Text, commands: true when officer work took the event (the citizen's flow must not see it). */
+export function officerEvent(turn: Turn, event: InboundEvent): boolean {
+  if (event.type !== "text" && event.type !== "command" && event.type !== "button") return false;
+  const invitation = invitationIn(event);
+  const answered = invitationAnswered(turn);
+  if (event.type === "button") return false;
+  if (invitation) {
+    if (answered) return true;
+    if (turn.ctx.personId === undefined) {
+      keepInvitation(turn, invitation);
+      // A typed code must not reach the citizen's current question; /start goes on to the consent.
+      if (event.type === "text" && !event.text.trim().startsWith("/")) {
+        if (turn.s.step.kind !== "new") reprompt(turn);
+        else return false;
+        return true;
+      }
+    }
+    return false;
+  }
+  if (isQueueCommand(event)) {
+    if (queueList(turn)) return true;
+    const { t, lang } = tr(turn);
+    say(turn, { text: t(lang, "officer.not_officer") });
+    return true;
+  }
+  if (event.type !== "text") return false;
+  const awaiting = officerState(turn.s).awaiting;
+  if (awaiting && turn.ctx.now.getTime() - awaiting.at < REASON_WAIT_MS && !event.text.trim().startsWith("/")) {
+    return decided(turn);
+  }
+  return false;
+}
+
+function open(turn: Turn, args: readonly string[]): boolean {
+  const review = turn.ctx.review?.card;
+  if (!review) return false;
+  if (!review.ok) {
+    refusal(turn, review.code);
+    return true;
+  }
+  const { t, lang } = tr(turn);
+  const card = review.card;
+  if (card.status !== "submitted") {
+    refusal(turn, card.status === "withdrawn" ? "withdrawn" : card.status === "in_progress" ? "not_submitted" : "already_decided", card.decided ? { ...card.decided } : undefined);
+    return true;
+  }
+  const page = args[1] !== undefined && /^\d{1,3}$/.test(args[1]) ? Number(args[1]) : undefined;
+  say(turn, page === undefined ? cardMessage(t, lang, turn.ctx.criteria, card, "open") : detailsMessage(t, lang, turn.ctx.criteria, card, page));
+  return true;
+}
+
+/** The citizen's "Sửa bài" under a needs_more decision: back to the review, to edit and resubmit. */
+function reopen(turn: Turn): boolean {
+  const own = turn.ctx.review?.own;
+  if (own === undefined) return false;
+  const { t, lang } = tr(turn);
+  if (own === null || own.status !== "needs_more" || !turn.s.assessment) {
+    say(turn, { text: t(lang, "officer.citizen_edit_closed") });
+    return true;
+  }
+  delete turn.s.assessment.submitted;
+  say(turn, { text: t(lang, "officer.citizen_edit_intro") });
+  setStep(turn, { kind: "review", page: 0 });
+  return true;
+}
+
+type RecordHandler = (turn: Turn, args: readonly string[]) => boolean;
+
+/** Record buttons of officer review (registered in records.ts). */
+export const officerRecordHandlers: Readonly<Record<string, RecordHandler>> = {
+  ok: (turn) => decided(turn),
+  rc: (turn) => decided(turn),
+  mc: (turn) => decided(turn),
+  no: (turn, args) => args[0] !== undefined && askReason(turn, args[0], "rejected"),
+  nm: (turn, args) => args[0] !== undefined && askReason(turn, args[0], "needs_more"),
+  vw: open,
+  nx: (turn) => nextCard(turn),
+  q: (turn) => queueList(turn),
+  ed: reopen,
+  pm: (turn) => preferenceSaved(turn),
+};

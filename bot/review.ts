@@ -1,0 +1,97 @@
+// Officer review between the pure engine and the server. The engine says what a step needs from the
+// database (ReviewNeed, from reviewNeed() in flows/officer-needs.ts); the server does it inside the
+// event's transaction (server/review/hook.ts) and hands the outcome back as ctx.review (ReviewContext),
+// from which the engine renders the officer's and the citizen's messages. Plain data only.
+import type { Answers, ScoreResult, TargetGroup } from "../rules/index.ts";
+import type { EvidenceRef } from "./types.ts";
+
+export type Decision = "confirmed" | "rejected" | "needs_more";
+export type NoticeMode = "immediate" | "digest";
+
+/** Where a queue page starts: after this submission (ms since the epoch, assessment id). */
+export interface QueueCursor {
+  at: number;
+  id: string;
+}
+
+export type ReviewNeed =
+  /** An officer invitation (link token or typed code) to accept for the conversation's person. */
+  | { kind: "accept"; secret: { token: string } | { code: string } }
+  | { kind: "queue"; after?: QueueCursor }
+  /** One assessment as the officer may see it (card, details, before asking for a reason). */
+  | { kind: "open"; assessmentId: string }
+  /** The oldest submission in the officer's queue ("Tiếp"). */
+  | { kind: "next" }
+  | { kind: "decide"; assessmentId: string; decision: Decision; reasonCode?: string; reason?: string }
+  /** A citizen in the review step may submit: the open assessment's id and who to notify. */
+  | { kind: "submission" }
+  /** A citizen's own assessment, for "edit what the officer asked for". */
+  | { kind: "own"; assessmentId: string }
+  | { kind: "prefs"; mode: NoticeMode };
+
+/** A submission as an officer sees it. */
+export interface ReviewCard {
+  assessmentId: string;
+  status: string;
+  citizenPersonId: string | null;
+  fullName: string | null;
+  birthYear: number | null;
+  targetGroup: TargetGroup;
+  unitName: string;
+  unitCode: string;
+  setId: string;
+  setVersion: string;
+  year: number;
+  total: number | null;
+  verdict: string | null;
+  score: ScoreResult | null;
+  answers: Answers;
+  evidence: Record<string, EvidenceRef[]>;
+  evidenceCount: number;
+  /** ISO time of submission. */
+  submittedAt: string | null;
+  /** The latest decision, if any. */
+  decided?: { status: string; byName: string | null; at: string; reason: string | null; reasonCode: string | null };
+}
+
+export interface QueueLine {
+  assessmentId: string;
+  fullName: string | null;
+  birthYear: number | null;
+  unitName: string;
+  total: number | null;
+  verdict: string | null;
+  submittedAt: string;
+}
+
+export type Refusal = "not_found" | "not_allowed" | "own" | "withdrawn" | "not_submitted" | "reason_required" | "invalid" | "already_decided";
+
+export interface ReviewContext {
+  /** The person's active officer roles, when the need concerned officer work. */
+  roles?: { unitCode: string; unitName: string; role: "officer" | "lead" }[];
+  accepted?: { ok: true; unitCode: string; unitName: string; role: "officer" | "lead" } | { ok: false; code: "not_found" | "used" | "expired" | "revoked" };
+  queue?: { lines: QueueLine[]; next?: QueueCursor; pending: number; overdue: number; first: boolean };
+  card?: { ok: true; card: ReviewCard } | { ok: false; code: "not_found" | "not_allowed" };
+  /** "Tiếp": the next card, or none when the queue is empty. */
+  next?: { card?: ReviewCard; pending: number };
+  decided?:
+    | {
+        ok: true;
+        assessmentId: string;
+        decision: Decision;
+        year: number;
+        fullName: string | null;
+        citizenPersonId: string | null;
+        /** How the citizen is addressed in their notice (ông/bà, anh/chị, bạn). */
+        citizenBirthYear: number | null;
+        citizenGroup: TargetGroup;
+        reason: string | null;
+        reasonCode: string | null;
+        pending: number;
+      }
+    | { ok: false; code: Refusal; earlier?: { status: string; byName: string | null; at: string | null } };
+  /** For a citizen in the review step: the open assessment, and the officers to tell immediately. */
+  submission?: { assessmentId: string; notify: string[] };
+  own?: { assessmentId: string; status: string } | null;
+  prefs?: { mode: NoticeMode };
+}

@@ -1,0 +1,147 @@
+// Officer review inside the inbound pipeline: before the engine's step, inside the event's transaction
+// (the account row locked), do what the event needs of the database – accept an invitation, read the
+// queue, decide – and hand the outcome to the step as ctx.review. The engine renders it (bot/engine/
+// flows/officer-*.ts), so the decision, its audit entry, the officer's answer and the citizen's notice
+// commit together or not at all.
+import type pg from "pg";
+import type { ConversationState } from "../../bot/engine/index.ts";
+import { reviewNeeds } from "../../bot/engine/flows/officer-needs.ts";
+import type { ReviewCard, ReviewContext, ReviewNeed } from "../../bot/review.ts";
+import type { InboundEvent, Translate } from "../../bot/types.ts";
+import type { TargetGroup } from "../../rules/index.ts";
+import type { ReviewSettings } from "../config.ts";
+import { acceptInvitation, invitationSecretOf } from "../officers/invitations.ts";
+import { officerRoles, setNoticePreference } from "../officers/store.ts";
+import { decide } from "./decide.ts";
+import { openAssessmentId, ownAssessment, reviewDetails, type ReviewDetails } from "./details.ts";
+import { queueCounts, queuePage } from "./queue.ts";
+import { noticeRecipients } from "./reminders.ts";
+
+export interface ReviewHookInput {
+  personId: string | undefined;
+  channel: "telegram" | "zalo" | "web";
+  state: ConversationState | null;
+  event: InboundEvent;
+  now: Date;
+}
+
+export type ReviewHook = (client: pg.PoolClient, input: ReviewHookInput) => Promise<ReviewContext | undefined>;
+
+function cardOf(d: ReviewDetails): ReviewCard {
+  const last = d.history[d.history.length - 1];
+  return {
+    assessmentId: d.assessmentId,
+    status: d.status,
+    citizenPersonId: null,
+    fullName: d.fullName,
+    birthYear: d.birthYear,
+    targetGroup: d.targetGroup as ReviewCard["targetGroup"],
+    unitName: d.unit?.name ?? "",
+    unitCode: d.unit?.code ?? "",
+    setId: d.setId,
+    setVersion: d.setVersion,
+    year: d.year,
+    total: d.total,
+    verdict: d.verdict,
+    score: (d.score ?? null) as ReviewCard["score"],
+    answers: d.answers as ReviewCard["answers"],
+    evidence: d.evidence as ReviewCard["evidence"],
+    evidenceCount: d.evidenceCount,
+    submittedAt: d.submittedAt?.toISOString() ?? null,
+    ...(last && d.status !== "submitted"
+      ? { decided: { status: last.decision, byName: last.byName, at: last.at.toISOString(), reason: last.reason, reasonCode: last.reasonCode } }
+      : {}),
+  };
+}
+
+export function createReviewHook(settings: ReviewSettings, t: Translate): ReviewHook {
+  async function run(client: pg.PoolClient, personId: string, input: ReviewHookInput, need: ReviewNeed, out: ReviewContext): Promise<void> {
+    const { now } = input;
+    switch (need.kind) {
+      case "accept": {
+        const secret = "token" in need.secret ? need.secret : invitationSecretOf(need.secret.code);
+        if (!secret) {
+          out.accepted = { ok: false, code: "not_found" };
+          return;
+        }
+        const r = await acceptInvitation(client, { secret, personId, now });
+        out.accepted = r.ok ? { ok: true, unitCode: r.value.unit.code, unitName: r.value.unit.name, role: r.value.role } : { ok: false, code: r.code };
+        return;
+      }
+      case "queue": {
+        const roles = await officerRoles(client, personId);
+        out.roles = roles.map((r) => ({ unitCode: r.unit.code, unitName: r.unit.name, role: r.role }));
+        const after = need.after ? { submittedAt: new Date(need.after.at), assessmentId: need.after.id } : undefined;
+        const [page, counts] = [await queuePage(client, { personId, now, ...(after ? { after } : {}) }, settings), await queueCounts(client, { personId, now }, settings)];
+        out.queue = {
+          lines: page.items.map((i) => ({
+            assessmentId: i.assessmentId, fullName: i.fullName, birthYear: i.birthYear, unitName: i.unit.name,
+            total: i.total, verdict: i.verdict, submittedAt: i.submittedAt.toISOString(),
+          })),
+          ...(page.next ? { next: { at: page.next.submittedAt.getTime(), id: page.next.assessmentId } } : {}),
+          pending: counts.pending,
+          overdue: counts.overdue,
+          first: after === undefined,
+        };
+        return;
+      }
+      case "open": {
+        const d = await reviewDetails(client, { assessmentId: need.assessmentId, personId, now }, settings);
+        out.card = d.ok ? { ok: true, card: cardOf(d.value) } : { ok: false, code: d.code };
+        return;
+      }
+      case "next": {
+        const page = await queuePage(client, { personId, now, limit: 1 }, settings);
+        const counts = await queueCounts(client, { personId, now }, settings);
+        const first = page.items[0];
+        const d = first ? await reviewDetails(client, { assessmentId: first.assessmentId, personId, now }, settings) : undefined;
+        out.next = { pending: counts.pending, ...(d?.ok ? { card: cardOf(d.value) } : {}) };
+        return;
+      }
+      case "decide": {
+        const r = await decide(client, {
+          assessmentId: need.assessmentId, personId, decision: need.decision, channel: input.channel, now,
+          ...(need.reasonCode !== undefined ? { reasonCode: need.reasonCode } : {}),
+          ...(need.reason !== undefined ? { reason: need.reason } : {}),
+        }, settings);
+        if (!r.ok) {
+          out.decided = {
+            ok: false, code: r.code,
+            ...(r.code === "already_decided" ? { earlier: { status: r.earlier.status, byName: r.earlier.byName, at: r.earlier.at?.toISOString() ?? null } } : {}),
+          };
+          return;
+        }
+        const counts = await queueCounts(client, { personId, now }, settings);
+        out.decided = {
+          ok: true, assessmentId: need.assessmentId, decision: need.decision, year: r.value.year, fullName: r.value.fullName,
+          citizenBirthYear: r.value.birthYear, citizenGroup: r.value.targetGroup as TargetGroup,
+          citizenPersonId: r.value.citizenPersonId, reason: need.reason ?? null, reasonCode: need.reasonCode ?? null, pending: counts.pending,
+        };
+        return;
+      }
+      case "submission": {
+        const id = await openAssessmentId(client, personId);
+        if (!id) return;
+        const recipients = await noticeRecipients(client, id, now, settings);
+        out.submission = { assessmentId: id, notify: recipients.filter((r) => r.mode === "immediate").map((r) => r.personId) };
+        return;
+      }
+      case "own":
+        out.own = await ownAssessment(client, personId, need.assessmentId);
+        return;
+      case "prefs":
+        await setNoticePreference(client, personId, { mode: need.mode });
+        out.prefs = { mode: need.mode };
+        return;
+    }
+  }
+
+  return async (client, input) => {
+    if (input.personId === undefined) return undefined;
+    const needs = reviewNeeds(input.state, input.event, input.personId, t, input.now);
+    if (needs.length === 0) return undefined;
+    const out: ReviewContext = {};
+    for (const need of needs) await run(client, input.personId, input, need, out);
+    return out;
+  };
+}

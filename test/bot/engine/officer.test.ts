@@ -1,0 +1,92 @@
+// Officer review in the pure engine: what an event needs of the database (reviewNeeds), an invitation
+// typed on Zalo before consent, and the rendering of the server's outcomes (ctx.review).
+import { describe, expect, it } from "vitest";
+import { initialState, step, type ConversationState } from "../../../bot/engine/index.ts";
+import { reviewNeeds } from "../../../bot/engine/flows/officer-needs.ts";
+import type { ReviewContext } from "../../../bot/review.ts";
+import { createTranslateSync } from "../../../bot/i18n.ts";
+import { keyTranslate, makeContext } from "../support/context.ts";
+
+const PERSON = "11111111-2222-4333-8444-555555555555";
+const ID = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
+const keys = (r: { messages: { text: string }[] }) => r.messages.map((m) => m.text.split("|")[0]);
+const consented = (): ConversationState => ({ ...initialState(), step: { kind: "group" }, consentVersion: "consent-2025-01", seq: 4 });
+
+describe("reviewNeeds", () => {
+  const now = new Date("2025-10-02T03:00:00Z");
+  it("asks for nothing on a citizen's ordinary answer, and for nothing before consent", () => {
+    expect(reviewNeeds(consented(), { type: "text", text: "Nguyễn Văn A" }, PERSON, keyTranslate, now)).toEqual([]);
+    expect(reviewNeeds(initialState(), { type: "text", text: "CB-12345-ABCDE" }, undefined, keyTranslate, now)).toEqual([]);
+  });
+
+  it("reads decisions, queue pages, invitations and a typed reason", () => {
+    const s = consented();
+    expect(reviewNeeds(s, { type: "button", data: `R.ok.${ID}` }, PERSON, keyTranslate, now)).toEqual([{ kind: "decide", assessmentId: ID, decision: "confirmed" }]);
+    expect(reviewNeeds(s, { type: "button", data: `R.rc.${ID}.not_member` }, PERSON, keyTranslate, now)).toEqual([
+      { kind: "decide", assessmentId: ID, decision: "rejected", reasonCode: "not_member" },
+    ]);
+    expect(reviewNeeds(s, { type: "button", data: "R.ok.not-a-uuid" }, PERSON, keyTranslate, now)).toEqual([]);
+    expect(reviewNeeds(s, { type: "button", data: `R.q.${(1_700_000_000_000).toString(36)}.${ID}` }, PERSON, keyTranslate, now)).toEqual([
+      { kind: "queue", after: { at: 1_700_000_000_000, id: ID } },
+    ]);
+    const words = createTranslateSync();
+    for (const text of ["HÀNG CHỜ", "hang cho", "/queue", "Queue", "xem hàng chờ"]) {
+      expect(reviewNeeds(s, { type: "text", text }, PERSON, words, now)).toEqual([{ kind: "queue" }]);
+    }
+    expect(reviewNeeds(s, { type: "text", text: "hàng" }, PERSON, words, now)).toEqual([]);
+    expect(reviewNeeds(s, { type: "command", name: "queue" }, PERSON, words, now)).toEqual([{ kind: "queue" }]);
+    expect(reviewNeeds(s, { type: "text", text: " cb 12345 abcde " }, PERSON, keyTranslate, now)).toEqual([{ kind: "accept", secret: { code: "cb 12345 abcde" } }]);
+    const waiting = { ...s, officer: { awaiting: { id: ID, decision: "needs_more", at: now.getTime() - 60_000 } } };
+    expect(reviewNeeds(waiting, { type: "text", text: "Gửi thêm ảnh" }, PERSON, keyTranslate, now)).toEqual([
+      { kind: "decide", assessmentId: ID, decision: "needs_more", reason: "Gửi thêm ảnh" },
+    ]);
+    // A reason is awaited for half an hour only; commands are never a reason.
+    expect(reviewNeeds(waiting, { type: "text", text: "Gửi thêm ảnh" }, PERSON, keyTranslate, new Date(now.getTime() + 31 * 60_000))).toEqual([]);
+    expect(reviewNeeds(waiting, { type: "text", text: "/status" }, PERSON, keyTranslate, now)).toEqual([]);
+  });
+});
+
+describe("an invitation typed on Zalo before consent", () => {
+  it("is kept, the consent is asked, and the server's acceptance is announced with the next message", () => {
+    const first = step(initialState(), { type: "text", text: "CB-12345-ABCDE" }, makeContext());
+    expect(first.state.officer).toEqual({ invite: { code: "CB-12345-ABCDE" } });
+    expect(keys(first)).toContain("officer.invite_after_consent");
+    expect(keys(first)).toContain("consent.text");
+    expect(reviewNeeds(first.state, { type: "text", text: "1980" }, PERSON, keyTranslate, new Date())).toEqual([
+      { kind: "accept", secret: { code: "CB-12345-ABCDE" } },
+    ]);
+    const review: ReviewContext = { accepted: { ok: true, unitCode: "PHUONG1", unitName: "Phường 1", role: "officer" } };
+    const later = step({ ...consented(), officer: first.state.officer! }, { type: "button", data: "4.g.0" }, { ...makeContext({ personId: PERSON }), review });
+    expect(keys(later)[0]).toBe("officer.invite_done");
+    expect(later.state.officer).toBeUndefined();
+  });
+});
+
+describe("rendering the server's outcome", () => {
+  it("tells the officer and addresses the citizen's notice to the citizen, in each language", () => {
+    const review: ReviewContext = {
+      decided: { ok: true, assessmentId: ID, decision: "needs_more", year: 2025, fullName: "Y Moan", citizenPersonId: PERSON, citizenBirthYear: 1950, citizenGroup: "resident", reason: "Gửi ảnh", reasonCode: null, pending: 0 },
+    };
+    const r = step(consented(), { type: "button", data: `R.nm.${ID}` }, { ...makeContext({ personId: "99999999-2222-4333-8444-555555555555" }), review });
+    // R.nm needs the card (to ask for the request); with only a decision outcome it is an old button.
+    expect(keys(r)).toContain("button.stale");
+    const done = step(consented(), { type: "button", data: `R.mc.${ID}.add_evidence` }, { ...makeContext({ personId: "99999999-2222-4333-8444-555555555555" }), review });
+    const worded = step(consented(), { type: "button", data: `R.mc.${ID}.add_evidence` }, { ...makeContext({ personId: "99999999-2222-4333-8444-555555555555", t: createTranslateSync() }), review });
+    // Born 1950: addressed as "ông/bà" in their notice, as in their own conversation.
+    expect(worded.messages.find((m) => m.to?.kind === "person" && m.lang === "vi")!.text).toMatch(/^Cán bộ phụ trách đề nghị ông\/bà bổ sung/);
+    expect(done.messages[0]!.text).toContain("officer.done_more");
+    const citizen = done.messages.filter((m) => m.to?.kind === "person");
+    expect(citizen.map((m) => [m.lang, m.lane, m.text.split("|")[0], m.buttons?.[0]?.[0]?.data])).toEqual([
+      ["vi", "notice", "officer.citizen_more", `R.ed.${ID}`],
+      ["en", "notice", "en:officer.citizen_more", `R.ed.${ID}`],
+    ]);
+  });
+
+  it("answers a refused decision with who decided first, and changes nothing else", () => {
+    const review: ReviewContext = { decided: { ok: false, code: "already_decided", earlier: { status: "confirmed", byName: "Lê Văn A", at: "2025-10-02T02:00:00Z" } } };
+    const r = step(consented(), { type: "button", data: `R.ok.${ID}` }, { ...makeContext({ personId: PERSON }), review });
+    expect(r.messages).toHaveLength(1);
+    expect(r.messages[0]!.text).toMatch(/^officer\.refused_decided\|.*"by":"Lê Văn A".*"at":"09:00/);
+    expect(r.effects).toEqual([]);
+  });
+});
