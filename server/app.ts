@@ -18,7 +18,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: 1_048_576,
-    trustProxy: true,
+    // X-Forwarded-* only from configured proxies (TRUST_PROXY): anyone else could pick their own IP.
+    trustProxy: deps.config.trustProxy as boolean, // a hop count is documented; the types omit it
     return503OnClosing: true,
     // One log line per request is noise on a laptop; LOG_REQUESTS turns it on (default in production).
     logController: new LogController({ disableRequestLogging: !deps.config.logRequests }),

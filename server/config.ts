@@ -34,6 +34,13 @@ const schema = z.object({
   HOST: z.string().default("0.0.0.0"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_BASE_URL: url(["http:", "https:"]).default("http://localhost:3000"),
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").trim())
+    .pipe(
+      z.string().regex(/^(|false|\d{1,2}|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, "off (empty or false), a hop count (1), or proxy addresses/CIDRs separated by commas"),
+    ),
   TELEGRAM_BOT_TOKEN: optionalString.pipe(
     z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "must look like 123456:ABC… (from @BotFather)").optional(),
   ),
@@ -54,6 +61,7 @@ const schema = z.object({
   ZALO_TOKEN_KEY: optionalString.pipe(
     z.string().regex(/^[0-9a-f]{64}$/i, "must be 64 hex characters (32 bytes)").optional(),
   ),
+  ZALO_REPLAY_WINDOW_HOURS: z.coerce.number().int().min(1).max(720).default(24),
   ADMIN_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
   WEB_CHAT_SECRET: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
@@ -102,6 +110,11 @@ export interface Config {
   host: string;
   port: number;
   publicBaseUrl: string;
+  /**
+   * Which proxies' X-Forwarded-For/-Host/-Proto to believe (for request.ip, per-IP limits and the
+   * origin check): false (none, the default), a hop count, or proxy addresses/CIDRs.
+   */
+  trustProxy: false | number | string[];
   timeZone: string;
   shutdownTimeoutMs: number;
   /** Days kept: inbound event ids (deduplication) and finished outbox rows (also the web chat's history). */
@@ -134,6 +147,8 @@ export interface Config {
     apiBase: string;
     oauthBase: string;
     tokenKey?: string;
+    /** Signed events dated further than this from now are dropped (replays). */
+    replayWindowMs: number;
     /** ZBS transaction template type for notices to citizens outside the 7-day window (unset: they wait). */
     windowTemplate?: string;
   };
@@ -228,6 +243,12 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       host: e.HOST,
       port: e.PORT,
       publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ""),
+      trustProxy:
+        e.TRUST_PROXY === "" || e.TRUST_PROXY === "false"
+          ? false
+          : /^\d+$/.test(e.TRUST_PROXY)
+            ? Number(e.TRUST_PROXY)
+            : e.TRUST_PROXY.split(",").map((a) => a.trim()),
       timeZone: e.TIME_ZONE,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       retention: { inboundDays: e.INBOUND_RETENTION_DAYS, outboxDays: e.OUTBOX_RETENTION_DAYS },
@@ -274,6 +295,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         apiBase: e.ZALO_OA_API_BASE.replace(/\/+$/, ""),
         oauthBase: e.ZALO_OAUTH_BASE.replace(/\/+$/, ""),
         tokenKey: e.ZALO_TOKEN_KEY,
+        replayWindowMs: e.ZALO_REPLAY_WINDOW_HOURS * 3_600_000,
         windowTemplate: e.ZALO_WINDOW_TEMPLATE,
       },
     },

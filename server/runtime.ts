@@ -13,6 +13,7 @@ import { createZaloChannel, type ZaloChannel } from "./channels/zalo/wiring.ts";
 import { telegramWebhookRoutes } from "./channels/telegram/routes.ts";
 import { createTelegramSender } from "./channels/telegram/sender.ts";
 import type { Config } from "./config.ts";
+import { DroppedInputs } from "./edge/drops.ts";
 import { createPipeline, type Pipeline } from "./conversation/pipeline.ts";
 import type { HandleSystem } from "./conversation/types.ts";
 import { catalogOf } from "./criteria/catalog.ts";
@@ -40,6 +41,8 @@ export interface Runtime {
   logger: Logger;
   db: Database;
   redis: Redis;
+  /** Platform input that passed its secret or signature but could never be applied, counted. */
+  drops: DroppedInputs;
   app: FastifyInstance;
   handleInbound: Pipeline;
   /** The entry for system events (reminders, decisions, campaign messages): handleInbound.handleSystem. */
@@ -65,6 +68,8 @@ export interface RuntimeOptions {
   now?: () => Date;
   /** Overrides of the Telegram sender's pacing (tests that are not about pacing). */
   telegramLimits?: { globalPerSecond: number; perRecipientIntervalMs: number };
+  /** Overrides of the Zalo sender's pacing (tests that are not about pacing). */
+  zaloLimits?: { globalPerSecond: number; perRecipientIntervalMs: number };
   /** Delivery worker tuning (tests). */
   delivery?: Partial<Pick<DeliveryOptions, "lockTtlMs" | "backoffBaseMs" | "concurrency" | "maxAttempts">>;
   /** Route plugins built from the runtime's clients (the web chat), registered after the channels' own. */
@@ -125,6 +130,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   const worker = config.role !== "web" && options.workers !== false;
   const queues: DeliveryQueues = { messages: new Map(), bulk: new Map(), acks: new Map() };
   const deliveries = new Map<ChannelName, OutboxDelivery>();
+  const drops = new DroppedInputs();
   const checks: Record<string, Check> = { postgres: postgresCheck(db.pool), redis: redisCheck(probe) };
 
   const t = createTranslateSync();
@@ -150,13 +156,13 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   const routes: ((app: FastifyInstance) => Promise<void>)[] = [];
   let telegram: Bot | undefined;
   if (config.telegram.mode !== "off") {
-    telegram = createTelegramBot(config.telegram, handleInbound, logger);
+    telegram = createTelegramBot(config.telegram, handleInbound, logger, drops);
     senders.set("telegram", createTelegramSender(createTelegramApi(config.telegram), options.telegramLimits));
-    if (web && config.telegram.mode === "webhook") routes.push(telegramWebhookRoutes(telegram, config.telegram.webhookSecret!));
+    if (web && config.telegram.mode === "webhook") routes.push(telegramWebhookRoutes(telegram, config.telegram.webhookSecret!, { logger, drops }));
   }
   let zalo: ZaloChannel | undefined;
   if (config.zalo.appId && config.zalo.oaSecretKey && config.zalo.tokenKey) {
-    zalo = createZaloChannel({ config, pool: db.pool, redis, logger, handleInbound, now: options.now });
+    zalo = createZaloChannel({ config, pool: db.pool, redis, logger, handleInbound, drops, limits: options.zaloLimits, now: options.now });
     senders.set("zalo", zalo.sender);
     if (web) routes.push(zalo.routes);
     checks.zalo = zalo.tokens.check;
@@ -213,6 +219,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     logger,
     db,
     redis,
+    drops,
     app,
     handleInbound,
     handleSystem: handleInbound.handleSystem,

@@ -25,9 +25,14 @@ export function createPool(options: DatabaseOptions): pg.Pool {
     max: options.max,
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5_000,
     idleTimeoutMillis: 30_000,
+    // Statements issued together go out together (db/statement.ts batch): the inbound path's several
+    // statements per transaction take one round trip each batch, with every value a bound parameter.
+    pipeline: true,
   });
-  // An idle client losing its connection (database restart) must not crash the process.
+  // A client losing its connection (database restart) must not crash the process: an idle one is
+  // reported on the pool, a checked-out one on itself – its queries fail and the caller answers 503.
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   return pool;
 }
 

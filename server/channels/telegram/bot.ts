@@ -7,6 +7,8 @@ import type { Config } from "../../config.ts";
 import type { InboundInput } from "../../conversation/types.ts";
 import type { InboundExtras } from "../../conversation/pipeline.ts";
 import { fromUpdate } from "./updates.ts";
+import { telegramUpdateProblem } from "./validate.ts";
+import type { DroppedInputs } from "../../edge/drops.ts";
 
 export function botInfoFor(token: string, username = "cdht_bot"): UserFromGetMe {
   return {
@@ -45,6 +47,7 @@ export function createTelegramBot(
   config: Config["telegram"],
   handle: (input: InboundInput & InboundExtras) => Promise<unknown>,
   logger: Logger,
+  drops?: DroppedInputs,
 ): Bot {
   if (!config.token) throw new Error("TELEGRAM_BOT_TOKEN is required for the Telegram channel");
   const bot = new Bot(config.token, {
@@ -52,6 +55,13 @@ export function createTelegramBot(
     client: { apiRoot: config.apiRoot, timeoutSeconds: POLL_CLIENT_TIMEOUT_SECONDS },
   });
   bot.use(async (ctx) => {
+    // The webhook route checks this before grammY; long polling reaches here directly.
+    const problem = telegramUpdateProblem(ctx.update);
+    if (problem) {
+      drops?.count("telegram", problem.split(":")[0]!);
+      logger.warn({ channel: "telegram", reason: problem }, "telegram update dropped: it can never be applied");
+      return;
+    }
     const inbound = fromUpdate(ctx.update);
     if ("ignored" in inbound) {
       logger.debug({ update: ctx.update.update_id, reason: inbound.ignored }, "telegram update ignored");

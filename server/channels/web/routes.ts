@@ -57,13 +57,14 @@ export function webRoutes(deps: WebDeps, s: WebSettings) {
 
   const accountOf = (request: FastifyRequest) => verifyAccountCookie(readCookie(request.headers.cookie, COOKIE_NAME), s.secret);
 
-  /** The page's origin: PUBLIC_BASE_URL, or the host the request was sent to (a proxy may rewrite Host). */
+  /**
+   * The page's origin: PUBLIC_BASE_URL, or the host the request was sent to – X-Forwarded-Host only when
+   * it came through a trusted proxy (Fastify's request.host honours TRUST_PROXY).
+   */
   function sameSite(origin: string, request: FastifyRequest): boolean {
     if (origin === publicOrigin) return true;
-    const forwarded = request.headers["x-forwarded-host"];
-    const host = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim() || request.headers.host;
     try {
-      return host !== undefined && new URL(origin).host === host;
+      return new URL(origin).host === request.host;
     } catch {
       return false;
     }

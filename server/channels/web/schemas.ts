@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { AppError } from "../../errors.ts";
 import { MAX_BUTTON_DATA_BYTES } from "../../../bot/engine/index.ts";
+import { isStorable } from "../../edge/drops.ts";
 
 export const MAX_TEXT_CHARS = 500;
 export const MAX_UNIT_CODE_CHARS = 32;
@@ -18,12 +19,14 @@ const text = z
     z
       .string()
       .min(1, "text: empty after removing spaces")
+      .refine(isStorable, "text: contains a NUL character or a broken surrogate")
       .refine((s) => Array.from(s).length <= MAX_TEXT_CHARS, `text: at most ${MAX_TEXT_CHARS} characters`),
   );
 
 const data = z
   .string({ message: "data: required for type button" })
   .min(1, "data: empty")
+  .refine(isStorable, "data: contains a NUL character or a broken surrogate")
   .refine((s) => Buffer.byteLength(s, "utf8") <= MAX_BUTTON_DATA_BYTES, `data: at most ${MAX_BUTTON_DATA_BYTES} bytes`);
 
 const unit = z
@@ -51,7 +54,12 @@ export const eventBody = z.discriminatedUnion(
 export type EventBody = z.infer<typeof eventBody>;
 
 export const messagesQuery = z.strictObject({
-  after: z.string().regex(/^(0|[1-9][0-9]{0,18})$/, "after: the id of the last message seen, or 0").default("0"),
+  after: z
+    .string()
+    .regex(/^(0|[1-9][0-9]{0,18})$/, "after: the id of the last message seen, or 0")
+    // An id PostgreSQL's bigint holds (zod runs this even when the pattern failed: test it again).
+    .refine((s) => /^\d{1,19}$/.test(s) && BigInt(s) <= 9_223_372_036_854_775_807n, "after: the id of the last message seen, or 0")
+    .default("0"),
   wait: z.enum(["0", "1"], { message: "wait: 0 or 1" }).default("0"),
 });
 

@@ -14,6 +14,7 @@
 //                          time so that the caller can still count them as an interaction)
 // Event id: message.msg_id, else `${event_name}:${timestamp}:${user}`.
 import { z } from "zod";
+import { storableText } from "../../edge/drops.ts";
 import type { ChatEvent } from "../../../bot/types.ts";
 import { BUTTON_PAYLOAD_PREFIX } from "./render.ts";
 
@@ -34,11 +35,12 @@ export interface ZaloIgnored {
   at?: Date;
 }
 
-const id = z.string().min(1).max(64);
+const id = storableText(64).min(1);
+const text = storableText(8_192);
 const attachment = z.object({
   type: z.string().optional(),
   payload: z
-    .object({ url: z.string().optional(), name: z.string().optional(), thumbnail: z.string().optional() })
+    .object({ url: storableText(2_048).optional(), name: storableText(512).optional(), thumbnail: z.string().optional() })
     .loose()
     .optional(),
 });
@@ -54,13 +56,13 @@ const envelope = z
     user_id: id.optional(),
     message: z
       .object({
-        msg_id: z.string().optional(),
-        text: z.string().optional(),
+        msg_id: storableText(128).optional(),
+        text: text.optional(),
         attachments: z.array(attachment).optional(),
       })
       .loose()
       .optional(),
-    info: z.object({ name: z.string().optional(), phone: z.string().optional() }).loose().optional(),
+    info: z.object({ name: storableText(200).optional(), phone: storableText(64).optional() }).loose().optional(),
   })
   .loose();
 
@@ -71,9 +73,14 @@ export function textEvent(text: string): ChatEvent {
   return { type: "text", text };
 }
 
-function eventTime(timestamp: Envelope["timestamp"], now: Date): Date {
+/** Milliseconds a JavaScript date (and a PostgreSQL timestamp) can hold, either side of 1970. */
+const MAX_TIME_MS = 8.64e15;
+
+/** The event's time: its timestamp (ms), now without one, null for a timestamp no date can hold. */
+function eventTime(timestamp: Envelope["timestamp"], now: Date): Date | null {
+  if (timestamp === undefined) return now;
   const ms = Number(timestamp);
-  return timestamp !== undefined && Number.isFinite(ms) && ms > 0 ? new Date(ms) : now;
+  return Number.isInteger(ms) && ms > 0 && ms < MAX_TIME_MS ? new Date(ms) : null;
 }
 
 /** Turns a webhook body (already JSON-parsed, ids as strings) into an engine event, or says why not. */
@@ -86,6 +93,7 @@ export function parseZaloEvent(body: unknown, now: Date = new Date()): ZaloInbou
   const e = parsed.data;
   const name = e.event_name;
   const at = eventTime(e.timestamp, now);
+  if (!at) return { ignored: `malformed ${name}: timestamp out of range` };
   const userId = name === "follow" || name === "unfollow" ? e.follower?.id : (e.sender?.id ?? e.user_id);
   const make = (event: ChatEvent): ZaloInbound | ZaloIgnored => {
     if (!userId) return { ignored: `${name} without a user id` };

@@ -2,7 +2,11 @@
 // this plugin's own encapsulated context, so the rest of the app keeps Fastify's JSON parser) and the
 // signature is checked on those bytes before anything else happens:
 //   missing or wrong X-ZEvent-Signature → 401 { error: { code: "bad_signature" } }, nothing changes
-//   valid signature, body not JSON      → 400 { error: { code: "bad_json" } }, nothing changes
+//   valid signature, body not JSON, or  → 200 { ok: true, dropped }: logged and counted, nothing changes
+//   an event that can never be applied    (Zalo would otherwise deliver it again and again)
+//   (fields mistyped, text PostgreSQL
+//   cannot store, timestamp out of range
+//   or outside the replay window)
 //   event we do not handle              → 200 (each kind logged once per process)
 //   handled event                       → handleInbound (one short transaction), then 200; a duplicate
 //                                         delivery is 200 as well. If handleInbound throws: 500, and
@@ -11,6 +15,7 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { BaseLogger } from "pino";
 import type { Config } from "../../config.ts";
+import type { DroppedInputs } from "../../edge/drops.ts";
 import type { HandleInbound } from "../../conversation/types.ts";
 import { parseWebhookJson, parseZaloEvent } from "./events.ts";
 import { SIGNATURE_HEADER, verifySignature } from "./signature.ts";
@@ -26,6 +31,8 @@ export interface ZaloWebhookDeps {
    * the caller can still count it as an interaction (Zalo's 7-day window starts again from it).
    */
   touch?: (userId: string, at: Date) => Promise<void> | void;
+  /** Counts what is dropped as never applicable. */
+  drops?: DroppedInputs;
   now?: () => Date;
 }
 
@@ -35,10 +42,15 @@ function fail(reply: FastifyReply, status: number, code: string, message: string
 
 /** Returns a plugin; register it with app.register(…) or call it with the app: it encapsulates itself. */
 export function zaloWebhookRoutes(deps: ZaloWebhookDeps) {
-  const { appId, oaSecretKey } = deps.config.zalo;
+  const { appId, oaSecretKey, replayWindowMs } = deps.config.zalo;
   if (!appId || !oaSecretKey) throw new Error("ZALO_APP_ID and ZALO_OA_SECRET_KEY are required for the Zalo webhook");
   const now = deps.now ?? (() => new Date());
   const loggedIgnored = new Set<string>();
+  const drop = (reply: FastifyReply, kind: string, reason: string) => {
+    deps.drops?.count("zalo", kind);
+    deps.logger.warn({ channel: "zalo", reason }, "zalo event dropped: it can never be applied");
+    return reply.code(200).send({ ok: true, dropped: true });
+  };
 
   async function routes(app: FastifyInstance): Promise<void> {
     app.removeAllContentTypeParsers();
@@ -51,9 +63,11 @@ export function zaloWebhookRoutes(deps: ZaloWebhookDeps) {
         return fail(reply, 401, "bad_signature", `missing or invalid ${SIGNATURE_HEADER} header`);
       }
       const json = parseWebhookJson(raw);
-      if (!json.ok) return fail(reply, 400, "bad_json", `the body is not JSON: ${json.error}`);
+      if (!json.ok) return drop(reply, "not JSON", `the body is not JSON: ${json.error}`);
 
-      const parsed = parseZaloEvent(json.value, now());
+      const at = now();
+      const parsed = parseZaloEvent(json.value, at);
+      if ("ignored" in parsed && parsed.ignored.startsWith("malformed")) return drop(reply, "malformed", parsed.ignored);
       if ("ignored" in parsed) {
         const kind = parsed.ignored.split(":")[0]!;
         if (!loggedIgnored.has(kind) && loggedIgnored.size < 100) {
@@ -68,6 +82,10 @@ export function zaloWebhookRoutes(deps: ZaloWebhookDeps) {
           }
         }
         return reply.code(200).send({ ok: true, ignored: parsed.ignored });
+      }
+      // A signed event replayed long after (or dated far ahead): its dedupe record may be pruned already.
+      if (Math.abs(at.getTime() - parsed.at.getTime()) > replayWindowMs) {
+        return drop(reply, "outside the replay window", `event time ${parsed.at.toISOString()} is outside the replay window`);
       }
       try {
         const outcome = await deps.handleInbound({

@@ -4,6 +4,7 @@ import type pg from "pg";
 import type { Logger } from "pino";
 import { touchInteraction } from "../../accounts/store.ts";
 import type { Config } from "../../config.ts";
+import type { DroppedInputs } from "../../edge/drops.ts";
 import type { HandleInbound } from "../../conversation/types.ts";
 import type { ChannelSender } from "../../outbox/types.ts";
 import type { Redis } from "../../redis.ts";
@@ -45,15 +46,19 @@ export function createZaloChannel(deps: {
   redis: Redis;
   logger: Logger;
   handleInbound: HandleInbound;
+  drops?: DroppedInputs;
+  /** Overrides of the sender's pacing (tests that are not about pacing). */
+  limits?: { globalPerSecond: number; perRecipientIntervalMs: number };
   now?: () => Date;
 }): ZaloChannel {
   const { config, pool } = deps;
   const { client, tokens } = createZaloTokens(config, pool, deps.redis, deps.now);
-  const sender = createZaloSender({ client, tokens, now: deps.now, timeZone: config.timeZone, windowTemplate: config.zalo.windowTemplate });
+  const sender = createZaloSender({ client, tokens, now: deps.now, timeZone: config.timeZone, windowTemplate: config.zalo.windowTemplate, ...deps.limits });
   const routes = zaloWebhookRoutes({
     config,
     handleInbound: deps.handleInbound,
     logger: deps.logger,
+    drops: deps.drops,
     now: deps.now,
     // A sticker or a location is still an interaction: Zalo's 7-day window starts again from it.
     touch: (userId, at) => touchInteraction(pool, "zalo", userId, at),
