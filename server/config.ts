@@ -38,6 +38,7 @@ const schema = z.object({
   ZALO_APP_ID: optionalString,
   ZALO_OA_SECRET_KEY: optionalString,
   ZALO_APP_SECRET_KEY: optionalString,
+  ZALO_OA_ID: optionalString.pipe(z.string().regex(/^\d{5,25}$/, "the OA's numeric id").optional()),
   ZALO_OA_API_BASE: url(["http:", "https:"]).default("https://openapi.zalo.me"),
   ZALO_OAUTH_BASE: url(["http:", "https:"]).default("https://oauth.zaloapp.com"),
   ZALO_TOKEN_KEY: optionalString.pipe(
@@ -83,6 +84,8 @@ export interface Config {
     apiBase: string;
     oauthBase: string;
     tokenKey?: string;
+    /** The Official Account's id: posters link to https://zalo.me/<id>. */
+    oaId?: string;
   };
 }
 
@@ -149,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         apiBase: e.ZALO_OA_API_BASE.replace(/\/+$/, ""),
         oauthBase: e.ZALO_OAUTH_BASE.replace(/\/+$/, ""),
         tokenKey: e.ZALO_TOKEN_KEY,
+        oaId: e.ZALO_OA_ID,
       },
     },
   };

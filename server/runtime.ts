@@ -7,6 +7,7 @@ import type { Queue } from "bullmq";
 import { createTranslateSync } from "../bot/i18n.ts";
 import type { ChannelName } from "../bot/types.ts";
 import { loadShippedSets } from "../rules/load-file.ts";
+import { adminApi } from "./api/index.ts";
 import { buildApp } from "./app.ts";
 import { createTelegramBot } from "./channels/telegram/bot.ts";
 import { createZaloChannel, type ZaloChannel } from "./channels/zalo/wiring.ts";
@@ -127,6 +128,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   }
   for (const sender of options.senders ?? []) senders.set(sender.channel, sender);
   if (options.extraRoutes) routes.push(...options.extraRoutes({ handleInbound, pool: db.pool, redis, config, logger }));
+  routes.push(adminApi({ pool: db.pool, config }));
 
   for (const sender of senders.values()) {
     if (options.workers === false) {
