@@ -43,6 +43,11 @@ const CASES: Record<string, () => Req[]> = {
     { method: "POST", url: "/api/v1/units/import?dryRun=false", headers: { "content-type": "text/csv" }, payload: `code,name,kind,parent\n${P}-N3,Mới,village,${B}\n` },
   ],
   "GET /api/v1/units/{code}/poster": () => [{ method: "GET", url: `/api/v1/units/${B}/poster` }],
+  "GET /api/v1/reports": () => [{ method: "GET", url: `/api/v1/reports?unit=${B}` }, { method: "GET", url: `/api/v1/reports?unit=${B1}&year=2025` }],
+  "GET /api/v1/reports/weekly": () => [{ method: "GET", url: `/api/v1/reports/weekly?unit=${B}` }],
+  "GET /api/v1/exports/report.xlsx": () => [{ method: "GET", url: `/api/v1/exports/report.xlsx?unit=${B}` }],
+  "GET /api/v1/exports/summary.csv": () => [{ method: "GET", url: `/api/v1/exports/summary.csv?unit=${B}` }],
+  "GET /api/v1/exports/assessments.csv": () => [{ method: "GET", url: `/api/v1/exports/assessments.csv?unit=${B}` }],
 };
 
 beforeAll(async () => {
@@ -102,5 +107,9 @@ describe("an officer of commune A", () => {
     expect(rows).toEqual([{ actor_kind: "officer", has_actor: true }]);
     const asAdmin = await rt.app.inject({ method: "GET", url: `/api/v1/units?root=${B}`, headers: admin });
     expect(asAdmin.statusCode).toBe(200);
+    const report = await rt.app.inject({ method: "GET", url: "/api/v1/reports?year=2025", headers: officerA });
+    expect(report.json().units.map((u: { code: string }) => u.code)).toEqual([A, A1, `${P}-A2`]);
+    const csv = await rt.app.inject({ method: "GET", url: "/api/v1/exports/summary.csv?year=2025", headers: officerA });
+    expect(csv.body).not.toContain(B);
   });
 });
