@@ -11,11 +11,15 @@ import { dropDatabase, ensureDatabase } from "../server/db/ensure-database.ts";
 import { migrate, readMigrations } from "../server/db/migrate.ts";
 import { reportFor } from "../server/reports/store.ts";
 
-const { values } = parseArgs({ options: { people: { type: "string", default: "1000000" }, keep: { type: "boolean", default: false } } });
+const { values } = parseArgs({
+  options: { people: { type: "string", default: "1000000" }, keep: { type: "boolean", default: false }, database: { type: "string" } },
+});
 const PEOPLE = Number(values.people);
 const PG_ROOT = process.env.BENCH_PG_ROOT_URL ?? "postgresql://postgres@127.0.0.1:5432";
 const run = randomBytes(4).toString("hex");
-const databaseUrl = `${PG_ROOT}/cdht_bench_reports_${run}`;
+/** --database <url> reuses a database generated before with --keep. */
+const databaseUrl = values.database ?? `${PG_ROOT}/cdht_bench_reports_${run}`;
+const generate = values.database === undefined;
 const ADMIN_TOKEN = "bench-admin-token-0123456789";
 const COMMUNES = 100;
 const VILLAGES = 40;
@@ -29,6 +33,8 @@ const pool = createPool({ url: databaseUrl, max: 4 });
 try {
   await migrate(pool, await readMigrations());
   let t0 = process.hrtime.bigint();
+  if (generate) await generateProvince();
+  async function generateProvince() {
   await pool.query(`INSERT INTO units (code, name, kind) VALUES ('TINH', 'Tỉnh Thử Nghiệm', 'province')`);
   await pool.query(
     `INSERT INTO units (code, name, kind, parent_id)
@@ -37,10 +43,10 @@ try {
   );
   await pool.query(
     `INSERT INTO units (code, name, kind, parent_id)
-     SELECT 'XA-' || c || '-' || CASE WHEN v <= $2 THEN 'THON-' || v ELSE 'TRUONG-' || v END,
-            CASE WHEN v <= $2 THEN 'Thôn ' || v ELSE 'Trường ' || v END || ' xã ' || c,
-            CASE WHEN v <= $2 THEN 'village' ELSE 'school' END::unit_kind, x.id
-       FROM generate_series(1, $1) c JOIN units x ON x.code = 'XA-' || c, generate_series(1, $2 + $3) v`,
+     SELECT 'XA-' || c || '-' || CASE WHEN v <= $2::int THEN 'THON-' || v ELSE 'TRUONG-' || v END,
+            CASE WHEN v <= $2::int THEN 'Thôn ' || v ELSE 'Trường ' || v END || ' xã ' || c,
+            CASE WHEN v <= $2::int THEN 'village' ELSE 'school' END::unit_kind, x.id
+       FROM generate_series(1, $1) c JOIN units x ON x.code = 'XA-' || c, generate_series(1, $2::int + $3::int) v`,
     [COMMUNES, VILLAGES, OTHERS],
   );
   const leaves = (await pool.query<{ id: string }>(`SELECT id FROM units WHERE kind IN ('village', 'school') ORDER BY code`)).rows.map((r) => r.id);
@@ -71,6 +77,7 @@ try {
   }
   await pool.query(`INSERT INTO unit_targets (unit_id, year, target_group, percent) SELECT id, 2025, g::target_group, 60 FROM units, unnest(ARRAY['resident','worker']) g`);
   await pool.query(`VACUUM ANALYZE`);
+  }
   const counts = (await pool.query(`SELECT (SELECT count(*) FROM units)::int AS units, (SELECT count(*) FROM people)::int AS people, (SELECT count(*) FROM assessments)::int AS assessments`)).rows[0];
   console.log(`generated ${counts.units} units, ${counts.people} people, ${counts.assessments} assessments in ${(ms(t0) / 1000).toFixed(1)} s`);
 
@@ -121,6 +128,6 @@ try {
   server.kill("SIGTERM");
 } finally {
   await pool.end();
-  if (!values.keep) await dropDatabase(databaseUrl);
+  if (!values.keep && generate) await dropDatabase(databaseUrl);
   else console.log(`kept ${databaseUrl}`);
 }

@@ -1,7 +1,7 @@
 // Exports for the dossier ("Bảng tổng hợp"): an XLSX workbook with a summary sheet and one sheet per
 // unit listing its assessments, and CSV files. Rows are streamed from PostgreSQL unit by unit through
 // a cursor and written as they come, so a million rows never sit in memory.
-import { once } from "node:events";
+import { once, type EventEmitter } from "node:events";
 import type { Writable } from "node:stream";
 import ExcelJS from "exceljs";
 import type pg from "pg";
@@ -82,8 +82,39 @@ async function* unitRows(client: pg.PoolClient, year: number, unitId: string): A
   for await (const row of stream) yield row as AssessmentExportRow;
 }
 
+/**
+ * exceljs queues each committed sheet as a zip entry, and the zip compresses entries one after another:
+ * without waiting, every sheet would sit in memory until the zip got to it. This resolves once the zip
+ * has written the given sheet (its "entry" event).
+ */
+function sheetWritten(workbook: ExcelJS.stream.xlsx.WorkbookWriter): (sheetId: number) => Promise<void> {
+  const zip = (workbook as unknown as { zip: EventEmitter }).zip;
+  const done = new Set<number>();
+  const waiting = new Map<number, () => void>();
+  zip.on("entry", (entry: { name: string }) => {
+    const m = /worksheets\/sheet(\d+)\.xml$/.exec(entry.name);
+    if (!m) return;
+    const id = Number(m[1]);
+    done.add(id);
+    waiting.get(id)?.();
+  });
+  return (sheetId) =>
+    done.has(sheetId) ? Promise.resolve() : new Promise<void>((resolve) => waiting.set(sheetId, () => (waiting.delete(sheetId), done.delete(sheetId), resolve())));
+}
+
+/**
+ * exceljs (4.4.0, pinned) keeps every sheet writer until the end, each with a 64 KB stream buffer and
+ * its row machinery, only to list the sheets' id, name and state in the workbook's index: 5,000 units
+ * would hold hundreds of MB. A written sheet is replaced by just what the index reads.
+ */
+function forget(workbook: ExcelJS.stream.xlsx.WorkbookWriter, sheet: ExcelJS.Worksheet): void {
+  const sheets = (workbook as unknown as { _worksheets: unknown[] })._worksheets;
+  sheets[sheet.id] = { id: sheet.id, name: sheet.name, state: sheet.state, committed: true };
+}
+
 export async function writeReportXlsx(pool: pg.Pool, out: Writable, report: UnitReport[], year: number, lang: Lang = "vi"): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false, zip: { zlib: { level: 1 } } });
+  const written = sheetWritten(workbook);
   const name = sheetNamer();
   const summary = workbook.addWorksheet(name(adminT(lang, "export.summary_sheet")));
   summary.addRow([adminT(lang, "export.title", { year })]).commit();
@@ -106,6 +137,8 @@ export async function writeReportXlsx(pool: pg.Pool, out: Writable, report: Unit
         if (++n % 1_000 === 0) await drained(out);
       }
       sheet.commit();
+      await written(sheet.id);
+      forget(workbook, sheet);
       await drained(out);
     }
   } finally {

@@ -50,23 +50,51 @@ interface TreeRow {
   parent_code: string | null;
   member_count: number | null;
   depth: number;
-  path: string[];
 }
 
-/** The units at and below the roots, depth-first by code. */
+/**
+ * The units at and below the roots (null: the whole province), depth-first by code. The tree is ordered
+ * here rather than in SQL: sorting thousands of path arrays in PostgreSQL cost more than the report.
+ */
 export async function subtree(db: Queryable, rootIds: string[] | null): Promise<TreeRow[]> {
-  const { rows } = await db.query<TreeRow>(
-    `WITH RECURSIVE t AS (
-       SELECT u.id, u.code, u.name, u.kind::text AS kind, u.parent_id, u.member_count, 0 AS depth, ARRAY[u.code] AS path
-         FROM units u
-        WHERE CASE WHEN $1::uuid[] IS NULL THEN u.parent_id IS NULL ELSE u.id = ANY($1::uuid[]) END
-       UNION ALL
-       SELECT c.id, c.code, c.name, c.kind::text, c.parent_id, c.member_count, t.depth + 1, t.path || c.code
-         FROM units c JOIN t ON c.parent_id = t.id)
-     SELECT t.*, p.code AS parent_code FROM t LEFT JOIN units p ON p.id = t.parent_id ORDER BY t.path`,
-    [rootIds],
+  const { rows } = await db.query<Omit<TreeRow, "depth" | "parent_code">>(
+    rootIds === null
+      ? `SELECT id, code, name, kind::text AS kind, parent_id, member_count FROM units`
+      : `WITH RECURSIVE t AS (
+           SELECT id, code, name, kind, parent_id, member_count FROM units WHERE id = ANY($1::uuid[])
+           UNION SELECT c.id, c.code, c.name, c.kind, c.parent_id, c.member_count FROM units c JOIN t ON c.parent_id = t.id)
+         SELECT id, code, name, kind::text AS kind, parent_id, member_count FROM t`,
+    rootIds === null ? [] : [rootIds],
   );
-  return rows;
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const children = new Map<string, typeof rows>();
+  const roots: typeof rows = [];
+  for (const r of rows) {
+    const parent = r.parent_id && !(rootIds?.includes(r.id)) ? byId.get(r.parent_id) : undefined;
+    if (parent) {
+      let list = children.get(parent.id);
+      if (!list) children.set(parent.id, (list = []));
+      list.push(r);
+    } else roots.push(r);
+  }
+  const byCode = (a: { code: string }, b: { code: string }) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+  const out: TreeRow[] = [];
+  const parentCodes = rootIds === null ? undefined : new Map<string, string | null>();
+  if (parentCodes && roots.some((r) => r.parent_id)) {
+    const { rows: ps } = await db.query<{ id: string; code: string }>(`SELECT id, code FROM units WHERE id = ANY($1::uuid[])`, [roots.map((r) => r.parent_id).filter(Boolean)]);
+    for (const p of ps) parentCodes.set(p.id, p.code);
+  }
+  const walk = (list: typeof rows, depth: number, parentCode: string | null) => {
+    for (const r of list.sort(byCode)) {
+      out.push({ ...r, depth, parent_code: parentCode });
+      walk(children.get(r.id) ?? [], depth + 1, r.code);
+    }
+  };
+  for (const root of roots.sort(byCode)) {
+    out.push({ ...root, depth: 0, parent_code: root.parent_id ? (parentCodes?.get(root.parent_id) ?? byId.get(root.parent_id)?.code ?? null) : null });
+    walk(children.get(root.id) ?? [], 1, root.code);
+  }
+  return out;
 }
 
 const share = (confirmed: number, members: number | null) => (members && members > 0 ? confirmed / members : null);
