@@ -50,6 +50,15 @@ const schema = z.object({
   INBOUND_RETENTION_DAYS: z.coerce.number().int().min(2).max(3650).default(30),
   OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(180),
   TIME_ZONE: z.string().default("Asia/Ho_Chi_Minh"),
+  // Officer review (issue 12)
+  OFFICER_INVITE_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  REVIEW_REMIND_DAYS: z.coerce.number().int().min(1).max(60).default(3),
+  REVIEW_ESCALATE_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  REVIEW_PARENT_DAYS: z.coerce.number().int().min(1).max(120).default(14),
+  REVIEW_REVISE_DAYS: z.coerce.number().int().min(0).max(365).default(14),
+  REVIEW_DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(8),
+  REVIEW_DIGEST_ABOVE: z.coerce.number().int().min(1).max(100_000).default(20),
+  REVIEW_QUEUE_PAGE: z.coerce.number().int().min(1).max(20).default(5),
 });
 
 type Env = z.infer<typeof schema>;
@@ -70,6 +79,7 @@ export interface Config {
   retention: { inboundDays: number; outboxDays: number };
   adminToken?: string;
   webChatSecret?: string;
+  review: ReviewSettings;
   telegram: {
     mode: Env["TELEGRAM_MODE"];
     token?: string;
@@ -87,6 +97,26 @@ export interface Config {
     /** The Official Account's id: posters link to https://zalo.me/<id>. */
     oaId?: string;
   };
+}
+
+/** Officer review: invitations, reminders and escalation (days since submission), revisions, digests. */
+export interface ReviewSettings {
+  /** An officer invitation's default lifetime. */
+  inviteDays: number;
+  /** Pending longer: in the unit officers' next reminder. */
+  remindDays: number;
+  /** Pending longer: escalated to the unit's leads (to the parent unit's officers when it has no lead). */
+  escalateDays: number;
+  /** Pending longer: escalated to the parent unit's officers too, who may then decide it. */
+  parentDays: number;
+  /** A lead may revise a decision this many days after it was made (0: never). */
+  reviseDays: number;
+  /** Default hour (in TIME_ZONE) of an officer's daily digest. */
+  digestHour: number;
+  /** An officer without a chosen mode gets the digest instead of one notice each above this many a day. */
+  digestAbove: number;
+  /** Submissions shown per queue page. */
+  queuePage: number;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -118,6 +148,8 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       if (!value) problems.push(`${name}: required when the Zalo channel is configured (set all of ZALO_APP_ID, ZALO_OA_SECRET_KEY, ZALO_TOKEN_KEY or none)`);
     }
   }
+  if (e.REVIEW_ESCALATE_DAYS <= e.REVIEW_REMIND_DAYS) problems.push("REVIEW_ESCALATE_DAYS: must be more than REVIEW_REMIND_DAYS");
+  if (e.REVIEW_PARENT_DAYS <= e.REVIEW_ESCALATE_DAYS) problems.push("REVIEW_PARENT_DAYS: must be more than REVIEW_ESCALATE_DAYS");
   if (e.NODE_ENV === "production" && !e.ADMIN_TOKEN) problems.push("ADMIN_TOKEN: required in production");
   if (e.NODE_ENV === "production" && !e.WEB_CHAT_SECRET) problems.push("WEB_CHAT_SECRET: required in production");
   if (problems.length > 0) return { ok: false, problems };
@@ -138,6 +170,16 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       retention: { inboundDays: e.INBOUND_RETENTION_DAYS, outboxDays: e.OUTBOX_RETENTION_DAYS },
       adminToken: e.ADMIN_TOKEN,
       webChatSecret: e.WEB_CHAT_SECRET,
+      review: {
+        inviteDays: e.OFFICER_INVITE_DAYS,
+        remindDays: e.REVIEW_REMIND_DAYS,
+        escalateDays: e.REVIEW_ESCALATE_DAYS,
+        parentDays: e.REVIEW_PARENT_DAYS,
+        reviseDays: e.REVIEW_REVISE_DAYS,
+        digestHour: e.REVIEW_DIGEST_HOUR,
+        digestAbove: e.REVIEW_DIGEST_ABOVE,
+        queuePage: e.REVIEW_QUEUE_PAGE,
+      },
       telegram: {
         mode: e.TELEGRAM_MODE,
         token: e.TELEGRAM_BOT_TOKEN,

@@ -20,7 +20,8 @@ import { createDatabase, type Database } from "./db/client.ts";
 import { postgresCheck, redisCheck, type Check } from "./health.ts";
 import type { Logger } from "./logger.ts";
 import type { DeliverJob } from "./outbox/jobs.ts";
-import { createDeliveryNotifier } from "./outbox/notify.ts";
+import { createAckQueue } from "./outbox/acks.ts";
+import { createDeliveryNotifier, type DeliveryQueues } from "./outbox/notify.ts";
 import { startRetention } from "./maintenance/retention.ts";
 import { startSweeper } from "./outbox/sweeper.ts";
 import type { ChannelSender } from "./outbox/types.ts";
@@ -58,7 +59,7 @@ export interface RuntimeOptions {
   /** Overrides of the Telegram sender's pacing (tests that are not about pacing). */
   telegramLimits?: { globalPerSecond: number; perRecipientIntervalMs: number };
   /** Delivery worker tuning (tests). */
-  delivery?: Partial<Pick<DeliveryOptions, "lockTtlMs" | "backoffBaseMs" | "concurrency">>;
+  delivery?: Partial<Pick<DeliveryOptions, "lockTtlMs" | "backoffBaseMs" | "concurrency" | "maxAttempts">>;
   /** Route plugins built from the runtime's clients (the web chat), registered after the channels' own. */
   extraRoutes?: (deps: RouteDeps) => ((app: FastifyInstance) => Promise<void>)[];
 }
@@ -97,7 +98,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   const redis = createRedis(config.redisUrl);
   const probe = createProbeRedis(config.redisUrl);
   const units = new CachedUnitDirectory(db.pool);
-  const queues = new Map<ChannelName, Queue<DeliverJob>>();
+  const queues: DeliveryQueues = { messages: new Map<ChannelName, Queue<DeliverJob>>(), acks: new Map<ChannelName, Queue<DeliverJob>>() };
   const deliveries = new Map<ChannelName, OutboxDelivery>();
   const checks: Record<string, Check> = { postgres: postgresCheck(db.pool), redis: redisCheck(probe) };
 
@@ -132,12 +133,14 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
 
   for (const sender of senders.values()) {
     if (options.workers === false) {
-      queues.set(sender.channel, createOutboxQueue(sender.channel, redis, config.redisPrefix));
+      queues.messages.set(sender.channel, createOutboxQueue(sender.channel, redis, config.redisPrefix));
+      queues.acks.set(sender.channel, createAckQueue(sender.channel, redis, config.redisPrefix));
       continue;
     }
     const delivery = new OutboxDelivery({ pool: db.pool, redis, prefix: config.redisPrefix, sender, logger, ...options.delivery });
     deliveries.set(sender.channel, delivery);
-    queues.set(sender.channel, delivery.queue);
+    queues.messages.set(sender.channel, delivery.queue);
+    queues.acks.set(sender.channel, delivery.acks.queue);
   }
   const sweeper = options.workers === false ? undefined : startSweeper({ pool: db.pool, queues, logger, intervalMs: options.sweepIntervalMs });
   const retention = options.workers === false ? undefined : startRetention({ pool: db.pool, logger, days: config.retention });
@@ -169,7 +172,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
         sweeper?.stop();
         retention?.stop();
         await Promise.all([...deliveries.values()].map((d) => d.close()));
-        if (options.workers === false) await Promise.all([...queues.values()].map((q) => q.close()));
+        if (options.workers === false) await Promise.all([...queues.messages.values(), ...queues.acks.values()].map((q) => q.close()));
         await db.close();
         redis.disconnect();
         probe.disconnect();

@@ -3,6 +3,7 @@
 //            [--parent <CODE>] [--area <text>] [--members <n>]
 //   unit list
 //   zalo set-tokens --access <token> --refresh <token> [--expires-in <seconds>]
+//   officer invite|list|deactivate|uncovered (server/admin/officers.ts)
 // Exit codes: 0 done, 1 refused (the message says why; nothing changed), 2 unknown command.
 import { parseArgs } from "node:util";
 import { SET_TOKENS_USAGE, parseSetTokensArgs, setZaloTokens } from "../channels/zalo/admin.ts";
@@ -10,12 +11,14 @@ import { createZaloTokens } from "../channels/zalo/wiring.ts";
 import { loadConfig, type Config } from "../config.ts";
 import { createDatabase, type Database } from "../db/client.ts";
 import { createRedis } from "../redis.ts";
+import { OFFICER_COMMANDS, OFFICER_USAGE } from "./officers.ts";
 import { addUnit, listUnits, UNIT_KINDS } from "./units.ts";
 
 const USAGE = `usage:
   npm run admin -- unit add --code <CODE> --name <name> --kind <${UNIT_KINDS.join("|")}> [--parent <CODE>] [--area <text>] [--members <n>]
   npm run admin -- unit list
-  npm run admin -- ${SET_TOKENS_USAGE.replace(/^usage: /, "")}`;
+  npm run admin -- ${SET_TOKENS_USAGE.replace(/^usage: /, "")}
+${OFFICER_USAGE.map((line) => `  npm run admin -- ${line}`).join("\n")}`;
 
 type Command = (args: string[], config: Config, db: Database) => Promise<number>;
 
@@ -69,6 +72,7 @@ const COMMANDS: Record<string, Command> = {
   "unit add": unitAdd,
   "unit list": unitList,
   "zalo set-tokens": zaloSetTokens,
+  ...OFFICER_COMMANDS,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -102,9 +102,14 @@ export function effectStatements(
         break;
       case "person.erase":
         if (!p) break;
-        // Keep anonymous counts (unit, year, status, total, verdict); drop everything personal.
+        // Keep anonymous counts (unit, year, status, total, verdict, decisions); drop everything personal,
+        // officers' free-text reasons included (the audit log keeps only reason codes).
         out.push(sql(
-          `UPDATE assessments SET person_id = NULL, answers = '{}', evidence = '{}', score = NULL, updated_at = now() WHERE person_id = $1`,
+          `UPDATE assessment_decisions SET reason = NULL, details = '{}' WHERE assessment_id IN (SELECT id FROM assessments WHERE person_id = $1)`,
+          p,
+        ));
+        out.push(sql(
+          `UPDATE assessments SET person_id = NULL, answers = '{}', evidence = '{}', score = NULL, reason = NULL, updated_at = now() WHERE person_id = $1`,
           p,
         ));
         out.push(sql(`DELETE FROM officers WHERE person_id = $1`, p));

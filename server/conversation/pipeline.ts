@@ -18,7 +18,7 @@ export interface PipelineDeps {
   criteria: CriteriaCatalog;
   context: Pick<StepContext, "t" | "consentVersion" | "timeZone">;
   /** Called after commit for every chat that got outbox rows (enqueues a delivery job). */
-  notify: (channel: ChannelName, recipient: string) => Promise<void>;
+  notify: (channel: ChannelName, recipient: string, options?: { ack?: boolean }) => Promise<void>;
   logger: Logger;
   /** The clock; tests pass a fixed one. */
   now?: () => Date;
@@ -93,7 +93,7 @@ export function createPipeline(deps: PipelineDeps) {
     }
     if (outboxIds.length > 0) {
       // Committed: a failure here only delays delivery until the sweeper's next round.
-      await deps.notify(input.channel, input.externalUserId).catch((err) =>
+      await deps.notify(input.channel, input.externalUserId, { ack: input.ack !== undefined }).catch((err) =>
         deps.logger.warn({ err, channel: input.channel }, "could not enqueue delivery; the sweeper will"),
       );
     }

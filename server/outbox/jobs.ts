@@ -22,3 +22,11 @@ export function deliverJobId(job: DeliverJob, suffix = ""): string {
 export function deliveryJob(job: DeliverJob, delayMs = 0, suffix = "") {
   return { name: "deliver", data: job, opts: { jobId: deliverJobId(job, suffix), delay: Math.max(0, Math.ceil(delayMs)) } };
 }
+
+/** The queue of the acknowledgement lane (Telegram's answerCallbackQuery): its own workers, no pacing. */
+export const ackQueueName = (channel: ChannelName) => `outbox-ack-${channel}`;
+
+/** An acknowledgement job: no fixed id, so a tap while another job of the chat runs is never dropped. */
+export function ackJob(job: DeliverJob, delayMs = 0) {
+  return { name: "ack", data: job, opts: { delay: Math.max(0, Math.ceil(delayMs)) } };
+}

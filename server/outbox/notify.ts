@@ -1,25 +1,36 @@
 // Asks for delivery after a commit, coalescing the requests of one event-loop turn into one Redis
-// round trip (BullMQ addBulk); a chat asked for twice in a turn gets one job.
+// round trip (BullMQ addBulk); a chat asked for twice in a turn gets one job. A chat whose event left a
+// button acknowledgement also gets a job in the acknowledgement lane.
 import type { Queue } from "bullmq";
 import type { ChannelName } from "../../bot/types.ts";
-import { deliveryJob, type DeliverJob } from "./jobs.ts";
+import { ackJob, deliveryJob, type DeliverJob } from "./jobs.ts";
 
-export function createDeliveryNotifier(queues: Map<ChannelName, Queue<DeliverJob>>) {
-  let pending = new Map<string, DeliverJob>();
+export interface DeliveryQueues {
+  messages: Map<ChannelName, Queue<DeliverJob>>;
+  acks: Map<ChannelName, Queue<DeliverJob>>;
+}
+
+export function createDeliveryNotifier(queues: DeliveryQueues) {
+  let pending = new Map<string, DeliverJob & { ack: boolean }>();
   let flushing: Promise<void> | undefined;
 
-  async function flush(batch: Map<string, DeliverJob>): Promise<void> {
-    const byChannel = new Map<ChannelName, DeliverJob[]>();
+  async function flush(batch: Map<string, DeliverJob & { ack: boolean }>): Promise<void> {
+    const byChannel = new Map<ChannelName, (DeliverJob & { ack: boolean })[]>();
     for (const job of batch.values()) byChannel.set(job.channel, [...(byChannel.get(job.channel) ?? []), job]);
     await Promise.all(
-      [...byChannel].map(([channel, jobs]) =>
-        queues.get(channel)?.addBulk(jobs.map((data) => deliveryJob(data))),
-      ),
+      [...byChannel].flatMap(([channel, jobs]) => {
+        const acks = jobs.filter((j) => j.ack).map(({ channel, recipient }) => ackJob({ channel, recipient }));
+        return [
+          queues.messages.get(channel)?.addBulk(jobs.map(({ channel, recipient }) => deliveryJob({ channel, recipient }))),
+          acks.length > 0 ? queues.acks.get(channel)?.addBulk(acks) : undefined,
+        ];
+      }),
     );
   }
 
-  return function notify(channel: ChannelName, recipient: string): Promise<void> {
-    pending.set(`${channel}\u0000${recipient}`, { channel, recipient });
+  return function notify(channel: ChannelName, recipient: string, options: { ack?: boolean } = {}): Promise<void> {
+    const key = `${channel}\u0000${recipient}`;
+    pending.set(key, { channel, recipient, ack: (pending.get(key)?.ack ?? false) || options.ack === true });
     flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
       const batch = pending;
       pending = new Map();

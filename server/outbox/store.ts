@@ -42,57 +42,151 @@ export interface OutboxRow {
   payload: OutboxPayload;
   attempts: number;
   nextAttemptAt: Date;
+  /** The fence of the claim that holds a `sending` row (null for rows claimed before fences existed). */
+  claimFence: string | null;
   /** Parts of a split message an earlier attempt delivered, if any. */
   partsSent?: PartsSent;
 }
 
-/** The oldest undelivered row of one recipient: delivery is strictly in order per chat. */
-export async function nextRow(db: Queryable, channel: ChannelName, recipient: string): Promise<OutboxRow | null> {
-  const { rows } = await db.query(
-    `SELECT id, status, payload, attempts, next_attempt_at, parts_sent, last_part_id FROM outbox
-      WHERE channel = $1 AND recipient = $2 AND status IN ('pending', 'sending')
-      ORDER BY id LIMIT 1`,
-    [channel, recipient],
-  );
-  const r = rows[0];
-  if (!r) return null;
+/** Outbox rows travel in two lanes: chat messages (in order, paced) and button acknowledgements (at once). */
+export type Lane = "message" | "ack";
+const LANE_SQL: Record<Lane, string> = {
+  message: `payload->>'kind' <> 'callback_answer'`,
+  ack: `payload->>'kind' = 'callback_answer'`,
+};
+
+const COLUMNS = `id, status, payload, attempts, next_attempt_at, parts_sent, last_part_id, claim_fence`;
+
+function toRow(r: any): OutboxRow {
   return {
     id: String(r.id),
     status: r.status,
     payload: r.payload,
     attempts: r.attempts,
     nextAttemptAt: r.next_attempt_at,
+    claimFence: r.claim_fence === null ? null : String(r.claim_fence),
     ...(r.parts_sent > 0 ? { partsSent: { count: r.parts_sent, lastId: r.last_part_id ?? "" } } : {}),
   };
 }
 
-/** Claims a pending row for sending; false when someone else changed it first. */
-export async function markSending(db: Queryable, id: string): Promise<boolean> {
+/**
+ * The oldest undelivered message row of one recipient: delivery is strictly in order per chat, by id
+ * (a row in back-off holds back the rows after it).
+ */
+export async function nextRow(db: Queryable, channel: ChannelName, recipient: string): Promise<OutboxRow | null> {
+  const { rows } = await db.query(
+    `SELECT ${COLUMNS} FROM outbox
+      WHERE channel = $1 AND recipient = $2 AND status IN ('pending', 'sending') AND ${LANE_SQL.message}
+      ORDER BY id LIMIT 1`,
+    [channel, recipient],
+  );
+  return rows[0] ? toRow(rows[0]) : null;
+}
+
+/** A new fence for a holder of a chat's lock: larger than every fence drawn before. */
+export async function drawFence(db: Queryable): Promise<string> {
+  const { rows } = await db.query<{ fence: string }>(`SELECT nextval('outbox_claim_fence_seq')::text AS fence`);
+  return rows[0]!.fence;
+}
+
+/**
+ * Claims a pending row for sending under the given fence; false when someone else changed it first, or
+ * when a holder with a larger fence has claimed a row of the same chat (this holder's lock is stale).
+ */
+export async function markSending(db: Queryable, id: string, fence: string): Promise<boolean> {
   const { rowCount } = await db.query(
-    `UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = $1 AND status = 'pending'`,
-    [id],
+    `UPDATE outbox SET status = 'sending', attempts = attempts + 1, claim_fence = $2
+      WHERE id = $1 AND status = 'pending'
+        AND NOT EXISTS (SELECT 1 FROM outbox later WHERE later.channel = outbox.channel
+                           AND later.recipient = outbox.recipient AND later.claim_fence > $2
+                           AND later.payload->>'kind' <> 'callback_answer')`,
+    [id, fence],
   );
   return rowCount === 1;
 }
 
-export async function markSent(db: Queryable, id: string, platformMessageId: string): Promise<void> {
+/** Delivered: recorded by the claimer only, also over an "uncertain" a later worker set meanwhile. */
+export async function markSent(db: Queryable, id: string, fence: string, platformMessageId: string): Promise<void> {
   await db.query(
-    `UPDATE outbox SET status = 'sent', platform_message_id = $2, sent_at = now(), last_error = NULL WHERE id = $1`,
-    [id, platformMessageId],
+    `UPDATE outbox SET status = 'sent', platform_message_id = $3, sent_at = now(), last_error = NULL
+      WHERE id = $1 AND claim_fence = $2 AND status IN ('sending', 'uncertain')`,
+    [id, fence, platformMessageId],
   );
 }
 
-/** Back to pending after delayMs; the parts delivered so far (if the sender reported any) are kept. */
-export async function markRetry(db: Queryable, id: string, delayMs: number, error: string, partsSent?: PartsSent): Promise<void> {
+/** Back to pending after delayMs (claimer only); the parts delivered so far (if any) are kept. */
+export async function markRetry(db: Queryable, id: string, fence: string, delayMs: number, error: string, partsSent?: PartsSent): Promise<void> {
   await db.query(
-    `UPDATE outbox SET status = 'pending', next_attempt_at = now() + make_interval(secs => $2::double precision / 1000),
-            last_error = $3, parts_sent = GREATEST(parts_sent, $4), last_part_id = COALESCE($5, last_part_id) WHERE id = $1`,
-    [id, delayMs, error.slice(0, 1000), partsSent?.count ?? 0, partsSent?.lastId ?? null],
+    `UPDATE outbox SET status = 'pending', next_attempt_at = now() + make_interval(secs => $3::double precision / 1000),
+            last_error = $4, parts_sent = GREATEST(parts_sent, $5), last_part_id = COALESCE($6, last_part_id)
+      WHERE id = $1 AND claim_fence = $2 AND status = 'sending'`,
+    [id, fence, delayMs, error.slice(0, 1000), partsSent?.count ?? 0, partsSent?.lastId ?? null],
   );
 }
 
-export async function markFinal(db: Queryable, id: string, status: "failed" | "uncertain", error: string): Promise<void> {
-  await db.query(`UPDATE outbox SET status = $2, last_error = $3 WHERE id = $1`, [id, status, error.slice(0, 1000)]);
+/** Failed for good (claimer only). */
+export async function markFailed(db: Queryable, id: string, fence: string, error: string): Promise<void> {
+  await db.query(`UPDATE outbox SET status = 'failed', last_error = $3 WHERE id = $1 AND claim_fence = $2 AND status = 'sending'`, [
+    id,
+    fence,
+    error.slice(0, 1000),
+  ]);
+}
+
+/**
+ * A row found `sending` by a later lock holder: its worker stopped during the platform call, so it may
+ * have been delivered. Changed only while it is still held by the claim that was seen (an earlier
+ * fence), so it never overwrites what that claimer recorded. True when marked.
+ */
+export async function markUncertain(db: Queryable, id: string, seenFence: string | null, fence: string, error: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE outbox SET status = 'uncertain', last_error = $4
+      WHERE id = $1 AND status = 'sending' AND claim_fence IS NOT DISTINCT FROM $2::bigint
+        AND (claim_fence IS NULL OR claim_fence < $3)`,
+    [id, seenFence, fence, error.slice(0, 1000)],
+  );
+  return rowCount === 1;
+}
+
+/**
+ * Fails every pending row of a chat whose account is marked unreachable, with that reason; checked and
+ * changed in one statement, so rows committed with the citizen's next message (which makes the account
+ * reachable again) are never caught. Returns how many rows were failed.
+ */
+export async function failUnreachable(db: Queryable, channel: ChannelName, recipient: string): Promise<number> {
+  const { rowCount } = await db.query(
+    `UPDATE outbox o SET status = 'failed', last_error = left('recipient unreachable: ' || coalesce(a.unreachable_reason, ''), 1000)
+       FROM channel_accounts a
+      WHERE a.channel = o.channel AND a.external_id = o.recipient AND NOT a.reachable
+        AND o.channel = $1 AND o.recipient = $2 AND o.status = 'pending'`,
+    [channel, recipient],
+  );
+  return rowCount ?? 0;
+}
+
+/**
+ * Claims a chat's due button acknowledgements for sending, under a fence of their own, and marks
+ * "uncertain" any whose claimer did not record an outcome within its lease (leaseMs).
+ */
+export async function claimAcks(db: Queryable, channel: ChannelName, recipient: string, leaseMs: number): Promise<{ fence: string; rows: OutboxRow[] }> {
+  const { rows } = await db.query(
+    `WITH fence AS (SELECT nextval('outbox_claim_fence_seq') AS f),
+     stale AS (
+       UPDATE outbox SET status = 'uncertain', last_error = 'worker stopped during the platform call'
+        WHERE channel = $1 AND recipient = $2 AND status = 'sending' AND ${LANE_SQL.ack} AND next_attempt_at <= now()
+     ),
+     due AS (
+       SELECT id FROM outbox WHERE channel = $1 AND recipient = $2 AND status = 'pending' AND ${LANE_SQL.ack}
+          AND next_attempt_at <= now() ORDER BY id FOR UPDATE SKIP LOCKED
+     )
+     UPDATE outbox SET status = 'sending', attempts = attempts + 1, claim_fence = (SELECT f FROM fence),
+            next_attempt_at = now() + make_interval(secs => $3::double precision / 1000)
+      WHERE id IN (SELECT id FROM due)
+     RETURNING ${COLUMNS}`,
+    [channel, recipient, leaseMs],
+  );
+  const claimed = rows.map(toRow).sort((a, b) => Number(a.id) - Number(b.id));
+  return { fence: claimed[0]?.claimFence ?? "", rows: claimed };
 }
 
 export async function recipientInfo(db: Queryable, channel: ChannelName, recipient: string): Promise<RecipientInfo> {
@@ -112,11 +206,11 @@ export async function markUnreachable(db: Queryable, channel: ChannelName, recip
   );
 }
 
-/** Recipients with a row that is due, for the sweeper that re-enqueues delivery jobs. */
-export async function dueRecipients(db: Queryable, channel: ChannelName, limit: number): Promise<string[]> {
+/** Recipients with a row of the lane that is due, for the sweeper that re-enqueues delivery jobs. */
+export async function dueRecipients(db: Queryable, channel: ChannelName, limit: number, lane: Lane = "message"): Promise<string[]> {
   const { rows } = await db.query<{ recipient: string }>(
     `SELECT DISTINCT recipient FROM outbox
-      WHERE channel = $1 AND status IN ('pending', 'sending') AND next_attempt_at <= now()
+      WHERE channel = $1 AND status IN ('pending', 'sending') AND next_attempt_at <= now() AND ${LANE_SQL[lane]}
       LIMIT $2`,
     [channel, limit],
   );

@@ -3,17 +3,22 @@
 // sender.perRecipientIntervalMs per chat; honours retry_after, backs off on transient failures, and
 // never sends a row twice: a row is marked `sending` before the platform call, and a row found still
 // `sending` by a later job (its worker died mid-send) becomes `uncertain` instead of being re-sent.
+// Each holder of a chat's lock draws a fence; only the claimer of a row records its outcome, and a holder
+// whose lock could not be extended stops. Before each send the chat's reachability is checked: a chat
+// marked unreachable (blocked, unfollowed) has its remaining rows failed instead of sent.
+// Button acknowledgements travel in a lane of their own (AckDelivery): at once, unpaced, unordered.
 import { Queue, Worker, type Job } from "bullmq";
 import type pg from "pg";
 import type { Logger } from "pino";
 import type { ChannelName } from "../../bot/types.ts";
 import type { Redis } from "../redis.ts";
 import { tryLock, type HeldLock } from "../redis-lock.ts";
+import { AckDelivery } from "./acks.ts";
 import { deliveryJob, outboxQueueName, type DeliverJob } from "./jobs.ts";
 import * as store from "./store.ts";
 import type { ChannelSender, SendResult } from "./types.ts";
 
-type DrainOutcome = "empty" | "deferred" | "quota";
+type DrainOutcome = "empty" | "deferred" | "quota" | "lost";
 
 export interface DeliveryOptions {
   pool: pg.Pool;
@@ -57,6 +62,7 @@ export async function requestDelivery(queue: Queue<DeliverJob>, job: DeliverJob,
 export class OutboxDelivery {
   readonly queue: Queue<DeliverJob>;
   readonly worker: Worker<DeliverJob>;
+  readonly acks: AckDelivery;
   private readonly o: Required<Omit<DeliveryOptions, "pool" | "redis" | "sender" | "logger" | "prefix">> & DeliveryOptions;
 
   constructor(options: DeliveryOptions) {
@@ -71,6 +77,7 @@ export class OutboxDelivery {
     });
     this.worker.on("error", (err) => options.logger.error({ err, channel }, "outbox worker error"));
     this.worker.on("failed", (job, err) => options.logger.warn({ err, channel, job: job?.id }, "delivery job failed"));
+    this.acks = new AckDelivery(options);
   }
 
   private key(kind: string, ...parts: string[]): string {
@@ -78,7 +85,7 @@ export class OutboxDelivery {
   }
 
   async close(): Promise<void> {
-    await this.worker.close();
+    await Promise.all([this.worker.close(), this.acks.close()]);
     await this.queue.close();
   }
 
@@ -91,11 +98,12 @@ export class OutboxDelivery {
       if (!lock) return;
       let outcome: DrainOutcome;
       try {
-        outcome = await this.drain(recipient, lock);
+        outcome = await this.drain(recipient, lock, await store.drawFence(this.o.pool));
       } finally {
         await lock.release();
       }
-      if (outcome === "deferred") return;
+      // lost: another holder has the chat now and re-checks it itself.
+      if (outcome === "deferred" || outcome === "lost") return;
       if (outcome === "quota") break;
       // Rows committed while we held the lock were refused a lock by their own job: look once more.
       const next = await store.nextRow(this.o.pool, this.o.sender.channel, recipient);
@@ -105,7 +113,7 @@ export class OutboxDelivery {
   }
 
   /** empty: nothing left; deferred: a delayed job will come back; quota: this job's share is used. */
-  private async drain(recipient: string, lock: HeldLock): Promise<DrainOutcome> {
+  private async drain(recipient: string, lock: HeldLock, fence: string): Promise<DrainOutcome> {
     const { pool, sender, logger } = this.o;
     const channel = sender.channel;
     for (let n = 0; n < this.o.rowsPerJob; n++) {
@@ -113,27 +121,34 @@ export class OutboxDelivery {
       if (!row) return "empty";
       if (row.status === "sending") {
         // A worker died between claiming and recording this row: it may have been delivered.
-        await store.markFinal(pool, row.id, "uncertain", "worker stopped during the platform call");
-        logger.warn({ channel, row: row.id }, "outbox row left in sending: marked uncertain, not re-sent");
-        continue;
+        if (await store.markUncertain(pool, row.id, row.claimFence, fence, "worker stopped during the platform call")) {
+          logger.warn({ channel, row: row.id }, "outbox row left in sending: marked uncertain, not re-sent");
+          continue;
+        }
+        // Held by a claim of a later holder: this holder is the stale one.
+        return "lost";
       }
-      const isMessage = row.payload.kind === "message";
-      const wait = Math.max(
-        row.nextAttemptAt.getTime() - Date.now(),
-        await this.pauseLeft(),
-        isMessage ? await this.pacingLeft(recipient) : 0,
-      );
+      const wait = Math.max(row.nextAttemptAt.getTime() - Date.now(), await this.pauseLeft(), await this.pacingLeft(recipient));
       if (wait > this.o.inlineWaitMs) {
         await requestDelivery(this.queue, { channel, recipient }, wait, `at-${row.id}-${row.attempts}`);
         return "deferred";
       }
       if (wait > 0) await sleep(wait);
-      await lock.extend(this.o.lockTtlMs);
+      if (!(await lock.extend(this.o.lockTtlMs))) {
+        logger.warn({ channel, row: row.id }, "chat lock lost before sending: leaving the chat to its new holder");
+        return "lost";
+      }
       const info = await store.recipientInfo(pool, channel, recipient);
+      if (!info.reachable) {
+        const failed = await store.failUnreachable(pool, channel, recipient);
+        logger.info({ channel, failed }, "chat unreachable: its remaining outbox rows failed, not sent");
+        continue;
+      }
       // The token as close to the platform call as the claim allows, so that little time passes between
       // being counted and reaching the platform.
       const token = await this.takeGlobalToken();
-      if (!(await store.markSending(pool, row.id))) continue;
+      // Refused when another worker changed the row or a later holder claimed in this chat.
+      if (!(await store.markSending(pool, row.id, fence))) return "lost";
       let result: SendResult;
       try {
         result = await sender.send(recipient, row.payload, info, row.partsSent);
@@ -141,14 +156,15 @@ export class OutboxDelivery {
         result = { ok: false, retry: "backoff", reason: `sender threw: ${(error as Error).message}` };
       }
       await this.sendFinished(token);
-      if (isMessage) await this.o.redis.set(this.key("last", recipient), String(Date.now()), "PX", 60_000);
+      await this.o.redis.set(this.key("last", recipient), String(Date.now()), "PX", 60_000);
       if (result.ok) {
-        await store.markSent(pool, row.id, result.platformMessageId);
+        await store.markSent(pool, row.id, fence, result.platformMessageId);
         continue;
       }
       if (result.retry === "never") {
-        await store.markFinal(pool, row.id, "failed", result.reason);
+        // The account first: whoever sees the row failed also sees why the chat is unreachable.
         if (result.unreachable) await store.markUnreachable(pool, channel, recipient, result.reason);
+        await store.markFailed(pool, row.id, fence, result.reason);
         logger.info({ channel, row: row.id, reason: result.reason }, "outbox row not deliverable");
         continue;
       }
@@ -159,13 +175,13 @@ export class OutboxDelivery {
           await this.o.redis.set(this.key("pause"), String(Date.now() + delay), "PX", Math.max(1, Math.ceil(delay)));
         }
       } else if (row.attempts + 1 >= this.o.maxAttempts) {
-        await store.markFinal(pool, row.id, "failed", `gave up after ${row.attempts + 1} attempts: ${result.reason}`);
+        await store.markFailed(pool, row.id, fence, `gave up after ${row.attempts + 1} attempts: ${result.reason}`);
         logger.error({ channel, row: row.id, reason: result.reason }, "outbox row failed for good");
         continue;
       } else {
         delay = backoffDelay(row.attempts + 1, this.o.backoffBaseMs);
       }
-      await store.markRetry(pool, row.id, delay, result.reason, result.partsSent);
+      await store.markRetry(pool, row.id, fence, delay, result.reason, result.partsSent);
       await requestDelivery(this.queue, { channel, recipient }, delay, `at-${row.id}-${row.attempts + 1}`);
       return "deferred";
     }

@@ -61,4 +61,15 @@ describe("loadConfig", () => {
     if (result.ok) return;
     expect(result.problems.map((p) => p.split(":")[0])).toEqual(["ADMIN_TOKEN", "WEB_CHAT_SECRET"]);
   });
+
+  it("reads the review settings and wants escalation after the reminder and the parent after the escalation", () => {
+    const ok = loadConfig({ REVIEW_REMIND_DAYS: "2", REVIEW_ESCALATE_DAYS: "5", REVIEW_PARENT_DAYS: "9" });
+    expect(ok.ok && ok.config.review).toMatchObject({ remindDays: 2, escalateDays: 5, parentDays: 9, reviseDays: 14, inviteDays: 7 });
+    const bad = loadConfig({ REVIEW_REMIND_DAYS: "7", REVIEW_ESCALATE_DAYS: "7", REVIEW_DIGEST_HOUR: "24" });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.problems.map((p) => p.split(":")[0])).toEqual(["REVIEW_DIGEST_HOUR"]);
+    const order = loadConfig({ REVIEW_REMIND_DAYS: "7", REVIEW_ESCALATE_DAYS: "7" });
+    expect(order.ok ? [] : order.problems.map((p) => p.split(":")[0])).toEqual(["REVIEW_ESCALATE_DAYS"]);
+  });
 });

@@ -1,0 +1,94 @@
+// One assessment as an officer sees it (notice, "Xem chi tiết"): only for officers who may decide it,
+// whatever its status now, so that one who opens a withdrawn or decided assessment is told so.
+import type pg from "pg";
+import type { ReviewSettings } from "../config.ts";
+import { daysBefore, mayDecide } from "./scope.ts";
+
+type Queryable = Pick<pg.PoolClient, "query">;
+
+export interface DecisionHistoryEntry {
+  decision: string;
+  statusBefore: string;
+  revision: boolean;
+  byName: string | null;
+  channel: string | null;
+  reasonCode: string | null;
+  reason: string | null;
+  questions: string[];
+  at: Date;
+}
+
+export interface ReviewDetails {
+  assessmentId: string;
+  status: string;
+  own: boolean;
+  fullName: string | null;
+  birthYear: number | null;
+  targetGroup: string;
+  unit: { id: string; code: string; name: string } | null;
+  setId: string;
+  setVersion: string;
+  year: number;
+  total: number | null;
+  verdict: string | null;
+  score: unknown;
+  answers: Record<string, unknown>;
+  evidence: Record<string, { kind: string; ref: string; name?: string }[]>;
+  evidenceCount: number;
+  submittedAt: Date | null;
+  history: DecisionHistoryEntry[];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function reviewDetails(
+  db: Queryable,
+  input: { assessmentId: string; personId: string; now: Date },
+  settings: Pick<ReviewSettings, "parentDays">,
+): Promise<{ ok: true; value: ReviewDetails } | { ok: false; code: "not_found" | "not_allowed"; message: string }> {
+  if (!UUID.test(input.assessmentId) || !UUID.test(input.personId)) return { ok: false, code: "not_found", message: "no such assessment" };
+  const { rows } = await db.query(
+    `SELECT a.id, a.status, a.person_id, p.full_name, p.birth_year, a.target_group, a.set_id, a.set_version, a.year, a.total,
+            a.verdict, a.score, a.answers, a.evidence, a.submitted_at, u.id AS unit_id, u.code, u.name,
+            ${mayDecide("$2::uuid", "$3")} AS allowed,
+            COALESCE((SELECT json_agg(json_build_object('decision', d.decision, 'statusBefore', d.status_before, 'revision', d.revision,
+                         'byName', dp.full_name, 'channel', d.channel, 'reasonCode', d.reason_code, 'reason', d.reason,
+                         'questions', d.details->'questions', 'at', d.decided_at) ORDER BY d.id)
+                        FROM assessment_decisions d LEFT JOIN people dp ON dp.id = d.decided_by_person_id
+                       WHERE d.assessment_id = a.id), '[]') AS history
+       FROM assessments a LEFT JOIN units u ON u.id = a.unit_id LEFT JOIN people p ON p.id = a.person_id
+      WHERE a.id = $1`,
+    [input.assessmentId, input.personId, daysBefore(input.now, settings.parentDays)],
+  );
+  const r = rows[0];
+  if (!r) return { ok: false, code: "not_found", message: "no such assessment" };
+  if (!r.allowed) return { ok: false, code: "not_allowed", message: "only the unit's officers (or leads above it) may see this assessment" };
+  const evidence = (r.evidence ?? {}) as ReviewDetails["evidence"];
+  return {
+    ok: true,
+    value: {
+      assessmentId: r.id,
+      status: r.person_id === null ? "withdrawn" : r.status,
+      own: r.person_id === input.personId,
+      fullName: r.full_name,
+      birthYear: r.birth_year,
+      targetGroup: r.target_group,
+      unit: r.unit_id ? { id: r.unit_id, code: r.code, name: r.name } : null,
+      setId: r.set_id,
+      setVersion: r.set_version,
+      year: r.year,
+      total: r.total,
+      verdict: r.verdict,
+      score: r.score,
+      answers: r.answers ?? {},
+      evidence,
+      evidenceCount: Object.values(evidence).reduce((n, list) => n + (Array.isArray(list) ? list.length : 0), 0),
+      submittedAt: r.submitted_at,
+      history: (r.history as (Omit<DecisionHistoryEntry, "at" | "questions"> & { at: string; questions: string[] | null })[]).map((h) => ({
+        ...h,
+        questions: h.questions ?? [],
+        at: new Date(h.at),
+      })),
+    },
+  };
+}
