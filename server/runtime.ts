@@ -7,7 +7,11 @@ import type { Queue } from "bullmq";
 import { createTranslateSync } from "../bot/i18n.ts";
 import type { ChannelName } from "../bot/types.ts";
 import { loadShippedSets } from "../rules/load-file.ts";
+import { chartRoutes } from "./api/chart-routes.ts";
 import { adminApi } from "./api/index.ts";
+import { opsRoutes } from "./api/ops-routes.ts";
+import { dashboardRoutes } from "./dashboard/routes.ts";
+import { createMetrics, type Metrics } from "./metrics.ts";
 import { buildApp } from "./app.ts";
 import { createTelegramBot } from "./channels/telegram/bot.ts";
 import { createZaloChannel, type ZaloChannel } from "./channels/zalo/wiring.ts";
@@ -40,6 +44,8 @@ export interface Runtime {
   app: FastifyInstance;
   handleInbound: Pipeline;
   units: CachedUnitDirectory;
+  /** Prometheus metrics of this process (GET /metrics). */
+  metrics: Metrics;
   deliveries: Map<ChannelName, OutboxDelivery>;
   telegram?: Bot;
   zalo?: ZaloChannel;
@@ -129,7 +135,20 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   }
   for (const sender of options.senders ?? []) senders.set(sender.channel, sender);
   if (options.extraRoutes) routes.push(...options.extraRoutes({ handleInbound, pool: db.pool, redis, config, logger }));
-  routes.push(adminApi({ pool: db.pool, config }));
+  const metrics = createMetrics();
+  routes.unshift(async (root) => metrics.observeWebhooks(root));
+  routes.push(adminApi({ pool: db.pool, config, more: [chartRoutes({ pool: db.pool, config })] }));
+  routes.push(dashboardRoutes({ pool: db.pool, config }));
+  const allQueues = () => [...queues.messages.values(), ...queues.acks.values()];
+  routes.push(opsRoutes({ pool: db.pool, config, metrics, queues: allQueues }));
+  metrics.watch({
+    pool: db.pool,
+    queues: () => [
+      ...[...queues.messages].map(([channel, queue]) => ({ lane: "message", channel, queue })),
+      ...[...queues.acks].map(([channel, queue]) => ({ lane: "ack", channel, queue })),
+    ],
+    zaloCheck: checks.zalo,
+  });
 
   for (const sender of senders.values()) {
     if (options.workers === false) {
@@ -137,7 +156,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
       queues.acks.set(sender.channel, createAckQueue(sender.channel, redis, config.redisPrefix));
       continue;
     }
-    const delivery = new OutboxDelivery({ pool: db.pool, redis, prefix: config.redisPrefix, sender, logger, ...options.delivery });
+    const delivery = new OutboxDelivery({ pool: db.pool, redis, prefix: config.redisPrefix, sender: metrics.instrumentSender(sender), logger, ...options.delivery });
     deliveries.set(sender.channel, delivery);
     queues.messages.set(sender.channel, delivery.queue);
     queues.acks.set(sender.channel, delivery.acks.queue);
@@ -156,6 +175,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     app,
     handleInbound,
     units,
+    metrics,
     deliveries,
     telegram,
     zalo,

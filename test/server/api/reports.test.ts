@@ -1,10 +1,14 @@
 // Reports of a year rolled up the unit tree against targets, weekly progress, and the dossier's
-// exports (XLSX with a summary sheet and one sheet per unit, CSV), read back as a user would.
+// exports (XLSX with a summary sheet and one sheet per unit, CSV), read back as a user would; charts
+// (test-output/chart-*.png).
+import { mkdir, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Runtime } from "../../../server/runtime.ts";
 import { admin, adminRuntime, insertUnit, uniquePrefix } from "../../support/admin-api.ts";
 
+const OUTPUT = fileURLToPath(new URL("../../../test-output/", import.meta.url));
 let rt: Runtime;
 const P = uniquePrefix();
 const [T, A, A1, B] = ["T", "A", "A1", "B"].map((s) => `${P}-${s}`) as [string, string, string, string];
@@ -100,5 +104,26 @@ describe("exports", () => {
     expect(lines[3]).toBe(`${A1},    Đơn vị ${A1},${A},40,30,30,30,75,,Không`);
     const all = await get(`/api/v1/exports/assessments.csv?unit=${A}&year=2025`);
     expect(all.body.trim().split("\r\n")).toHaveLength(1 + 16 + 30);
+  });
+});
+
+describe("charts", () => {
+  it("draw the units against their target and the weekly progress, as SVG and PNG", async () => {
+    const svg = await get(`/api/v1/charts/targets?unit=${T}&year=2025`);
+    expect(svg.statusCode).toBe(200);
+    expect(svg.headers["content-type"]).toContain("image/svg+xml");
+    expect(svg.body).toContain(`Đơn vị ${A}`);
+    expect(svg.body).toContain(`Đơn vị ${B}`);
+    expect(svg.body).not.toContain(`Đơn vị ${A1}`); // only the units directly below
+    expect(svg.body).toContain("Chỉ tiêu");
+    const png = await get(`/api/v1/charts/weekly?unit=${A}&year=2025&format=png`);
+    expect(png.statusCode).toBe(200);
+    expect(png.rawPayload.subarray(1, 4).toString()).toBe("PNG");
+    const weekly = await get(`/api/v1/charts/weekly?unit=${A}&year=2025&lang=en`);
+    expect(weekly.body).toContain("Confirmed in total");
+    expect(weekly.body).toContain("03-17");
+    await mkdir(OUTPUT, { recursive: true });
+    await writeFile(`${OUTPUT}chart-weekly.png`, png.rawPayload);
+    await writeFile(`${OUTPUT}chart-targets.png`, (await get(`/api/v1/charts/targets?unit=${T}&year=2025&format=png`)).rawPayload);
   });
 });

@@ -48,6 +48,8 @@ const CASES: Record<string, () => Req[]> = {
   "GET /api/v1/exports/report.xlsx": () => [{ method: "GET", url: `/api/v1/exports/report.xlsx?unit=${B}` }],
   "GET /api/v1/exports/summary.csv": () => [{ method: "GET", url: `/api/v1/exports/summary.csv?unit=${B}` }],
   "GET /api/v1/exports/assessments.csv": () => [{ method: "GET", url: `/api/v1/exports/assessments.csv?unit=${B}` }],
+  "GET /api/v1/charts/targets": () => [{ method: "GET", url: `/api/v1/charts/targets?unit=${B}` }, { method: "GET", url: `/api/v1/charts/targets?unit=${B1}&format=png` }],
+  "GET /api/v1/charts/weekly": () => [{ method: "GET", url: `/api/v1/charts/weekly?unit=${B}` }],
 };
 
 beforeAll(async () => {
