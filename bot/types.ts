@@ -9,8 +9,11 @@ export type ChannelName = "telegram" | "zalo" | "web";
 
 export type CommandName = "start" | "help" | "status" | "lang" | "restart" | "stop" | "delete";
 
+/** What the engine gets: something a chat sent, or a system event. */
+export type InboundEvent = ChatEvent | SystemEvent;
+
 /** What a citizen did, whatever the platform. */
-export type InboundEvent =
+export type ChatEvent =
   /** /start [payload], a Zalo follow, the web chat opened; payload "u_<CODE>" pre-selects a unit. */
   | { type: "command"; name: CommandName; arg?: string }
   | { type: "text"; text: string }
@@ -21,6 +24,34 @@ export type InboundEvent =
   | { type: "contact"; name?: string; phone?: string }
   /** The citizen unfollowed / blocked the bot: no reply can be delivered. */
   | { type: "unfollow" };
+
+/**
+ * Something no chat sent (a reminder that is due, a decision that reaches a citizen, a campaign message),
+ * applied to one account's conversation by the server's handleSystem with a stable event id. A
+ * discriminated union on `name`: officer review and campaigns add their variants here.
+ */
+export type SystemEvent =
+  /** The citizen's open draft is waiting: a reminder, then the current question again. No draft: nothing. */
+  | { type: "system"; name: "assessment.reminder" };
+
+export type SystemEventName = SystemEvent["name"];
+
+/**
+ * Which queue a message waits in: `reply` (to the chat that just wrote), `notice` (officer notices,
+ * decisions, reminders), `bulk` (campaigns; only the budget the other lanes leave).
+ */
+export type Lane = "reply" | "notice" | "bulk";
+export const LANES: readonly Lane[] = ["reply", "notice", "bulk"];
+
+/** Who gets a message other than the chat that wrote (the default). */
+export type Addressee =
+  /** A person's reachable chat accounts: the one used last (default) or all of them. */
+  | { kind: "person"; personId: string; accounts?: "last" | "all" }
+  /**
+   * The active officers of a unit (each on the account they used last). The server's settings say
+   * whether the unit's leads and the parent unit's officers are included.
+   */
+  | { kind: "unit_officers"; unitId: string };
 
 export interface Button {
   /** Plain text (adapters escape it for their platform). */
@@ -34,13 +65,22 @@ export interface Button {
   typed?: string;
 }
 
-/** One message to the citizen. Plain text: adapters escape and format per platform. */
+/** One message. Plain text: adapters escape and format per platform. */
 export interface OutMessage {
   /** Shown bold where the platform allows it. */
   title?: string;
   text: string;
   /** Rows of buttons. */
   buttons?: Button[][];
+  /** Absent: the chat that wrote (or the conversation a system event was applied to). */
+  to?: Addressee;
+  /** Default: `reply` for the chat that wrote, `notice` for any other addressee. */
+  lane?: Lane;
+  /**
+   * An addressed message is rendered once per language (turn.ts sayTo); each recipient gets the
+   * version in its own language. Absent: for every recipient.
+   */
+  lang?: Lang;
 }
 
 export interface EvidenceRef {
@@ -107,4 +147,6 @@ export interface StepContext {
   consentVersion: string;
   /** Evaluation years run 1 Jan – 31 Dec in this time zone. */
   timeZone: string;
+  /** The person linked to the conversation's account, if any (absent before consent). */
+  personId?: string;
 }

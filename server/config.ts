@@ -16,6 +16,13 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
 
+/** "true"/"false" (also 1/0, yes/no), with a default. */
+const flag = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : v === "true" || v === "1" || v === "yes"));
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -50,6 +57,8 @@ const schema = z.object({
   INBOUND_RETENTION_DAYS: z.coerce.number().int().min(2).max(3650).default(30),
   OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(180),
   TIME_ZONE: z.string().default("Asia/Ho_Chi_Minh"),
+  NOTICE_UNIT_LEADS: flag(true),
+  NOTICE_PARENT_UNIT_OFFICERS: flag(false),
   // Officer review (issue 12)
   OFFICER_INVITE_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   REVIEW_REMIND_DAYS: z.coerce.number().int().min(1).max(60).default(3),
@@ -77,6 +86,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Days kept: inbound event ids (deduplication) and finished outbox rows (also the web chat's history). */
   retention: { inboundDays: number; outboxDays: number };
+  /** Whom a notice to "a unit's officers" reaches besides the unit's active officers. */
+  officerNotices: { leads: boolean; parentUnit: boolean };
   adminToken?: string;
   webChatSecret?: string;
   review: ReviewSettings;
@@ -168,6 +179,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       timeZone: e.TIME_ZONE,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       retention: { inboundDays: e.INBOUND_RETENTION_DAYS, outboxDays: e.OUTBOX_RETENTION_DAYS },
+      officerNotices: { leads: e.NOTICE_UNIT_LEADS, parentUnit: e.NOTICE_PARENT_UNIT_OFFICERS },
       adminToken: e.ADMIN_TOKEN,
       webChatSecret: e.WEB_CHAT_SECRET,
       review: {

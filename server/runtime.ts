@@ -19,6 +19,7 @@ import { telegramWebhookRoutes } from "./channels/telegram/routes.ts";
 import { createTelegramSender } from "./channels/telegram/sender.ts";
 import type { Config } from "./config.ts";
 import { createPipeline, type Pipeline } from "./conversation/pipeline.ts";
+import type { HandleSystem } from "./conversation/types.ts";
 import { catalogOf } from "./criteria/catalog.ts";
 import { createDatabase, type Database } from "./db/client.ts";
 import { postgresCheck, redisCheck, type Check } from "./health.ts";
@@ -43,6 +44,8 @@ export interface Runtime {
   redis: Redis;
   app: FastifyInstance;
   handleInbound: Pipeline;
+  /** The entry for system events (reminders, decisions, campaign messages): handleInbound.handleSystem. */
+  handleSystem: HandleSystem;
   units: CachedUnitDirectory;
   /** Prometheus metrics of this process (GET /metrics). */
   metrics: Metrics;
@@ -114,6 +117,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     criteria,
     context: { t: createTranslateSync(), consentVersion: CONSENT_VERSION, timeZone: config.timeZone },
     logger,
+    officers: config.officerNotices,
     now: options.now,
     notify: createDeliveryNotifier(queues),
   });
@@ -174,6 +178,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     redis,
     app,
     handleInbound,
+    handleSystem: handleInbound.handleSystem,
     units,
     metrics,
     deliveries,

@@ -29,3 +29,25 @@ export function indexArg(arg: string | undefined): number | null {
   if (arg === undefined || !/^\d{1,4}$/.test(arg)) return null;
   return Number(arg);
 }
+
+// Record buttons: "R.<action>[.<arg>…]", no seq (a seq is lowercase base 36, so the two never meet).
+// They refer to a record (an assessment to decide, a campaign's "continue", "stop reminders") and stay
+// valid for days whatever was shown since; the record itself says whether the action still applies. Data over 64 bytes is swapped for a server-side token
+// by the pipeline (server/conversation/button-tokens.ts); the engine always sees the full data.
+
+const RECORD = /^R\.([a-zA-Z]{1,3})((?:\.[0-9A-Za-z_-]{1,64}){0,4})$/;
+
+export function encodeRecordButton(action: string, ...args: string[]): string {
+  return ["R", action, ...args].join(".");
+}
+
+export interface DecodedRecordButton {
+  action: string;
+  args: string[];
+}
+
+export function decodeRecordButton(data: string): DecodedRecordButton | null {
+  const m = RECORD.exec(data);
+  if (!m || !m[1]) return null;
+  return { action: m[1], args: m[2] ? m[2].slice(1).split(".") : [] };
+}

@@ -1,8 +1,10 @@
 // The conversation engine: a pure step from (state, event) to (state, messages, effects).
 // No I/O: time comes from ctx.now, texts from ctx.t, units and criteria sets from ctx.
 import type { CommandName, Effect, InboundEvent, OutMessage, StepContext } from "../types.ts";
-import { decodeButton } from "./buttons.ts";
+import { decodeButton, decodeRecordButton } from "./buttons.ts";
 import { runCommand, dialogButton, dialogEvent } from "./flows/commands.ts";
+import { recordButtonTap } from "./flows/records.ts";
+import { systemEvent } from "./flows/system.ts";
 import { welcome } from "./flows/onboarding.ts";
 import { handlerOf, renderPrompt } from "./flows/registry.ts";
 import { initialState, type ConversationState } from "./state.ts";
@@ -10,13 +12,16 @@ import { newTurn, reprompt, say, tr, emit, type Turn } from "./turn.ts";
 
 export { initialState, parseState, STATE_VERSION, TARGET_GROUPS } from "./state.ts";
 export type { ConversationState, Step, StepKind, Dialog, AssessmentState, ProfileState } from "./state.ts";
-export { decodeButton, encodeButton, MAX_BUTTON_DATA_BYTES } from "./buttons.ts";
+export { decodeButton, decodeRecordButton, encodeButton, encodeRecordButton, MAX_BUTTON_DATA_BYTES } from "./buttons.ts";
 
 export interface StepResult {
   state: ConversationState;
   messages: OutMessage[];
   effects: Effect[];
 }
+
+/** The same button again within this many ms is a double tap: answered once, the second changes nothing. */
+export const DOUBLE_TAP_MS = 1000;
 
 /** Prompts that lead to other prompts (a question no longer visible …) settle within a few rounds. */
 const MAX_PROMPT_ROUNDS = 5;
@@ -55,7 +60,26 @@ function command(turn: Turn, name: CommandName, arg: string | undefined): void {
   if (turn.s.step.kind === "new" && turn.s.dialog === undefined) welcome(turn);
 }
 
+function doubleTap(turn: Turn, data: string): boolean {
+  const last = turn.s.lastTap;
+  const now = turn.ctx.now.getTime();
+  return last !== undefined && last.data === data && now >= last.at && now - last.at < DOUBLE_TAP_MS;
+}
+
 function route(turn: Turn, event: InboundEvent): void {
+  if (event.type === "system") return systemEvent(turn, event);
+  if (event.type === "button") {
+    // A double tap: the first tap was answered; the second says nothing (no "old button", no prompt).
+    if (doubleTap(turn, event.data)) return;
+    turn.s.lastTap = { data: event.data, at: turn.ctx.now.getTime() };
+    const record = decodeRecordButton(event.data);
+    if (record) {
+      if (!recordButtonTap(turn, record)) stale(turn);
+      return;
+    }
+  } else {
+    delete turn.s.lastTap;
+  }
   if (event.type === "unfollow") {
     emit(turn, { type: "account.unreachable", reason: "unfollow" });
     return;

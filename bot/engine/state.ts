@@ -62,6 +62,19 @@ export interface ProfileState {
   phone?: string;
 }
 
+/**
+ * The part of the state that belongs to an officer's work (a review in progress), next to the citizen's
+ * own assessment; its contents are owned by officer review (bot/engine/flows of issue 12).
+ */
+export type OfficerState = Record<string, unknown>;
+
+/** The last button applied: the same data again within DOUBLE_TAP_MS is a double tap and is ignored. */
+export interface LastTap {
+  data: string;
+  /** ctx.now of the tap, in ms since the epoch. */
+  at: number;
+}
+
 export interface ConversationState {
   v: typeof STATE_VERSION;
   lang: Lang;
@@ -76,6 +89,8 @@ export interface ConversationState {
   step: Step;
   dialog?: Dialog;
   assessment?: AssessmentState;
+  officer?: OfficerState;
+  lastTap?: LastTap;
 }
 
 export function initialState(lang: Lang = "vi", seq = 0): ConversationState {
@@ -132,6 +147,8 @@ const stateSchema = z.object({
         .optional(),
     })
     .optional(),
+  officer: z.record(z.string(), z.unknown()).optional(),
+  lastTap: z.object({ data: z.string(), at: z.number() }).optional(),
 });
 
 // The schema must describe exactly the declared type.

@@ -1,7 +1,7 @@
 // One step in progress: a draft of the state and what the step says and asks for. Handlers change the
 // draft, add messages and effects, and ask for the current prompt to be shown (last, by the router).
-import type { Button, Effect, OutMessage, StepContext, Translate, Lang } from "../types.ts";
-import { encodeButton } from "./buttons.ts";
+import { LANGS, type Addressee, type Button, type Effect, type Lane, type OutMessage, type StepContext, type Translate, type Lang } from "../types.ts";
+import { encodeButton, encodeRecordButton } from "./buttons.ts";
 import type { ConversationState, Dialog, Step } from "./state.ts";
 
 export interface Turn {
@@ -23,6 +23,16 @@ export function tr(turn: Turn): { t: Translate; lang: Lang } {
 
 export function say(turn: Turn, msg: OutMessage): void {
   turn.messages.push(msg);
+}
+
+/**
+ * A message to someone other than this chat, rendered once per language: each recipient gets the
+ * version in its own. Its buttons must be record buttons (recordButton): they reach other conversations.
+ */
+export function sayTo(turn: Turn, to: Addressee, render: (lang: Lang) => OutMessage, lane?: Lane): void {
+  for (const lang of LANGS) {
+    turn.messages.push({ ...render(lang), to: structuredClone(to), lang, ...(lane !== undefined ? { lane } : {}) });
+  }
 }
 
 /** Longest text we send in one message (Zalo allows 2000 characters, Telegram 4096). */
@@ -86,6 +96,11 @@ export function button(turn: Turn, label: string, action: string, typed?: string
   const b: Button = { label, data: encodeButton(turn.s.seq, action) };
   if (typed !== undefined) b.typed = typed;
   return b;
+}
+
+/** A button that refers to a record: valid for days, whatever prompt was shown since. */
+export function recordButton(label: string, action: string, ...args: string[]): Button {
+  return { label, data: encodeRecordButton(action, ...args) };
 }
 
 /** Rows of one button each. */

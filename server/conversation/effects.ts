@@ -3,6 +3,7 @@
 // here, not returned by the database, so that no statement depends on another's result.
 import { randomUUID } from "node:crypto";
 import type { CriteriaCatalog, Effect } from "../../bot/types.ts";
+import { forgetOtherConversations, linkPerson, unlinkPerson, unreachableById } from "../accounts/store.ts";
 import { sql, type Statement } from "../db/statement.ts";
 
 export interface Account {
@@ -32,7 +33,7 @@ export function effectStatements(
         } else {
           personId = randomUUID();
           out.push(sql(`INSERT INTO people (id, language, consent_version, consent_at) VALUES ($1, $2, $3, now())`, personId, effect.language, effect.consentVersion));
-          out.push(sql(`UPDATE channel_accounts SET person_id = $2 WHERE id = $1`, account.id, personId));
+          out.push(linkPerson(account.id, personId));
         }
         break;
       case "person.profile":
@@ -113,16 +114,14 @@ export function effectStatements(
           p,
         ));
         out.push(sql(`DELETE FROM officers WHERE person_id = $1`, p));
-        out.push(sql(`UPDATE channel_accounts SET person_id = NULL WHERE person_id = $1`, p));
+        out.push(forgetOtherConversations(p, account.id));
+        out.push(unlinkPerson(p));
         out.push(sql(`DELETE FROM people WHERE id = $1`, p));
         out.push(sql(`INSERT INTO audit_log (actor_kind, action) VALUES ('citizen', 'person.erase')`));
         personId = null;
         break;
       case "account.unreachable":
-        out.push(sql(
-          `UPDATE channel_accounts SET reachable = false, unreachable_reason = $2, updated_at = now() WHERE id = $1`,
-          account.id, effect.reason,
-        ));
+        out.push(unreachableById(account.id, effect.reason));
         break;
     }
   }

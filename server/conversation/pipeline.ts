@@ -1,16 +1,22 @@
 // The inbound path: deduplicate one platform event, run the engine's step, apply its effects and store
-// its replies in the outbox – all in one transaction, in two database round trips – then ask the
-// delivery worker to send them.
+// its messages in the outbox – all in one transaction – then ask the delivery worker to send them.
+// Two entries share it: handleInbound (a chat sent something) and handleSystem (no chat did: a reminder,
+// a decision, a campaign message). Round trips: the claim, the addressees when a message names any,
+// then effects + state + outbox + commit.
 import type pg from "pg";
 import type { Logger } from "pino";
 import { parseState, step } from "../../bot/engine/index.ts";
-import type { ChannelName, CriteriaCatalog, StepContext } from "../../bot/types.ts";
-import { batch, sql } from "../db/statement.ts";
-import { outboxInsert, type NewOutboxRow } from "../outbox/store.ts";
+import type { ChannelName, CriteriaCatalog, InboundEvent, Lane, StepContext, UnitDirectory } from "../../bot/types.ts";
+import { addresseeKey, recipientsOf, recipientsStatement, type OfficerScope, type Recipient } from "../accounts/addressees.ts";
+import { claimForInbound, lockedAccount, lockForSystem, saveState, type LockedAccount } from "../accounts/store.ts";
+import { batch, type Statement } from "../db/statement.ts";
+import { outboxInsert } from "../outbox/store.ts";
 import type { OutboxPayload } from "../outbox/types.ts";
 import type { CachedUnitDirectory } from "../units/directory.ts";
+import { isToken, lookupToken, storeTokens } from "./button-tokens.ts";
 import { effectStatements } from "./effects.ts";
-import type { InboundInput, InboundOutcome } from "./types.ts";
+import { buildOutput } from "./output.ts";
+import type { InboundInput, InboundOutcome, SystemInput, SystemOutcome } from "./types.ts";
 
 export interface PipelineDeps {
   pool: pg.Pool;
@@ -20,6 +26,8 @@ export interface PipelineDeps {
   /** Called after commit for every chat that got outbox rows (enqueues a delivery job). */
   notify: (channel: ChannelName, recipient: string, options?: { ack?: boolean }) => Promise<void>;
   logger: Logger;
+  /** Whom a unit's notices reach besides its officers; default: leads yes, parent unit no. */
+  officers?: OfficerScope;
   /** The clock; tests pass a fixed one. */
   now?: () => Date;
 }
@@ -29,76 +37,155 @@ export interface InboundExtras {
   ack?: OutboxPayload;
 }
 
-/**
- * Records the event (nothing when it was seen before) and locks the chat's account row, creating it
- * on first contact; returns no row for a duplicate. Events of one chat are applied one after another.
- */
-const CLAIM = `
-WITH fresh AS (
-  INSERT INTO inbound_events (channel, external_event_id) VALUES ($1::channel, $2) ON CONFLICT DO NOTHING RETURNING 1
-)
-INSERT INTO channel_accounts (channel, external_id, last_interaction_at)
-SELECT $1::channel, $3, $4::timestamptz FROM fresh
-ON CONFLICT (channel, external_id) DO UPDATE SET
-  last_interaction_at = CASE WHEN $5 THEN GREATEST(channel_accounts.last_interaction_at, EXCLUDED.last_interaction_at)
-                             ELSE channel_accounts.last_interaction_at END,
-  reachable = CASE WHEN $5 THEN true ELSE channel_accounts.reachable END,
-  unreachable_reason = CASE WHEN $5 THEN NULL ELSE channel_accounts.unreachable_reason END,
-  updated_at = now()
-RETURNING id, person_id, state`;
+const DEFAULT_SCOPE: OfficerScope = { leads: true, parentUnit: false };
+
+interface Applying {
+  /** Read before the connection is taken: a refresh needs a connection of its own. */
+  units: UnitDirectory;
+  account: LockedAccount;
+  event: InboundEvent;
+  source: string;
+  ownLane: Lane;
+  before?: OutboxPayload[];
+  replyTo?: string;
+}
 
 export function createPipeline(deps: PipelineDeps) {
   const now = deps.now ?? (() => new Date());
+  const scope = deps.officers ?? DEFAULT_SCOPE;
 
-  return async function handleInbound(input: InboundInput & InboundExtras): Promise<InboundOutcome> {
+  /** Step, addressees, effects, state, outbox, COMMIT; returns the new rows. The caller holds BEGIN. */
+  async function apply(client: pg.PoolClient, a: Applying): Promise<{ id: string; channel: ChannelName; recipient: string }[]> {
+    const units = a.units;
+    const at = now();
+    const ctx: StepContext = {
+      ...deps.context,
+      now: at,
+      units,
+      criteria: deps.criteria,
+      ...(a.account.personId !== null ? { personId: a.account.personId } : {}),
+    };
+    const result = step(parseState(a.account.state), a.event, ctx);
+    const recipients = new Map<string, Recipient[]>();
+    const lookups: { key: string; statement: Statement }[] = [];
+    for (const m of result.messages) {
+      if (m.to === undefined) continue;
+      const key = addresseeKey(m.to);
+      if (recipients.has(key)) continue;
+      recipients.set(key, []);
+      const statement = recipientsStatement(m.to, scope, (m.lane ?? "notice") === "bulk");
+      if (statement) lookups.push({ key, statement });
+    }
+    if (lookups.length > 0) {
+      const found = await batch(client, lookups.map((l) => l.statement));
+      lookups.forEach((l, i) => recipients.set(l.key, recipientsOf(found[i]!)));
+    }
+    const { statements } = effectStatements({ id: a.account.id, personId: a.account.personId }, result.effects, deps.criteria);
+    const output = buildOutput({
+      source: a.source,
+      self: { accountId: a.account.id, channel: a.account.channel, externalId: a.account.externalId, lang: result.state.lang },
+      ...(a.before ? { before: a.before } : {}),
+      messages: result.messages,
+      recipients,
+      ownLane: a.ownLane,
+      ...(a.replyTo !== undefined ? { replyTo: a.replyTo } : {}),
+      now: at,
+    });
+    const tail: (Statement | string)[] = [
+      ...statements,
+      saveState(a.account.id, result.state),
+      ...(output.tokens.length > 0 ? [storeTokens(output.tokens)] : []),
+    ];
+    const results = await batch(client, [...tail, ...(output.rows.length > 0 ? [outboxInsert(output.rows)] : []), "COMMIT"]);
+    if (output.rows.length === 0) return [];
+    return results[tail.length]!.rows.map((r) => ({ id: String(r.id), channel: r.channel, recipient: r.recipient }));
+  }
+
+  /** ackChat: the chat whose new rows include a button acknowledgement (delivered in a lane of its own). */
+  async function afterCommit(rows: { channel: ChannelName; recipient: string }[], ackChat?: string): Promise<void> {
+    const chats = new Map(rows.map((r) => [`${r.channel}\u0000${r.recipient}`, r]));
+    // Committed: a failure here only delays delivery until the sweeper's next round.
+    await Promise.all(
+      [...chats.entries()].map(([key, r]) =>
+        deps.notify(r.channel, r.recipient, { ack: key === ackChat }).catch((err) =>
+          deps.logger.warn({ err, channel: r.channel }, "could not enqueue delivery; the sweeper will"),
+        ),
+      ),
+    );
+  }
+
+  async function handleInbound(input: InboundInput & InboundExtras): Promise<InboundOutcome> {
+    let event: InboundEvent = input.event;
+    const token = event.type === "button" && isToken(event.data) ? event.data : undefined;
     const units = await deps.units.get();
-    const interacted = input.event.type !== "unfollow";
     const client = await deps.pool.connect();
-    let outboxIds: string[];
+    let rows: { id: string; channel: ChannelName; recipient: string }[];
     try {
-      const [, claimed] = await batch(client, [
-        "BEGIN",
-        sql(CLAIM, input.channel, input.eventId, input.externalUserId, interacted ? input.at : null, interacted),
-      ]);
-      const account = claimed!.rows[0] as { id: string; person_id: string | null; state: unknown } | undefined;
+      const claim = claimForInbound({
+        channel: input.channel,
+        eventId: input.eventId,
+        externalId: input.externalUserId,
+        at: input.at,
+        interacted: input.event.type !== "unfollow",
+      });
+      const [, claimed, resolved] = await batch(client, ["BEGIN", claim, ...(token ? [lookupToken(token)] : [])]);
+      const account = lockedAccount(claimed);
       if (!account) {
         await client.query("ROLLBACK");
         return { status: "duplicate" };
       }
-      const ctx: StepContext = { ...deps.context, now: now(), units, criteria: deps.criteria };
-      const result = step(parseState(account.state), input.event, ctx);
-      const { statements } = effectStatements({ id: account.id, personId: account.person_id }, result.effects, deps.criteria);
-      const payloads: OutboxPayload[] = [
-        ...(input.ack ? [input.ack] : []),
-        ...result.messages.map((message) => ({ kind: "message" as const, message })),
-      ];
-      const outbox: NewOutboxRow[] = payloads.map((payload, i) => ({
-        channel: input.channel,
-        recipient: input.externalUserId,
-        payload,
-        idempotencyKey: `${input.channel}:${input.eventId}:${i}`,
-      }));
-      const results = await batch(client, [
-        ...statements,
-        sql(`UPDATE channel_accounts SET state = $2 WHERE id = $1`, account.id, JSON.stringify(result.state)),
-        ...(outbox.length > 0 ? [outboxInsert(outbox)] : []),
-        "COMMIT",
-      ]);
-      outboxIds = outbox.length > 0 ? results[statements.length + 1]!.rows.map((r) => String(r.id)) : [];
+      // An unknown or expired token changes nothing: the engine answers it like an old button.
+      if (token) event = { type: "button", data: String(resolved?.rows[0]?.data ?? "") };
+      rows = await apply(client, {
+        units,
+        account,
+        event,
+        source: `${input.channel}:${input.eventId}`,
+        ownLane: "reply",
+        ...(input.ack ? { before: [input.ack] } : {}),
+        ...(input.replyTo !== undefined ? { replyTo: input.replyTo } : {}),
+      });
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {});
       throw error;
     } finally {
       client.release();
     }
-    if (outboxIds.length > 0) {
-      // Committed: a failure here only delays delivery until the sweeper's next round.
-      await deps.notify(input.channel, input.externalUserId, { ack: input.ack !== undefined }).catch((err) =>
-        deps.logger.warn({ err, channel: input.channel }, "could not enqueue delivery; the sweeper will"),
-      );
+    await afterCommit(rows, input.ack !== undefined ? `${input.channel}\u0000${input.externalUserId}` : undefined);
+    return { status: "applied", outboxIds: rows.map((r) => r.id) };
+  }
+
+  async function handleSystem(input: SystemInput): Promise<SystemOutcome> {
+    const units = await deps.units.get();
+    const client = await deps.pool.connect();
+    let rows: { id: string; channel: ChannelName; recipient: string }[];
+    try {
+      const [, fresh, locked] = await batch(client, [
+        "BEGIN",
+        { text: `INSERT INTO system_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING 1`, values: [input.eventId] },
+        lockForSystem(input.target),
+      ]);
+      if (fresh!.rows.length === 0) {
+        await client.query("ROLLBACK");
+        return { status: "duplicate" };
+      }
+      const account = lockedAccount(locked);
+      if (!account) {
+        await client.query("ROLLBACK");
+        return { status: "no_account" };
+      }
+      rows = await apply(client, { units, account, event: input.event, source: `system:${input.eventId}`, ownLane: input.lane ?? "notice" });
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    } finally {
+      client.release();
     }
-    return { status: "applied", outboxIds };
-  };
+    await afterCommit(rows);
+    return { status: "applied", outboxIds: rows.map((r) => r.id) };
+  }
+
+  return Object.assign(handleInbound, { handleSystem });
 }
 
 export type Pipeline = ReturnType<typeof createPipeline>;

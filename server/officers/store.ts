@@ -1,5 +1,6 @@
 // Officers of units: who they are, their roles, deactivation, and how they want to hear of submissions.
 import type pg from "pg";
+import { personChannelsSql } from "../accounts/store.ts";
 import { normaliseCode } from "../units/directory.ts";
 import type { OfficerRole, Result, UnitRef } from "./invitations.ts";
 
@@ -24,7 +25,7 @@ export async function listOfficers(db: Queryable, filter: { unitCode?: string } 
   }
   const { rows } = await db.query(
     `SELECT o.id, o.person_id, p.full_name, o.role, o.active, o.created_at, u.id AS unit_id, u.code, u.name,
-            COALESCE((SELECT array_agg(DISTINCT c.channel::text ORDER BY c.channel::text) FROM channel_accounts c WHERE c.person_id = o.person_id), '{}') AS channels
+            ${personChannelsSql("o.person_id")} AS channels
        FROM officers o JOIN units u ON u.id = o.unit_id JOIN people p ON p.id = o.person_id
       WHERE $1::text IS NULL OR u.code = $1
       ORDER BY u.code, o.active DESC, o.role DESC, p.full_name NULLS LAST, o.created_at`,

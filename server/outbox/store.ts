@@ -1,9 +1,13 @@
 // SQL over the outbox table: insert rows inside a caller's transaction, and the state changes the
 // delivery worker makes. Status: pending → sending → sent | pending (retry) | failed | uncertain.
 import type pg from "pg";
-import type { ChannelName } from "../../bot/types.ts";
+import type { ChannelName, Lane as PriorityLane } from "../../bot/types.ts";
+import { UNREACHABLE_ACCOUNT } from "../accounts/store.ts";
 import { sql, type Statement } from "../db/statement.ts";
-import type { OutboxPayload, PartsSent, RecipientInfo } from "./types.ts";
+import type { OutboxPayload, PartsSent } from "./types.ts";
+
+/** The recipient's account as delivery needs it; owned by the accounts store. */
+export { markUnreachable, recipientInfo } from "../accounts/store.ts";
 
 type Queryable = Pick<pg.PoolClient, "query">;
 
@@ -12,19 +16,26 @@ export interface NewOutboxRow {
   recipient: string;
   payload: OutboxPayload;
   idempotencyKey: string;
+  /** reply (default) | notice | bulk: which queue the row waits in (bot/types.ts Lane). */
+  lane?: PriorityLane;
+  /** The platform's id of the message this row answers (Zalo msg_id). */
+  replyTo?: string;
 }
 
-/** The insert of outbox rows (rows whose idempotency key exists are ignored), returning new ids. */
+/**
+ * The insert of outbox rows (rows whose idempotency key exists are ignored), returning the new rows'
+ * id, channel and recipient.
+ */
 export function outboxInsert(rows: NewOutboxRow[]): Statement {
   const values: unknown[] = [];
   const tuples = rows.map((r) => {
-    values.push(r.channel, r.recipient, JSON.stringify(r.payload), r.idempotencyKey);
+    values.push(r.channel, r.recipient, JSON.stringify(r.payload), r.idempotencyKey, r.lane ?? "reply", r.replyTo ?? null);
     const n = values.length;
-    return `($${n - 3}::channel, $${n - 2}, $${n - 1}::jsonb, $${n})`;
+    return `($${n - 5}::channel, $${n - 4}, $${n - 3}::jsonb, $${n - 2}, $${n - 1}::lane, $${n})`;
   });
   return sql(
-    `INSERT INTO outbox (channel, recipient, payload, idempotency_key) VALUES ${tuples.join(", ")}
-     ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+    `INSERT INTO outbox (channel, recipient, payload, idempotency_key, lane, reply_to) VALUES ${tuples.join(", ")}
+     ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, channel, recipient`,
     ...values,
   );
 }
@@ -155,9 +166,9 @@ export async function markUncertain(db: Queryable, id: string, seenFence: string
  */
 export async function failUnreachable(db: Queryable, channel: ChannelName, recipient: string): Promise<number> {
   const { rowCount } = await db.query(
-    `UPDATE outbox o SET status = 'failed', last_error = left('recipient unreachable: ' || coalesce(a.unreachable_reason, ''), 1000)
-       FROM channel_accounts a
-      WHERE a.channel = o.channel AND a.external_id = o.recipient AND NOT a.reachable
+    `UPDATE outbox o SET status = 'failed', last_error = left('recipient unreachable: ' || coalesce(a.reason, ''), 1000)
+       FROM ${UNREACHABLE_ACCOUNT} a
+      WHERE a.channel = o.channel AND a.external_id = o.recipient
         AND o.channel = $1 AND o.recipient = $2 AND o.status = 'pending'`,
     [channel, recipient],
   );
@@ -187,23 +198,6 @@ export async function claimAcks(db: Queryable, channel: ChannelName, recipient: 
   );
   const claimed = rows.map(toRow).sort((a, b) => Number(a.id) - Number(b.id));
   return { fence: claimed[0]?.claimFence ?? "", rows: claimed };
-}
-
-export async function recipientInfo(db: Queryable, channel: ChannelName, recipient: string): Promise<RecipientInfo> {
-  const { rows } = await db.query(
-    `SELECT last_interaction_at, reachable FROM channel_accounts WHERE channel = $1 AND external_id = $2`,
-    [channel, recipient],
-  );
-  const r = rows[0];
-  return r ? { lastInteractionAt: r.last_interaction_at, reachable: r.reachable } : { lastInteractionAt: null, reachable: true };
-}
-
-export async function markUnreachable(db: Queryable, channel: ChannelName, recipient: string, reason: string): Promise<void> {
-  await db.query(
-    `UPDATE channel_accounts SET reachable = false, unreachable_reason = $3, updated_at = now()
-      WHERE channel = $1 AND external_id = $2`,
-    [channel, recipient, reason.slice(0, 200)],
-  );
 }
 
 /** Recipients with a row of the lane that is due, for the sweeper that re-enqueues delivery jobs. */

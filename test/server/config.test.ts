@@ -32,6 +32,15 @@ describe("loadConfig", () => {
     expect(short.problems.map((p) => p.split(":")[0]).sort()).toEqual(["INBOUND_RETENTION_DAYS", "OUTBOX_RETENTION_DAYS"]);
   });
 
+  it("tells a unit's leads but not the parent unit's officers by default; both are switches", () => {
+    const result = loadConfig({});
+    expect(result.ok && result.config.officerNotices).toEqual({ leads: true, parentUnit: false });
+    const flipped = loadConfig({ NOTICE_UNIT_LEADS: "false", NOTICE_PARENT_UNIT_OFFICERS: "true" });
+    expect(flipped.ok && flipped.config.officerNotices).toEqual({ leads: false, parentUnit: true });
+    const bad = loadConfig({ NOTICE_UNIT_LEADS: "maybe" });
+    expect(bad.ok ? [] : bad.problems).toEqual([expect.stringMatching(/^NOTICE_UNIT_LEADS: must be true or false/)]);
+  });
+
   it("requires a token and a webhook secret for Telegram webhook mode", () => {
     const result = loadConfig({ TELEGRAM_MODE: "webhook" });
     expect(result.ok).toBe(false);

@@ -6,6 +6,7 @@ import type { Parsed, QuestionView } from "../questions/types.ts";
 import type { AssessmentState, Step } from "../state.ts";
 import { yearIn } from "../text.ts";
 import { button, column, emit, reprompt, say, setStep, tr, type Turn } from "../turn.ts";
+import { tellOfficersWithdrawn } from "./officers.ts";
 import type { AttachmentEvent, StepHandler } from "./types.ts";
 
 type Of<K extends Step["kind"]> = Extract<Step, { kind: K }>;
@@ -38,6 +39,7 @@ export function restartAssessment(turn: Turn): void {
   const { t, lang } = tr(turn);
   const submitted = turn.s.step.kind === "submitted";
   if (turn.s.assessment) emit(turn, { type: "assessment.withdraw" });
+  if (submitted) tellOfficersWithdrawn(turn);
   delete turn.s.assessment;
   delete turn.s.profile.targetGroup;
   say(turn, { text: submitted ? t(lang, "restart.done_submitted") : t(lang, "restart.done") });

@@ -3,7 +3,7 @@
 import type { CommandName, InboundEvent } from "../../types.ts";
 import { initialState } from "../state.ts";
 import { unitFromPayload } from "../text.ts";
-import { button, closeDialog, column, emit, openDialog, reprompt, say, tr, type Turn } from "../turn.ts";
+import { button, closeDialog, column, emit, openDialog, reprompt, say, sayTo, tr, type Turn } from "../turn.ts";
 import { restartAssessment } from "./assessment.ts";
 import { continueOnboarding, setLanguage, welcome } from "./onboarding.ts";
 import { statusText } from "./status.ts";
@@ -133,9 +133,16 @@ export function dialogEvent(turn: Turn, event: Exclude<InboundEvent, { type: "bu
   reprompt(turn);
 }
 
-/** /delete confirmed: erase everything; the new state remembers only the language. */
+/**
+ * /delete confirmed: erase everything; the new state remembers only the language. The person's other
+ * chats (Telegram and Zalo, say) lose their conversations too and are told why.
+ */
 function erase(turn: Turn): void {
   const { t, lang } = tr(turn);
+  const personId = turn.ctx.personId;
+  if (personId !== undefined) {
+    sayTo(turn, { kind: "person", personId, accounts: "all" }, (l) => ({ text: t(l, "delete.done_elsewhere") }));
+  }
   emit(turn, { type: "person.erase" });
   // The nonce keeps counting so that buttons of erased conversations stay stale.
   turn.s = initialState(lang, turn.s.seq + 1);

@@ -8,6 +8,7 @@ import { formatNumber, normaliseInput, truncate } from "../text.ts";
 import { button, column, emit, reprompt, rows, say, sayLines, setStep, tr, type Turn } from "../turn.ts";
 import { REVIEW_PAGE_SIZE, goToQuestion, restartAssessment, setGone } from "./assessment.ts";
 import { noticeStep } from "./notice.ts";
+import { tellOfficersSubmitted } from "./officers.ts";
 import type { StepHandler } from "./types.ts";
 
 type Of<K extends Step["kind"]> = Extract<Step, { kind: K }>;
@@ -119,6 +120,7 @@ function submit(turn: Turn): void {
   a.submitted = { verdict: result.verdict, total: result.total, max: result.max };
   setStep(turn, { kind: "submitted" }, false);
   sayResult(turn, set, result);
+  tellOfficersSubmitted(turn);
 }
 
 export function verdictText(turn: Turn, verdict: ScoreResult["verdict"]): string {

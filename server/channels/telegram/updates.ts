@@ -1,19 +1,19 @@
 // Telegram updates → engine events. Pure: private chats only; anything else is ignored with a reason.
 import type { Update } from "grammy/types";
-import type { CommandName, InboundEvent } from "../../../bot/types.ts";
+import type { CommandName, ChatEvent } from "../../../bot/types.ts";
 import type { OutboxPayload } from "../../outbox/types.ts";
 
 export interface TelegramInbound {
   externalUserId: string;
   eventId: string;
   at: Date;
-  event: InboundEvent;
+  event: ChatEvent;
   ack?: OutboxPayload;
 }
 
 const COMMANDS = new Set<CommandName>(["start", "help", "status", "lang", "restart", "stop", "delete"]);
 
-function command(text: string): InboundEvent | null {
+function command(text: string): ChatEvent | null {
   const m = /^\/([A-Za-z_]+)(?:@\w+)?(?:\s+([\s\S]*))?$/.exec(text.trim());
   if (!m) return null;
   const name = m[1]!.toLowerCase() as CommandName;

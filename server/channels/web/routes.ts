@@ -8,6 +8,7 @@
 // validates everything (400) – and a refused request changes nothing.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Lang } from "../../../bot/types.ts";
+import { conversationLanguage } from "../../accounts/store.ts";
 import { AppError } from "../../errors.ts";
 import { COOKIE_NAME, newAccountId, readCookie, setCookieHeader, signAccountId, verifyAccountCookie } from "./cookie.ts";
 import { readMessages, waitForMessages } from "./messages.ts";
@@ -109,11 +110,7 @@ export function webRoutes(deps: WebDeps, s: WebSettings) {
     const wanted = (query as { lang?: unknown }).lang;
     if (wanted === "vi" || wanted === "en") return wanted;
     if (!account) return "vi";
-    const { rows } = await pool.query<{ lang: string | null }>(
-      `SELECT state->>'lang' AS lang FROM channel_accounts WHERE channel = 'web' AND external_id = $1`,
-      [account],
-    );
-    return rows[0]?.lang === "en" ? "en" : "vi";
+    return (await conversationLanguage(pool, "web", account)) ?? "vi";
   }
 
   return async (app: FastifyInstance): Promise<void> => {

@@ -14,7 +14,7 @@
 //                          time so that the caller can still count them as an interaction)
 // Event id: message.msg_id, else `${event_name}:${timestamp}:${user}`.
 import { z } from "zod";
-import type { CommandName, InboundEvent } from "../../../bot/types.ts";
+import type { CommandName, ChatEvent } from "../../../bot/types.ts";
 import { BUTTON_PAYLOAD_PREFIX } from "./render.ts";
 
 export interface ZaloInbound {
@@ -22,7 +22,9 @@ export interface ZaloInbound {
   /** The citizen's id for this OA (sender.id, follower.id or user_id). */
   userId: string;
   at: Date;
-  event: InboundEvent;
+  event: ChatEvent;
+  /** The citizen's message id (msg_id), which replies name so that Zalo bills them as replies. */
+  replyTo?: string;
 }
 
 export interface ZaloIgnored {
@@ -66,7 +68,7 @@ type Envelope = z.infer<typeof envelope>;
 
 const COMMANDS = new Set<CommandName>(["start", "help", "status", "lang", "restart", "stop", "delete"]);
 
-function command(text: string): InboundEvent | null {
+function command(text: string): ChatEvent | null {
   const m = /^\/([A-Za-z_]+)(?:\s+([\s\S]*))?$/.exec(text.trim());
   if (!m) return null;
   const name = m[1]!.toLowerCase() as CommandName;
@@ -75,7 +77,7 @@ function command(text: string): InboundEvent | null {
   return arg ? { type: "command", name, arg } : { type: "command", name };
 }
 
-export function textEvent(text: string): InboundEvent {
+export function textEvent(text: string): ChatEvent {
   if (text.startsWith(BUTTON_PAYLOAD_PREFIX)) return { type: "button", data: text.slice(BUTTON_PAYLOAD_PREFIX.length) };
   return command(text) ?? { type: "text", text };
 }
@@ -96,10 +98,11 @@ export function parseZaloEvent(body: unknown, now: Date = new Date()): ZaloInbou
   const name = e.event_name;
   const at = eventTime(e.timestamp, now);
   const userId = name === "follow" || name === "unfollow" ? e.follower?.id : (e.sender?.id ?? e.user_id);
-  const make = (event: InboundEvent): ZaloInbound | ZaloIgnored => {
+  const make = (event: ChatEvent): ZaloInbound | ZaloIgnored => {
     if (!userId) return { ignored: `${name} without a user id` };
     const eventId = e.message?.msg_id || `${name}:${String(e.timestamp ?? at.getTime())}:${userId}`;
-    return { eventId, userId, at, event };
+    const msgId = e.message?.msg_id;
+    return { eventId, userId, at, event, ...(msgId ? { replyTo: msgId } : {}) };
   };
   const first = e.message?.attachments?.find((a) => a.payload?.url)?.payload;
   switch (name) {

@@ -76,6 +76,7 @@ export function zaloWebhookRoutes(deps: ZaloWebhookDeps) {
           eventId: parsed.eventId,
           event: parsed.event,
           at: parsed.at,
+          ...(parsed.replyTo !== undefined ? { replyTo: parsed.replyTo } : {}),
         });
         return reply.code(200).send({ ok: true, status: outcome.status });
       } catch (error) {

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import type pg from "pg";
 import type { Logger } from "pino";
+import { touchInteraction } from "../../accounts/store.ts";
 import type { Config } from "../../config.ts";
 import type { HandleInbound } from "../../conversation/types.ts";
 import type { ChannelSender } from "../../outbox/types.ts";
@@ -55,14 +56,7 @@ export function createZaloChannel(deps: {
     logger: deps.logger,
     now: deps.now,
     // A sticker or a location is still an interaction: Zalo's 7-day window starts again from it.
-    touch: async (userId, at) => {
-      await pool.query(
-        `UPDATE channel_accounts SET last_interaction_at = GREATEST(last_interaction_at, $3), reachable = true,
-                unreachable_reason = NULL, updated_at = now()
-          WHERE channel = 'zalo' AND external_id = $1 AND $2`,
-        [userId, true, at],
-      );
-    },
+    touch: (userId, at) => touchInteraction(pool, "zalo", userId, at),
   });
   return { client, tokens, sender, routes: async (app) => routes(app) };
 }

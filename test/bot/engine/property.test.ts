@@ -70,7 +70,9 @@ function run(actions: readonly Action[], viaJson: boolean) {
   let state: ConversationState | null = null;
   let last: OutMessage[] = [];
   const log: { messages: OutMessage[]; effects: Effect[]; state: ConversationState }[] = [];
-  for (const a of actions) {
+  for (const [i, a] of actions.entries()) {
+    // Two seconds between events: a tap within a second of the same tap is a double tap (tested apart).
+    const at = { ...ctx, now: new Date(ctx.now.getTime() + i * 2000) };
     const buttons = last.flatMap((m) => (m.buttons ?? []).flat());
     const fill = a.kind === "fill" ? filled(state, last) : null;
     const e: InboundEvent =
@@ -83,7 +85,7 @@ function run(actions: readonly Action[], viaJson: boolean) {
             : { type: "text", text: "1" };
     const before: ConversationState | null = viaJson && state !== null ? parseState(JSON.parse(JSON.stringify(state))) : state;
     if (viaJson && state !== null) expect(before).toEqual(state);
-    const r = step(before, e, ctx);
+    const r = step(before, e, at);
 
     if (e.type === "unfollow") {
       expect(r.messages).toEqual([]);

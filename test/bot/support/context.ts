@@ -68,6 +68,7 @@ export interface ContextOptions {
   timeZone?: string;
   consentVersion?: string;
   t?: Translate;
+  personId?: string;
 }
 
 export function makeContext(o: ContextOptions = {}): StepContext {
@@ -78,5 +79,6 @@ export function makeContext(o: ContextOptions = {}): StepContext {
     criteria: catalogOf(o.sets ?? [loadSetFile("small.json")]),
     consentVersion: o.consentVersion ?? "consent-2025-01",
     timeZone: o.timeZone ?? "Asia/Ho_Chi_Minh",
+    ...(o.personId !== undefined ? { personId: o.personId } : {}),
   };
 }

@@ -10,9 +10,14 @@ export interface Tap {
   step?: number;
 }
 
-export type Input = InboundEvent | Tap | { setSets: string[] };
+/** advanceMs: the fake clock moves on (double taps, reminders days later). */
+export type Input = InboundEvent | Tap | { setSets: string[] } | { advanceMs: number };
 
 export interface ShownMessage {
+  /** Addressed messages: the addressee, the language of this version and the lane, when given. */
+  to?: OutMessage["to"];
+  lang?: OutMessage["lang"];
+  lane?: OutMessage["lane"];
   title?: string;
   text: string;
   buttons?: string[][];
@@ -33,6 +38,8 @@ export interface Transcript {
   units?: UnitInfo[];
   now?: string;
   timeZone?: string;
+  /** The person linked to the conversation's account (ctx.personId). */
+  personId?: string;
   /** Run the first `steps` inputs of another transcript first, unchecked. */
   prelude?: { file: string; steps: number };
   steps: TranscriptStep[];
@@ -56,6 +63,9 @@ export function readTranscript(file: string): Transcript {
 
 export function shown(messages: readonly OutMessage[]): ShownMessage[] {
   return messages.map((m) => ({
+    ...(m.to !== undefined ? { to: m.to } : {}),
+    ...(m.lang !== undefined ? { lang: m.lang } : {}),
+    ...(m.lane !== undefined ? { lane: m.lane } : {}),
     ...(m.title !== undefined ? { title: m.title } : {}),
     text: m.text,
     ...(m.buttons ? { buttons: m.buttons.map((row) => row.map((b) => b.label)) } : {}),
@@ -84,6 +94,7 @@ export function play(t: Transcript, options: PlayOptions = {}): { prelude: Playe
     ...(t.units ? { units: t.units } : {}),
     ...(t.now ? { now: t.now } : {}),
     ...(t.timeZone ? { timeZone: t.timeZone } : {}),
+    ...(t.personId ? { personId: t.personId } : {}),
   });
   let state: ConversationState | null = null;
   const history: Played[] = [];
@@ -91,6 +102,10 @@ export function play(t: Transcript, options: PlayOptions = {}): { prelude: Playe
   const run = (input: Input): Played => {
     if ("setSets" in input) {
       ctx = { ...ctx, criteria: catalogOf(input.setSets.map(loadSetFile)) };
+      return { input, event: null, messages: [], effects: [], state: state! };
+    }
+    if ("advanceMs" in input) {
+      ctx = { ...ctx, now: new Date(ctx.now.getTime() + input.advanceMs) };
       return { input, event: null, messages: [], effects: [], state: state! };
     }
     const event: InboundEvent = "tap" in input ? { type: "button", data: findButton(history, offset, input) } : input;

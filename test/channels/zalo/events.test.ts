@@ -11,12 +11,13 @@ const text = (t: string, msgId = "e2a6f0c1d2") =>
   parseZaloEvent({ ...base, event_name: "user_send_text", sender: { id: USER }, message: { text: t, msg_id: msgId } }, NOW);
 
 describe("parseZaloEvent", () => {
-  it("user_send_text → text, with the msg_id as event id and the event's time", () => {
+  it("user_send_text → text, with the msg_id as event id and as the message replies name, and the event's time", () => {
     expect(text("Xin chào")).toEqual({
       eventId: "e2a6f0c1d2",
       userId: USER,
       at: new Date(1717061839659),
       event: { type: "text", text: "Xin chào" },
+      replyTo: "e2a6f0c1d2",
     });
   });
 
@@ -34,6 +35,7 @@ describe("parseZaloEvent", () => {
 
   it("follow → start for follower.id; unfollow → unfollow; both without msg_id get a composed id", () => {
     const follow = parseZaloEvent({ event_name: "follow", app_id: "1", oa_id: OA, follower: { id: USER }, source: "oa_profile", timestamp: "1717061839000" }, NOW);
+    // No citizen message to reply to: no replyTo.
     expect(follow).toEqual({ eventId: `follow:1717061839000:${USER}`, userId: USER, at: new Date(1717061839000), event: { type: "command", name: "start" } });
     const unfollow = parseZaloEvent({ event_name: "unfollow", app_id: "1", oa_id: OA, follower: { id: USER }, timestamp: "1717061840000" }, NOW);
     expect(unfollow).toMatchObject({ eventId: `unfollow:1717061840000:${USER}`, userId: USER, event: { type: "unfollow" } });

@@ -63,13 +63,16 @@ const post = (a: FastifyInstance, raw: string, signature?: string, contentType =
   });
 
 describe("POST /webhooks/zalo", () => {
-  it("a valid event → handleInbound once with the parsed event, 200", async () => {
+  it("a valid event → handleInbound once with the parsed event and the msg_id replies name, 200", async () => {
     const { app, rec } = await build();
     const raw = textBody("Xin chào");
     const res = await post(app, raw, sign(raw, "1717061839659"));
     expect(res.statusCode).toBe(200);
     expect(rec.inputs).toEqual([
-      { channel: "zalo", externalUserId: USER, eventId: "e2a6f0c1d2", event: { type: "text", text: "Xin chào" }, at: new Date(1717061839659) },
+      {
+        channel: "zalo", externalUserId: USER, eventId: "e2a6f0c1d2", event: { type: "text", text: "Xin chào" },
+        at: new Date(1717061839659), replyTo: "e2a6f0c1d2",
+      },
     ]);
   });
 

@@ -93,12 +93,33 @@ describe("a citizen on Telegram", () => {
     const firstQuestionButton = c.findButton((a) => a.startsWith("a.") || a.startsWith("t."));
     await answerCurrent(c, set, "best", {});
     const before = await c.state();
+    // Later than a double tap (the same button again within a second), which says nothing.
+    await new Promise((r) => setTimeout(r, 1100));
     const replies = await c.tapData(firstQuestionButton);
     const after = await c.state();
     expect(after.assessment).toEqual(before.assessment);
     expect(after.step).toEqual(before.step);
     expect(replies.length).toBeGreaterThanOrEqual(2);
     expect(replies.at(-1)!.body.reply_markup).toBeDefined();
+  });
+
+  it("a double tap answers once: the second tap gets only a silent answerCallbackQuery", async () => {
+    const set = setOf("worker");
+    const c = citizen();
+    await onboard(c, set, unit.code);
+    const answer = c.findButton((a) => a.startsWith("a.") || a.startsWith("t."));
+    const first = await c.tapData(answer);
+    expect(first.length).toBeGreaterThanOrEqual(1);
+    const afterFirst = await c.state();
+    const answered = () => fake.calls.filter((call) => call.method === "answerCallbackQuery");
+    const before = answered().length;
+    const again = await c.tapData(answer);
+    expect(again).toEqual([]);
+    expect(await c.state()).toMatchObject({ step: afterFirst.step, assessment: afterFirst.assessment });
+    expect(answered()).toHaveLength(before + 1);
+    const last = answered().at(-1)!;
+    expect(last.body.text).toBeUndefined();
+    expect(last.body.show_alert).toBeFalsy();
   });
 
   it("an out-of-range number is refused with the allowed range and changes nothing", async () => {

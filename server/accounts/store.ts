@@ -1,0 +1,153 @@
+// The accounts store: every read and write of `channel_accounts` (one chat identity on one platform,
+// with the engine's conversation state) and of the person ↔ account link. Channels, routes, the
+// pipeline and the outbox call these functions; no other module has SQL on the table.
+// Statements (sql()) are sent by the caller inside its own transaction batch; async functions run alone.
+import type pg from "pg";
+import type { ChannelName, Lang } from "../../bot/types.ts";
+import { sql, type Statement } from "../db/statement.ts";
+import type { RecipientInfo } from "../outbox/types.ts";
+
+type Queryable = Pick<pg.PoolClient, "query">;
+
+/** An account locked for the event being applied. */
+export interface LockedAccount {
+  id: string;
+  personId: string | null;
+  channel: ChannelName;
+  externalId: string;
+  /** The stored ConversationState (unparsed JSON). */
+  state: unknown;
+}
+
+/**
+ * Records an inbound event (nothing when it was seen before) and locks the chat's account row, creating it
+ * on first contact; no row for a duplicate. An interaction (anything but an unfollow) makes the account
+ * reachable again and moves its last interaction forward. Events of one chat are applied one after another.
+ */
+export function claimForInbound(input: {
+  channel: ChannelName;
+  eventId: string;
+  externalId: string;
+  at: Date;
+  interacted: boolean;
+}): Statement {
+  return sql(
+    `WITH fresh AS (
+       INSERT INTO inbound_events (channel, external_event_id) VALUES ($1::channel, $2) ON CONFLICT DO NOTHING RETURNING 1
+     )
+     INSERT INTO channel_accounts (channel, external_id, last_interaction_at)
+     SELECT $1::channel, $3, $4::timestamptz FROM fresh
+     ON CONFLICT (channel, external_id) DO UPDATE SET
+       last_interaction_at = CASE WHEN $5 THEN GREATEST(channel_accounts.last_interaction_at, EXCLUDED.last_interaction_at)
+                                  ELSE channel_accounts.last_interaction_at END,
+       reachable = CASE WHEN $5 THEN true ELSE channel_accounts.reachable END,
+       unreachable_reason = CASE WHEN $5 THEN NULL ELSE channel_accounts.unreachable_reason END,
+       updated_at = now()
+     RETURNING id, person_id, channel, external_id, state`,
+    input.channel, input.eventId, input.externalId, input.interacted ? input.at : null, input.interacted,
+  );
+}
+
+/**
+ * Locks the account a system event is applied to: the given account, or the person's reachable account
+ * used last. No row when there is none.
+ */
+export function lockForSystem(target: { accountId: string } | { personId: string }): Statement {
+  if ("accountId" in target) {
+    return sql(
+      `SELECT id, person_id, channel, external_id, state FROM channel_accounts WHERE id = $1::uuid FOR UPDATE`,
+      target.accountId,
+    );
+  }
+  return sql(
+    `SELECT id, person_id, channel, external_id, state FROM channel_accounts
+      WHERE person_id = $1::uuid AND reachable
+      ORDER BY last_interaction_at DESC NULLS LAST, id LIMIT 1 FOR UPDATE`,
+    target.personId,
+  );
+}
+
+/** The locked account of a claimForInbound / lockForSystem result, if any. */
+export function lockedAccount(result: pg.QueryResult | undefined): LockedAccount | undefined {
+  const r = result?.rows[0];
+  if (!r) return undefined;
+  return { id: String(r.id), personId: r.person_id ?? null, channel: r.channel, externalId: r.external_id, state: r.state };
+}
+
+export function saveState(accountId: string, state: unknown): Statement {
+  return sql(`UPDATE channel_accounts SET state = $2 WHERE id = $1`, accountId, JSON.stringify(state));
+}
+
+/** Links the account to the person (created at consent). */
+export function linkPerson(accountId: string, personId: string): Statement {
+  return sql(`UPDATE channel_accounts SET person_id = $2 WHERE id = $1`, accountId, personId);
+}
+
+/** Erasure: the person's other chats lose their conversations (names, answers) and start over. */
+export function forgetOtherConversations(personId: string, exceptAccountId: string): Statement {
+  return sql(`UPDATE channel_accounts SET state = NULL, updated_at = now() WHERE person_id = $1 AND id <> $2`, personId, exceptAccountId);
+}
+
+/** Unlinks every account of the person (erasure). */
+export function unlinkPerson(personId: string): Statement {
+  return sql(`UPDATE channel_accounts SET person_id = NULL WHERE person_id = $1`, personId);
+}
+
+/** Nothing can be delivered to this account until its user writes again. */
+export function unreachableById(accountId: string, reason: string): Statement {
+  return sql(
+    `UPDATE channel_accounts SET reachable = false, unreachable_reason = $2, updated_at = now() WHERE id = $1`,
+    accountId, reason.slice(0, 200),
+  );
+}
+
+/**
+ * The accounts nothing can be delivered to, as a relation (channel, external_id, reason) that another
+ * store's statement may join, so that "is it still unreachable?" is checked in that same statement.
+ */
+export const UNREACHABLE_ACCOUNT = `(SELECT channel, external_id, unreachable_reason AS reason FROM channel_accounts WHERE NOT reachable)`;
+
+/** SQL for the channels (sorted, distinct, text[]) a person has chat accounts on; `person` is a column. */
+export function personChannelsSql(person: string): string {
+  return `COALESCE((SELECT array_agg(DISTINCT c.channel::text ORDER BY c.channel::text) FROM channel_accounts c WHERE c.person_id = ${person}), '{}')`;
+}
+
+export async function recipientInfo(db: Queryable, channel: ChannelName, externalId: string): Promise<RecipientInfo> {
+  const { rows } = await db.query(
+    `SELECT last_interaction_at, reachable FROM channel_accounts WHERE channel = $1 AND external_id = $2`,
+    [channel, externalId],
+  );
+  const r = rows[0];
+  return r ? { lastInteractionAt: r.last_interaction_at, reachable: r.reachable } : { lastInteractionAt: null, reachable: true };
+}
+
+export async function markUnreachable(db: Queryable, channel: ChannelName, externalId: string, reason: string): Promise<void> {
+  await db.query(
+    `UPDATE channel_accounts SET reachable = false, unreachable_reason = $3, updated_at = now()
+      WHERE channel = $1 AND external_id = $2`,
+    [channel, externalId, reason.slice(0, 200)],
+  );
+}
+
+/**
+ * An interaction that is no conversation event (a Zalo sticker or location): the account is reachable
+ * again and its last interaction moves forward. Unknown accounts are left alone.
+ */
+export async function touchInteraction(db: Queryable, channel: ChannelName, externalId: string, at: Date): Promise<void> {
+  await db.query(
+    `UPDATE channel_accounts SET last_interaction_at = GREATEST(last_interaction_at, $3), reachable = true,
+            unreachable_reason = NULL, updated_at = now()
+      WHERE channel = $1 AND external_id = $2`,
+    [channel, externalId, at],
+  );
+}
+
+/** The language the account's conversation is in, or null for an unknown account. */
+export async function conversationLanguage(db: Queryable, channel: ChannelName, externalId: string): Promise<Lang | null> {
+  const { rows } = await db.query<{ lang: string | null }>(
+    `SELECT state->>'lang' AS lang FROM channel_accounts WHERE channel = $1 AND external_id = $2`,
+    [channel, externalId],
+  );
+  const lang = rows[0]?.lang;
+  return lang === "en" || lang === "vi" ? lang : rows[0] ? "vi" : null;
+}
