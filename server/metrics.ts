@@ -84,11 +84,11 @@ export function createMetrics(): Metrics {
     },
     watch(sources) {
       new Gauge({
-        name: "cdht_outbox_backlog", help: "Outbox rows waiting (pending or sending) by lane and channel", labelNames: ["lane", "channel"], registers: [registry],
+        name: "cdht_outbox_backlog", help: "Outbox rows waiting (pending or sending) by lane (reply, notice, bulk; ack: button acknowledgements) and channel", labelNames: ["lane", "channel"], registers: [registry],
         async collect() {
           this.reset();
           const { rows } = await sources.pool.query<{ lane: string; channel: string; n: number }>(
-            `SELECT CASE WHEN payload->>'kind' = 'callback_answer' THEN 'ack' ELSE 'message' END AS lane, channel::text, count(*)::int AS n
+            `SELECT CASE WHEN payload->>'kind' = 'callback_answer' THEN 'ack' ELSE lane::text END AS lane, channel::text, count(*)::int AS n
                FROM outbox WHERE status IN ('pending', 'sending') GROUP BY 1, 2`,
           );
           for (const r of rows) this.set({ lane: r.lane, channel: r.channel }, r.n);

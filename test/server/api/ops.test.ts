@@ -41,7 +41,7 @@ describe("/metrics", () => {
     const text = res.body;
     expect(text).toMatch(/cdht_webhook_requests_total\{channel="telegram",outcome="refused"\} 1/);
     expect(text).toMatch(/cdht_webhook_duration_seconds_count\{channel="telegram"\} 1/);
-    expect(text).toMatch(/cdht_outbox_backlog\{lane="message",channel="telegram"\} [1-9]/);
+    expect(text).toMatch(/cdht_outbox_backlog\{lane="reply",channel="telegram"\} [1-9]/);
     expect(text).toMatch(/cdht_outbox_backlog\{lane="ack",channel="telegram"\} [1-9]/);
     expect(text).toMatch(/cdht_queue_jobs\{lane="message",channel="telegram",state="waiting"\} \d+/);
     expect(text).toContain("# TYPE cdht_deliveries_total counter");
