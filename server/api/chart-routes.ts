@@ -7,6 +7,7 @@ import { chartPng, targetsChartSvg, weeklyChartSvg } from "../charts/render.ts";
 import type { Config } from "../config.ts";
 import { adminT } from "../dashboard/i18n.ts";
 import { reportFor, weeklyProgress } from "../reports/store.ts";
+import { unitByCode } from "../units/store.ts";
 import { principalOf } from "./auth.ts";
 import { currentYear, reportRoots } from "./report-routes.ts";
 import { unitCode, year } from "./schemas.ts";
@@ -33,7 +34,7 @@ export function chartRoutes(deps: Deps) {
         const shown = unit ? report.filter((u) => u.depth === 1) : report.filter((u) => u.depth === 0);
         const rows = shown.length > 0 ? shown : report.slice(0, 1);
         const title = adminT(lang, "chart.targets_title", { unit: unit ? report[0]?.name : adminT(lang, "chart.all_units"), year: y });
-        const svg = targetsChartSvg(rows, lang, title);
+        const svg = await targetsChartSvg(rows, lang, title);
         return format === "png" ? reply.type("image/png").send(chartPng(svg)) : reply.type("image/svg+xml; charset=utf-8").send(svg);
       },
     );
@@ -46,8 +47,8 @@ export function chartRoutes(deps: Deps) {
         const y = request.query.year ?? currentYear(config.timeZone);
         const roots = await reportRoots(pool, principalOf(request), unit);
         const weeks = await weeklyProgress(pool, roots, y, config.timeZone);
-        const name = unit ? (await reportFor(pool, roots, y))[0]?.name : adminT(lang, "chart.all_units");
-        const svg = weeklyChartSvg(weeks, lang, adminT(lang, "chart.weekly_title", { unit: name, year: y }));
+        const name = unit ? (await unitByCode(pool, unit))?.name : adminT(lang, "chart.all_units");
+        const svg = await weeklyChartSvg(weeks, lang, adminT(lang, "chart.weekly_title", { unit: name, year: y }));
         return format === "png" ? reply.type("image/png").send(chartPng(svg)) : reply.type("image/svg+xml; charset=utf-8").send(svg);
       },
     );

@@ -9,6 +9,7 @@ import type { Config } from "../config.ts";
 import { AppError } from "../errors.ts";
 import { authenticate, presentedToken } from "./auth.ts";
 import { authRoutes, signInRoutes } from "./auth-routes.ts";
+import { assessmentRoutes } from "./assessment-routes.ts";
 import { reportRoutes } from "./report-routes.ts";
 import { unitRoutes } from "./unit-routes.ts";
 
@@ -54,6 +55,7 @@ export function adminApi(deps: AdminApiDeps) {
         await authRoutes(api, deps);
         await unitRoutes(api, deps);
         await reportRoutes(deps)(api);
+        await assessmentRoutes(deps)(api);
         for (const more of deps.more ?? []) await more(api);
       },
       { prefix: API_PREFIX },

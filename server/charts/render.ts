@@ -1,6 +1,6 @@
 // Charts rendered on the server: Apache ECharts in its server-side SVG mode (no DOM), rasterised to
 // PNG with resvg for chats and small screens. Units against their target, and weekly progress.
-import * as echarts from "echarts";
+import type * as Echarts from "echarts";
 import type { Lang } from "../../bot/types.ts";
 import { adminT } from "../dashboard/i18n.ts";
 import type { UnitReport, WeekPoint } from "../reports/store.ts";
@@ -9,7 +9,12 @@ import { svgToPng } from "../units/poster.ts";
 const FONT = "DejaVu Sans, Arial, sans-serif";
 const MAX_UNITS = 40;
 
-function render(option: echarts.EChartsOption, width: number, height: number): string {
+// ECharts is loaded on first use: importing it takes seconds, which every process start would pay.
+let loading: Promise<typeof Echarts> | undefined;
+const loadEcharts = () => (loading ??= import("echarts"));
+
+async function render(option: Echarts.EChartsOption, width: number, height: number): Promise<string> {
+  const echarts = await loadEcharts();
   const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width, height });
   try {
     chart.setOption({ animation: false, textStyle: { fontFamily: FONT }, backgroundColor: "#ffffff", ...option });
@@ -22,7 +27,7 @@ function render(option: echarts.EChartsOption, width: number, height: number): s
 const pct = (x: number | null) => (x === null ? 0 : Math.round(x * 1000) / 10);
 
 /** The units' share confirmed against their target (the units directly below the report's root). */
-export function targetsChartSvg(units: UnitReport[], lang: Lang, title: string): string {
+export function targetsChartSvg(units: UnitReport[], lang: Lang, title: string): Promise<string> {
   const shown = units.slice(0, MAX_UNITS);
   const height = Math.max(240, 90 + shown.length * 28);
   return render(
@@ -55,7 +60,7 @@ export function targetsChartSvg(units: UnitReport[], lang: Lang, title: string):
 }
 
 /** Submissions and confirmations per week (bars) and their running totals (lines). */
-export function weeklyChartSvg(weeks: WeekPoint[], lang: Lang, title: string): string {
+export function weeklyChartSvg(weeks: WeekPoint[], lang: Lang, title: string): Promise<string> {
   return render(
     {
       title: { text: title, left: "center", textStyle: { fontSize: 15 } },

@@ -3,7 +3,7 @@
 // a cursor and written as they come, so a million rows never sit in memory.
 import { once, type EventEmitter } from "node:events";
 import type { Writable } from "node:stream";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import type pg from "pg";
 import QueryStream from "pg-query-stream";
 import type { Lang } from "../../bot/types.ts";
@@ -113,7 +113,9 @@ function forget(workbook: ExcelJS.stream.xlsx.WorkbookWriter, sheet: ExcelJS.Wor
 }
 
 export async function writeReportXlsx(pool: pg.Pool, out: Writable, report: UnitReport[], year: number, lang: Lang = "vi"): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false, zip: { zlib: { level: 1 } } });
+  // exceljs is loaded on first use: importing it takes seconds, which every process start would pay.
+  const { default: Excel } = await import("exceljs");
+  const workbook = new Excel.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false, zip: { zlib: { level: 1 } } });
   const written = sheetWritten(workbook);
   const name = sheetNamer();
   const summary = workbook.addWorksheet(name(adminT(lang, "export.summary_sheet")));

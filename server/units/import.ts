@@ -2,7 +2,7 @@
 // checked against the tree as it would be after the import; nothing is written unless every row is
 // clean, and a dry run only reports.
 import { parse } from "csv-parse/sync";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import type pg from "pg";
 import { AppError } from "../errors.ts";
 import { normaliseCode } from "./directory.ts";
@@ -79,7 +79,8 @@ function cellText(value: ExcelJS.CellValue): string {
 }
 
 export async function parseXlsx(buffer: Buffer): Promise<ImportRow[]> {
-  const workbook = new ExcelJS.Workbook();
+  const { default: Excel } = await import("exceljs"); // loaded on first use (seconds to import)
+  const workbook = new Excel.Workbook();
   try {
     await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
   } catch (error) {

@@ -7,6 +7,7 @@ import { admin, adminRuntime, insertOfficer, insertUnit, uniquePrefix } from "..
 
 let rt: Runtime;
 let officerA: { authorization: string };
+let assessmentOfB = "";
 const P = uniquePrefix();
 const A = `${P}-A`;
 const B = `${P}-B`;
@@ -50,6 +51,8 @@ const CASES: Record<string, () => Req[]> = {
   "GET /api/v1/exports/assessments.csv": () => [{ method: "GET", url: `/api/v1/exports/assessments.csv?unit=${B}` }],
   "GET /api/v1/charts/targets": () => [{ method: "GET", url: `/api/v1/charts/targets?unit=${B}` }, { method: "GET", url: `/api/v1/charts/targets?unit=${B1}&format=png` }],
   "GET /api/v1/charts/weekly": () => [{ method: "GET", url: `/api/v1/charts/weekly?unit=${B}` }],
+  "GET /api/v1/assessments": () => [{ method: "GET", url: `/api/v1/assessments?unit=${B}` }],
+  "GET /api/v1/assessments/{id}": () => [{ method: "GET", url: `/api/v1/assessments/${assessmentOfB}` }],
 };
 
 beforeAll(async () => {
@@ -59,6 +62,11 @@ beforeAll(async () => {
   await insertUnit(rt.db.pool, A1, "village", A, 50);
   await insertUnit(rt.db.pool, B, "commune", `${P}-T`, 100);
   await insertUnit(rt.db.pool, B1, "village", B, 50);
+  const inB = await rt.db.pool.query<{ id: string }>(
+    `INSERT INTO assessments (unit_id, target_group, set_id, set_version, year, status) SELECT id, 'resident', 'cdht-x', '1', 2025, 'submitted' FROM units WHERE code = $1 RETURNING id`,
+    [B1],
+  );
+  assessmentOfB = inB.rows[0]!.id;
   await rt.db.pool.query(`INSERT INTO unit_targets (unit_id, year, target_group, percent) SELECT id, 2025, 'resident', 50 FROM units WHERE code = $1`, [B]);
   const person = await insertOfficer(rt.db.pool, [A]);
   const link = await createSignInLink(rt.db.pool, person, rt.config.publicBaseUrl);
