@@ -100,6 +100,8 @@ export type Effect =
       unitId?: string;
       language?: Lang;
       phone?: string;
+      /** Under 16: the citizen confirmed that a parent or guardian agreed. */
+      guardianConsent?: boolean;
     }
   | { type: "assessment.start"; setId: string; setVersion: string; year: number }
   | { type: "assessment.progress"; answers: Answers; evidence: Record<string, EvidenceRef[]> }
@@ -112,7 +114,10 @@ export type Effect =
   | { type: "assessment.withdraw" }
   | { type: "person.optout" }
   | { type: "person.optin" }
+  /** Everything personal of the account and its person: profile, answers, evidence, uploads, transcript. */
   | { type: "person.erase" }
+  /** An attachment that was refused (before consent, or where none is asked for): keep no copy of it. */
+  | { type: "attachment.discard"; ref: string }
   | { type: "account.unreachable"; reason: string };
 
 export interface UnitInfo {
@@ -126,6 +131,8 @@ export interface UnitDirectory {
   byCode(code: string): UnitInfo | undefined;
   /** The closest existing code to a mistyped one, if any is close enough. */
   suggest(code: string): UnitInfo | undefined;
+  /** Units whose name matches what the citizen typed ("Xã Hòa Bình", "hoa binh"), best first. */
+  byName?(text: string): UnitInfo[];
 }
 
 export interface CriteriaCatalog {
@@ -147,6 +154,13 @@ export interface StepContext {
   consentVersion: string;
   /** Evaluation years run 1 Jan – 31 Dec in this time zone. */
   timeZone: string;
+  /**
+   * "MM-DD": an assessment started on or before this day of January counts for the previous year
+   * (dossiers are compiled in January). Absent: the calendar year.
+   */
+  yearCutoff?: string;
+  /** Who holds the citizen's data, named in the consent text (e.g. "Hội Khuyến học xã Hòa Bình"). */
+  dataHolder?: string;
   /** The person linked to the conversation's account, if any (absent before consent). */
   personId?: string;
 }

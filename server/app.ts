@@ -1,5 +1,5 @@
 // buildApp: the HTTP application, apart from the process that listens (main.ts), so tests use inject().
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from "fastify";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from "fastify";
 import type { Logger } from "pino";
 import type { Config } from "./config.ts";
 import { registerErrorHandler } from "./errors.ts";
@@ -20,6 +20,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 1_048_576,
     trustProxy: true,
     return503OnClosing: true,
+    // One log line per request is noise on a laptop; LOG_REQUESTS turns it on (default in production).
+    logController: new LogController({ disableRequestLogging: !deps.config.logRequests }),
     // Errors Fastify raises before routing (a malformed URL …) get the one error shape too.
     frameworkErrors: (error, _request, reply) => {
       void (reply as FastifyReply).code(400).send({ error: { code: "bad_request", message: error.message } });

@@ -57,6 +57,12 @@ const schema = z.object({
   INBOUND_RETENTION_DAYS: z.coerce.number().int().min(2).max(3650).default(30),
   OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(180),
   TIME_ZONE: z.string().default("Asia/Ho_Chi_Minh"),
+  DATA_HOLDER: optionalString.pipe(z.string().max(200, "at most 200 characters").optional()),
+  EVALUATION_YEAR_CUTOFF: optionalString.pipe(
+    z.string().regex(/^01-(0[1-9]|[12][0-9]|3[01])$/, "must be a day of January as MM-DD, e.g. 01-15").optional(),
+  ),
+  WEB_CHAT_SECRET_FILE: z.string().min(1).default(".data/web-chat-secret"),
+  LOG_REQUESTS: optionalString.pipe(z.enum(["true", "false"], "must be true or false").optional()),
   NOTICE_UNIT_LEADS: flag(true),
   NOTICE_PARENT_UNIT_OFFICERS: flag(false),
   // Officer review (issue 12)
@@ -90,6 +96,14 @@ export interface Config {
   officerNotices: { leads: boolean; parentUnit: boolean };
   adminToken?: string;
   webChatSecret?: string;
+  /** Outside production without WEB_CHAT_SECRET: where the generated secret is kept across restarts. */
+  webChatSecretFile: string;
+  /** Who holds the citizens' data, named in the consent text (e.g. "Hội Khuyến học xã Hòa Bình"). */
+  dataHolder?: string;
+  /** "01-DD": assessments started up to this day of January count for the previous year. */
+  evaluationYearCutoff?: string;
+  /** Log every HTTP request (default: on in production, off elsewhere). */
+  logRequests: boolean;
   review: ReviewSettings;
   telegram: {
     mode: Env["TELEGRAM_MODE"];
@@ -163,6 +177,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
   if (e.REVIEW_PARENT_DAYS <= e.REVIEW_ESCALATE_DAYS) problems.push("REVIEW_PARENT_DAYS: must be more than REVIEW_ESCALATE_DAYS");
   if (e.NODE_ENV === "production" && !e.ADMIN_TOKEN) problems.push("ADMIN_TOKEN: required in production");
   if (e.NODE_ENV === "production" && !e.WEB_CHAT_SECRET) problems.push("WEB_CHAT_SECRET: required in production");
+  if (e.NODE_ENV === "production" && !e.DATA_HOLDER) problems.push("DATA_HOLDER: required in production (who holds the citizens' data, named in the consent text)");
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -182,6 +197,10 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       officerNotices: { leads: e.NOTICE_UNIT_LEADS, parentUnit: e.NOTICE_PARENT_UNIT_OFFICERS },
       adminToken: e.ADMIN_TOKEN,
       webChatSecret: e.WEB_CHAT_SECRET,
+      webChatSecretFile: e.WEB_CHAT_SECRET_FILE,
+      dataHolder: e.DATA_HOLDER,
+      evaluationYearCutoff: e.EVALUATION_YEAR_CUTOFF,
+      logRequests: e.LOG_REQUESTS === undefined ? e.NODE_ENV === "production" : e.LOG_REQUESTS === "true",
       review: {
         inviteDays: e.OFFICER_INVITE_DAYS,
         remindDays: e.REVIEW_REMIND_DAYS,

@@ -20,3 +20,11 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
 export function createProbeRedis(url: string): Redis {
   return createRedis(url, { maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 1_000 });
 }
+
+/**
+ * A connection for calls that must not wait on Redis (the delivery enqueue after a webhook's commit):
+ * no offline queue, no retry, and a command that gets no answer (Redis frozen) fails after commandTimeoutMs.
+ */
+export function createFailFastRedis(url: string, commandTimeoutMs = 500): Redis {
+  return createRedis(url, { maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 1_000, commandTimeout: commandTimeoutMs });
+}

@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import type { Bot } from "grammy";
 import type pg from "pg";
 import type { Queue } from "bullmq";
+import { commandMenu } from "../bot/engine/index.ts";
 import { createTranslateSync } from "../bot/i18n.ts";
 import type { ChannelName } from "../bot/types.ts";
 import { loadShippedSets } from "../rules/load-file.ts";
@@ -31,11 +32,11 @@ import { startRetention } from "./maintenance/retention.ts";
 import { startSweeper } from "./outbox/sweeper.ts";
 import type { ChannelSender } from "./outbox/types.ts";
 import { createOutboxQueue, OutboxDelivery, type DeliveryOptions } from "./outbox/worker.ts";
-import { createProbeRedis, createRedis, type Redis } from "./redis.ts";
+import { createFailFastRedis, createProbeRedis, createRedis, type Redis } from "./redis.ts";
 import { CachedUnitDirectory } from "./units/directory.ts";
 
 /** Version of the consent text in locales (consent.*); bump it when that text changes. */
-export const CONSENT_VERSION = "nd13-2026.1";
+export const CONSENT_VERSION = "luat91-2026.1";
 
 export interface Runtime {
   config: Config;
@@ -84,6 +85,18 @@ export interface RouteDeps {
 
 export class StartupError extends Error {}
 
+/** Telegram's command menu in Vietnamese (the default) and English; a failure only costs the menu. */
+async function setTelegramMenu(bot: Bot, logger: Logger): Promise<void> {
+  const t = createTranslateSync();
+  try {
+    await bot.api.setMyCommands(commandMenu(t, "vi"));
+    await bot.api.setMyCommands(commandMenu(t, "vi"), { language_code: "vi" });
+    await bot.api.setMyCommands(commandMenu(t, "en"), { language_code: "en" });
+  } catch (err) {
+    logger.warn({ err }, "could not set the Telegram command menu");
+  }
+}
+
 export async function checkDatabase(db: Database, url: string): Promise<void> {
   try {
     await db.pool.query("SELECT 1");
@@ -106,6 +119,9 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   const criteria = catalogOf(sets);
   const redis = createRedis(config.redisUrl);
   const probe = createProbeRedis(config.redisUrl);
+  // The enqueue after a webhook's commit has its own connection and queues, which never wait on Redis.
+  const notifyRedis = createFailFastRedis(config.redisUrl);
+  const notifyQueues: DeliveryQueues = { messages: new Map(), acks: new Map() };
   const units = new CachedUnitDirectory(db.pool);
   const queues: DeliveryQueues = { messages: new Map<ChannelName, Queue<DeliverJob>>(), acks: new Map<ChannelName, Queue<DeliverJob>>() };
   const deliveries = new Map<ChannelName, OutboxDelivery>();
@@ -115,11 +131,17 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     pool: db.pool,
     units,
     criteria,
-    context: { t: createTranslateSync(), consentVersion: CONSENT_VERSION, timeZone: config.timeZone },
+    context: {
+      t: createTranslateSync(),
+      consentVersion: CONSENT_VERSION,
+      timeZone: config.timeZone,
+      ...(config.dataHolder ? { dataHolder: config.dataHolder } : {}),
+      ...(config.evaluationYearCutoff ? { yearCutoff: config.evaluationYearCutoff } : {}),
+    },
     logger,
     officers: config.officerNotices,
     now: options.now,
-    notify: createDeliveryNotifier(queues),
+    notify: createDeliveryNotifier(notifyQueues),
   });
 
   const senders = new Map<ChannelName, ChannelSender>();
@@ -155,6 +177,8 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   });
 
   for (const sender of senders.values()) {
+    notifyQueues.messages.set(sender.channel, createOutboxQueue(sender.channel, notifyRedis, config.redisPrefix));
+    notifyQueues.acks.set(sender.channel, createAckQueue(sender.channel, notifyRedis, config.redisPrefix));
     if (options.workers === false) {
       queues.messages.set(sender.channel, createOutboxQueue(sender.channel, redis, config.redisPrefix));
       queues.acks.set(sender.channel, createAckQueue(sender.channel, redis, config.redisPrefix));
@@ -185,6 +209,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     telegram,
     zalo,
     async start() {
+      if (telegram) await setTelegramMenu(telegram, logger);
       if (telegram && config.telegram.mode === "polling") {
         telegram.catch((err) => logger.error({ err: err.error, update: err.ctx.update.update_id }, "telegram update failed"));
         void telegram.start({ drop_pending_updates: false, onStart: () => logger.info("telegram polling started") });
@@ -197,10 +222,13 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
         sweeper?.stop();
         retention?.stop();
         await Promise.all([...deliveries.values()].map((d) => d.close()));
-        if (options.workers === false) await Promise.all([...queues.messages.values(), ...queues.acks.values()].map((q) => q.close()));
+        const ownQueues = [...notifyQueues.messages.values(), ...notifyQueues.acks.values()];
+        if (options.workers === false) ownQueues.push(...queues.messages.values(), ...queues.acks.values());
+        await Promise.all(ownQueues.map((q) => q.close()));
         await db.close();
         redis.disconnect();
         probe.disconnect();
+        notifyRedis.disconnect();
       })();
       return closing;
     },

@@ -81,3 +81,40 @@ export function firstMissing(set: CriteriaSet, answers: Answers): Question | und
 export function cloneAnswer(value: AnswerValue): AnswerValue {
   return Array.isArray(value) ? [...value] : value;
 }
+
+/**
+ * The number shown for each question: main questions (without showIf) count 1, 2, 3 …; a follow-up
+ * shown because of an earlier answer takes its main question's number and a letter (6a, 6b), so the
+ * total announced at the start never grows.
+ */
+export function questionLabels(set: CriteriaSet): { labels: Map<string, string>; total: number } {
+  const labels = new Map<string, string>();
+  let n = 0;
+  let follow = 0;
+  for (const group of set.groups) {
+    for (const indicator of group.indicators) {
+      for (const q of indicator.questions) {
+        if (q.showIf === undefined || n === 0) {
+          n += 1;
+          follow = 0;
+          labels.set(q.id, String(n));
+        } else {
+          labels.set(q.id, `${n}${String.fromCharCode(97 + Math.min(follow++, 25))}`);
+        }
+      }
+    }
+  }
+  return { labels, total: n };
+}
+
+/** "Chỉ số" numbers: indicators counted 1–10 across the groups, in set order. */
+export function indicatorNumber(set: CriteriaSet, indicatorId: string): number {
+  let n = 0;
+  for (const group of set.groups) {
+    for (const indicator of group.indicators) {
+      n += 1;
+      if (indicator.id === indicatorId) return n;
+    }
+  }
+  return 0;
+}

@@ -2,6 +2,7 @@
 // No I/O: time comes from ctx.now, texts from ctx.t, units and criteria sets from ctx.
 import type { CommandName, Effect, InboundEvent, OutMessage, StepContext } from "../types.ts";
 import { decodeButton, decodeRecordButton } from "./buttons.ts";
+import { parseCommand } from "./commands/parse.ts";
 import { runCommand, dialogButton, dialogEvent } from "./flows/commands.ts";
 import { recordButtonTap } from "./flows/records.ts";
 import { systemEvent } from "./flows/system.ts";
@@ -13,6 +14,8 @@ import { newTurn, reprompt, say, tr, emit, type Turn } from "./turn.ts";
 export { initialState, parseState, STATE_VERSION, TARGET_GROUPS } from "./state.ts";
 export type { ConversationState, Step, StepKind, Dialog, AssessmentState, ProfileState } from "./state.ts";
 export { decodeButton, decodeRecordButton, encodeButton, encodeRecordButton, MAX_BUTTON_DATA_BYTES } from "./buttons.ts";
+export { parseCommand, commandWords, COMMAND_NAMES, type ParsedCommand } from "./commands/parse.ts";
+export { commandMenu, type MenuEntry } from "./commands/menu.ts";
 
 export interface StepResult {
   state: ConversationState;
@@ -34,18 +37,6 @@ export function step(state: ConversationState | null, event: InboundEvent, ctx: 
     renderPrompt(turn);
   }
   return { state: turn.s, messages: turn.messages, effects: turn.effects };
-}
-
-const COMMANDS: ReadonlySet<string> = new Set<CommandName>(["start", "help", "status", "lang", "restart", "stop", "delete"]);
-
-/** "/status" or "/start u_ABC" typed as text (Zalo, web chat). */
-function typedCommand(text: string): { name: CommandName; arg?: string } | "unknown" | null {
-  const m = /^\/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$/s.exec(text.trim());
-  if (!m) return text.trim().startsWith("/") ? "unknown" : null;
-  const name = m[1]!.toLowerCase();
-  if (!COMMANDS.has(name)) return "unknown";
-  const arg = m[2]?.trim();
-  return arg ? { name: name as CommandName, arg } : { name: name as CommandName };
 }
 
 function stale(turn: Turn): void {
@@ -86,14 +77,30 @@ function route(turn: Turn, event: InboundEvent): void {
   }
   if (event.type === "command") return command(turn, event.name, event.arg);
   if (event.type === "text") {
-    const typed = typedCommand(event.text);
-    if (typed !== null && typed !== "unknown") return command(turn, typed.name, typed.arg);
+    const typed = parseCommand(event.text);
+    if (typed?.kind === "command") {
+      // "Tiếp tục" typed where the evidence step shows a "Tiếp tục" button means that button.
+      const step = turn.s.step;
+      if (typed.word && typed.name === "start" && step.kind === "evidence" && turn.s.dialog === undefined) {
+        handlerOf(step).button?.(turn, step, ["e", "n"]);
+        return;
+      }
+      return command(turn, typed.name, typed.arg);
+    }
     if (turn.s.step.kind === "new") return welcome(turn);
-    if (typed === "unknown") {
+    if (typed?.kind === "unknown") {
       const { t, lang } = tr(turn);
       say(turn, { text: t(lang, "hint.unknown_command") });
       return reprompt(turn);
     }
+  }
+  if (event.type === "attachment" && turn.s.consentVersion === undefined) {
+    // Before consent (or right after /delete) nothing personal is kept, a photo least of all.
+    const { t, lang } = tr(turn);
+    emit(turn, { type: "attachment.discard", ref: event.ref });
+    say(turn, { text: t(lang, "evidence.before_consent") });
+    if (turn.s.step.kind === "new") return welcome(turn);
+    return reprompt(turn);
   }
   if (turn.s.step.kind === "new") return welcome(turn);
   if (turn.s.dialog !== undefined) {
@@ -121,6 +128,7 @@ function route(turn: Turn, event: InboundEvent): void {
     }
     case "attachment":
       if (handler.attachment) return handler.attachment(turn, step, event);
+      emit(turn, { type: "attachment.discard", ref: event.ref });
       say(turn, { text: t(lang, "evidence.not_needed") });
       return;
     case "contact":

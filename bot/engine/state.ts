@@ -20,8 +20,12 @@ export type Step =
   | { kind: "unit" }
   /** A mistyped unit code; the directory suggested this unit. */
   | { kind: "unit_suggest"; code: string; name: string }
+  /** A unit typed by name that several units match: the citizen picks one. */
+  | { kind: "unit_pick"; units: { code: string; name: string }[] }
   | { kind: "name" }
   | { kind: "birth_year" }
+  /** Under 16: a parent or guardian must agree (Luật Bảo vệ dữ liệu cá nhân 2025). */
+  | { kind: "guardian" }
   /** edit: reached from the review, returns there. draft: multi-choice selection not yet confirmed. */
   | { kind: "question"; qid: string; edit: boolean; draft?: string[] }
   /** waiting: the citizen said they will send a photo. */
@@ -60,6 +64,8 @@ export interface ProfileState {
   fullName?: string;
   birthYear?: number;
   phone?: string;
+  /** Under 16: a parent or guardian agreed, as the citizen confirmed. */
+  guardianConsent?: boolean;
 }
 
 /**
@@ -108,8 +114,10 @@ const stepSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("group") }),
   z.object({ kind: z.literal("unit") }),
   z.object({ kind: z.literal("unit_suggest"), code: z.string(), name: z.string() }),
+  z.object({ kind: z.literal("unit_pick"), units: z.array(z.object({ code: z.string(), name: z.string() })) }),
   z.object({ kind: z.literal("name") }),
   z.object({ kind: z.literal("birth_year") }),
+  z.object({ kind: z.literal("guardian") }),
   z.object({ kind: z.literal("question"), qid: z.string(), edit, draft: z.array(z.string()).optional() }),
   z.object({ kind: z.literal("evidence"), qid: z.string(), edit, waiting: z.boolean() }),
   z.object({ kind: z.literal("review"), page: z.number().int().min(0) }),
@@ -132,6 +140,7 @@ const stateSchema = z.object({
     fullName: z.string().optional(),
     birthYear: z.number().int().optional(),
     phone: z.string().optional(),
+    guardianConsent: z.boolean().optional(),
   }),
   step: stepSchema,
   dialog: z.enum(["lang", "restart", "delete"]).optional(),

@@ -39,10 +39,36 @@ export function parseNumber(text: string): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
+/**
+ * A number typed among words: "khoảng 30", "30 giờ", "năm 1970", "about 12,5 hours" → the number;
+ * null when there is none or more than one ("từ 10 đến 20" is not one answer).
+ */
+export function numberInText(text: string): number | null {
+  const exact = parseNumber(text);
+  if (exact !== null) return exact;
+  const found = text.normalize("NFC").match(/(?<![\p{L}\d])[+-]?\d{1,12}(?:[.,]\d{1,6})?(?![\p{L}\d])/gu) ?? [];
+  return found.length === 1 ? parseNumber(found[0]!) : null;
+}
+
 /** The calendar year of an instant in a time zone (Intl is pure: no clock, no I/O). */
 export function yearIn(now: Date, timeZone: string): number {
   const parts = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric" }).formatToParts(now);
   return Number(parts.find((p) => p.type === "year")?.value);
+}
+
+/**
+ * The evaluation year an assessment started now belongs to: the calendar year, or the previous one up
+ * to and including the cut-off day ("MM-DD" in January, e.g. "01-15").
+ */
+export function evaluationYear(now: Date, timeZone: string, cutoff?: string): number {
+  const parts = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(now);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const year = get("year");
+  const m = cutoff === undefined ? null : /^(\d{2})-(\d{2})$/.exec(cutoff);
+  if (!m) return year;
+  const [month, day] = [get("month"), get("day")];
+  const [cutMonth, cutDay] = [Number(m[1]), Number(m[2])];
+  return month < cutMonth || (month === cutMonth && day <= cutDay) ? year - 1 : year;
 }
 
 export function normaliseUnitCode(text: string): string {
@@ -57,23 +83,51 @@ export function unitFromPayload(arg: string | undefined): string | null {
 
 export type NameProblem = "length" | "chars";
 
-/** A full name: 2–100 characters, letters (any script, with diacritics), spaces, '.', '-'. */
+/**
+ * A full name: 2–100 characters, letters (any script, with diacritics), spaces, '.', '-' and apostrophes
+ * (H'Hen Niê, K'Sor Thị …; typographic ’ and ʼ are stored as ').
+ */
 export function checkFullName(text: string): { ok: true; name: string } | { ok: false; problem: NameProblem } {
-  const name = text.normalize("NFC").replace(/\s+/g, " ").trim();
-  if (!/^[\p{L}\p{M} .-]+$/u.test(name) || !/\p{L}/u.test(name)) return { ok: false, problem: "chars" };
+  const name = text.normalize("NFC").replace(/[’ʼ`´]/gu, "'").replace(/\s+/g, " ").trim();
+  if (!/^[\p{L}\p{M} .'-]+$/u.test(name) || !/\p{L}/u.test(name)) return { ok: false, problem: "chars" };
   const length = Array.from(name).length;
   if (length < 2 || length > 100) return { ok: false, problem: "length" };
   return { ok: true, name };
 }
 
-export const MIN_AGE = 10;
+/** Upper secondary school (lớp 10) starts at 15; no group assesses younger citizens. */
+export const MIN_AGE = 15;
+/** Below this age a parent or guardian must agree to the processing of personal data. */
+export const GUARDIAN_AGE = 16;
 export const MAX_AGE = 110;
 
 /** A birth year giving an age between MIN_AGE and MAX_AGE in `year`. */
 export function checkBirthYear(text: string, year: number): number | null {
-  const s = text.trim();
-  if (!/^\d{4}$/.test(s)) return null;
-  const n = Number(s);
+  const n = numberInText(text);
+  if (n === null || !Number.isInteger(n) || n < 1000 || n > 9999) return null;
   const age = year - n;
   return age >= MIN_AGE && age <= MAX_AGE ? n : null;
+}
+
+/** A name reduced for matching: no diacritics, lower case, letters and digits separated by one space. */
+export function nameKey(text: string): string {
+  return foldDiacritics(text.normalize("NFC").toLowerCase()).replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+}
+
+/** Most units offered when a typed name matches several. */
+export const MAX_NAME_MATCHES = 6;
+
+/**
+ * Units whose name matches a typed name: an exact match (diacritics and case aside) wins alone;
+ * otherwise every unit whose name contains the typed words, in name order.
+ */
+export function matchUnitsByName<U extends { name: string }>(units: readonly U[], text: string): U[] {
+  const wanted = nameKey(text);
+  if (Array.from(wanted).length < 3) return [];
+  const exact = units.filter((u) => nameKey(u.name) === wanted);
+  if (exact.length > 0) return exact.slice(0, MAX_NAME_MATCHES);
+  return units
+    .filter((u) => ` ${nameKey(u.name)} `.includes(` ${wanted} `))
+    .sort((a, b) => a.name.localeCompare(b.name, "vi"))
+    .slice(0, MAX_NAME_MATCHES);
 }

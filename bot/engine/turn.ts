@@ -3,6 +3,8 @@
 import { LANGS, type Addressee, type Button, type Effect, type Lane, type OutMessage, type StepContext, type Translate, type Lang } from "../types.ts";
 import { encodeButton, encodeRecordButton } from "./buttons.ts";
 import type { ConversationState, Dialog, Step } from "./state.ts";
+import { localText, type LocalText } from "../../rules/index.ts";
+import { yearIn } from "./text.ts";
 
 export interface Turn {
   readonly ctx: StepContext;
@@ -17,8 +19,53 @@ export function newTurn(s: ConversationState, ctx: StepContext): Turn {
   return { ctx, s, messages: [], effects: [], wantPrompt: false };
 }
 
+/** How the citizen is addressed: "ông/bà" from about 60, "anh/chị" for adults, "bạn" for students. */
+export type Address = "elder" | "adult" | "student" | "unknown";
+
+/** Age from which a citizen is addressed as "ông/bà". */
+export const ELDER_AGE = 60;
+
+export function addressOf(turn: Pick<Turn, "s" | "ctx">): Address {
+  const p = turn.s.profile;
+  if (p.targetGroup === "student") return "student";
+  if (p.birthYear === undefined) return "unknown";
+  return yearIn(turn.ctx.now, turn.ctx.timeZone) - p.birthYear >= ELDER_AGE ? "elder" : "adult";
+}
+
+/** The pronoun for the citizen ("ông/bà", "anh/chị", "bạn"; "you"), from the locale. */
+export function pronoun(turn: Pick<Turn, "s" | "ctx">): string {
+  const { t } = turn.ctx;
+  const lang = turn.s.lang;
+  switch (addressOf(turn)) {
+    case "elder":
+      return t(lang, "address.elder");
+    case "adult":
+      return t(lang, "address.adult");
+    case "student":
+      return t(lang, "address.student");
+    case "unknown":
+      return t(lang, "address.unknown");
+  }
+}
+
+const capitalise = (word: string) => word.charAt(0).toLocaleUpperCase("vi") + word.slice(1);
+
+/**
+ * The translate function of this turn: every text may say {{you}} (or {{You}} at the start of a
+ * sentence) and gets the citizen's form of address.
+ */
 export function tr(turn: Turn): { t: Translate; lang: Lang } {
-  return { t: turn.ctx.t, lang: turn.s.lang };
+  const you = pronoun(turn);
+  const address = { you, You: capitalise(you) };
+  const translate = turn.ctx.t;
+  const t: Translate = (lang, key, params) => translate(lang, key, params ? { ...address, ...params } : address);
+  return { t, lang: turn.s.lang };
+}
+
+/** A text of the criteria set, with {{you}} / {{You}} filled in as in tr(). */
+export function setText(turn: Turn, text: LocalText): string {
+  const you = pronoun(turn);
+  return localText(text, turn.s.lang).replaceAll("{{You}}", capitalise(you)).replaceAll("{{you}}", you);
 }
 
 export function say(turn: Turn, msg: OutMessage): void {

@@ -107,6 +107,19 @@ export function unreachableById(accountId: string, reason: string): Statement {
  */
 export const UNREACHABLE_ACCOUNT = `(SELECT channel, external_id, unreachable_reason AS reason FROM channel_accounts WHERE NOT reachable)`;
 
+/**
+ * Erasure: the chats (channel, external_id) of an account and of every account of its person, as a
+ * relation another store's statement joins; `account` and `person` are SQL expressions (parameters).
+ */
+export function erasedChatsSql(account: string, person: string): string {
+  return `(SELECT channel, external_id FROM channel_accounts WHERE id = ${account} OR (${person}::uuid IS NOT NULL AND person_id = ${person}::uuid))`;
+}
+
+/** The web chat's account id (its cookie value) of an account, NULL for other channels; `account` is SQL. */
+export function webAccountIdSql(account: string): string {
+  return `(SELECT external_id FROM channel_accounts WHERE id = ${account} AND channel = 'web')`;
+}
+
 /** SQL for the channels (sorted, distinct, text[]) a person has chat accounts on; `person` is a column. */
 export function personChannelsSql(person: string): string {
   return `COALESCE((SELECT array_agg(DISTINCT c.channel::text ORDER BY c.channel::text) FROM channel_accounts c WHERE c.person_id = ${person}), '{}')`;

@@ -3,13 +3,23 @@
 // here, not returned by the database, so that no statement depends on another's result.
 import { randomUUID } from "node:crypto";
 import type { CriteriaCatalog, Effect } from "../../bot/types.ts";
-import { forgetOtherConversations, linkPerson, unlinkPerson, unreachableById } from "../accounts/store.ts";
+import {
+  erasedChatsSql,
+  forgetOtherConversations,
+  linkPerson,
+  unlinkPerson,
+  unreachableById,
+  webAccountIdSql,
+} from "../accounts/store.ts";
 import { sql, type Statement } from "../db/statement.ts";
 
 export interface Account {
   id: string;
   personId: string | null;
 }
+
+/** "web-upload:<uuid>" (server/channels/web/uploads.ts uploadRef). */
+const WEB_UPLOAD_REF = /^web-upload:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 const OPEN_DRAFT = `status IN ('in_progress', 'needs_more')`;
 
@@ -42,9 +52,12 @@ export function effectStatements(
           `UPDATE people SET
              full_name = COALESCE($2, full_name), birth_year = COALESCE($3, birth_year),
              target_group = COALESCE($4::target_group, target_group), unit_id = COALESCE($5::uuid, unit_id),
-             language = COALESCE($6, language), phone = COALESCE($7, phone), updated_at = now()
+             language = COALESCE($6, language), phone = COALESCE($7, phone),
+             guardian_consent_at = CASE WHEN $8 THEN COALESCE(guardian_consent_at, now()) ELSE guardian_consent_at END,
+             updated_at = now()
            WHERE id = $1`,
           p, effect.fullName ?? null, effect.birthYear ?? null, effect.targetGroup ?? null, effect.unitId ?? null, effect.language ?? null, effect.phone ?? null,
+          effect.guardianConsent === true,
         ));
         break;
       case "assessment.start": {
@@ -102,9 +115,22 @@ export function effectStatements(
         if (p) out.push(sql(`UPDATE people SET opt_out_at = NULL, updated_at = now() WHERE id = $1`, p));
         break;
       case "person.erase":
+        // The account's own traces go even before consent: its web uploads and the transcript of every
+        // chat of the person (the web chat reads its history back from the outbox; "sending" rows are
+        // left to the worker that holds them). Replies of this very step are inserted after these
+        // statements, so the confirmation itself is kept and delivered.
+        out.push(sql(
+          `WITH chats AS ${erasedChatsSql("$1::uuid", "$2")},
+           uploads AS (
+             DELETE FROM web_uploads u USING chats c WHERE c.channel = 'web' AND u.web_account = c.external_id)
+           DELETE FROM outbox o USING chats c
+            WHERE o.channel = c.channel AND o.recipient = c.external_id AND o.status <> 'sending'`,
+          account.id, p,
+        ));
         if (!p) break;
-        // Keep anonymous counts (unit, year, status, total, verdict, decisions); drop everything personal,
-        // officers' free-text reasons included (the audit log keeps only reason codes).
+        // Keep anonymous counts (unit, year, status, total, verdict, decisions); drop everything personal:
+        // the evidence references of every channel, officers' free-text reasons (the audit log keeps
+        // only reason codes).
         out.push(sql(
           `UPDATE assessment_decisions SET reason = NULL, details = '{}' WHERE assessment_id IN (SELECT id FROM assessments WHERE person_id = $1)`,
           p,
@@ -120,6 +146,15 @@ export function effectStatements(
         out.push(sql(`INSERT INTO audit_log (actor_kind, action) VALUES ('citizen', 'person.erase')`));
         personId = null;
         break;
+      case "attachment.discard": {
+        // Only our web chat keeps a copy of an attachment before a step uses it (Telegram and Zalo
+        // keep theirs on the platform): a refused one is deleted in the same transaction.
+        const upload = WEB_UPLOAD_REF.exec(effect.ref);
+        if (upload) {
+          out.push(sql(`DELETE FROM web_uploads WHERE id = $2::uuid AND web_account = ${webAccountIdSql("$1::uuid")}`, account.id, upload[1]!));
+        }
+        break;
+      }
       case "account.unreachable":
         out.push(unreachableById(account.id, effect.reason));
         break;

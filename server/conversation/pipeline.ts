@@ -22,7 +22,7 @@ export interface PipelineDeps {
   pool: pg.Pool;
   units: CachedUnitDirectory;
   criteria: CriteriaCatalog;
-  context: Pick<StepContext, "t" | "consentVersion" | "timeZone">;
+  context: Pick<StepContext, "t" | "consentVersion" | "timeZone" | "yearCutoff" | "dataHolder">;
   /** Called after commit for every chat that got outbox rows (enqueues a delivery job). */
   notify: (channel: ChannelName, recipient: string, options?: { ack?: boolean }) => Promise<void>;
   logger: Logger;

@@ -19,11 +19,15 @@ const MAX_ATTEMPTS = 3;
 const MAX_RETRY_DELAY_MS = 2_000;
 
 export function createAckQueue(channel: ChannelName, redis: Redis, prefix: string): Queue<DeliverJob> {
-  return new Queue<DeliverJob>(ackQueueName(channel), {
+  const queue = new Queue<DeliverJob>(ackQueueName(channel), {
     connection: redis,
     prefix,
     defaultJobOptions: { removeOnComplete: true, removeOnFail: true, attempts: 3, backoff: { type: "fixed", delay: 500 } },
   });
+  // Connection errors while Redis is away: /readyz reports them and each failed enqueue is logged by
+  // its caller; unhandled they would be printed once per reconnection attempt.
+  queue.on("error", () => {});
+  return queue;
 }
 
 export async function requestAck(queue: Queue<DeliverJob>, job: DeliverJob, delayMs = 0): Promise<void> {

@@ -46,11 +46,15 @@ export function backoffDelay(attempts: number, baseMs: number): number {
 }
 
 export function createOutboxQueue(channel: ChannelName, redis: Redis, prefix: string): Queue<DeliverJob> {
-  return new Queue<DeliverJob>(outboxQueueName(channel), {
+  const queue = new Queue<DeliverJob>(outboxQueueName(channel), {
     connection: redis,
     prefix,
     defaultJobOptions: { removeOnComplete: true, removeOnFail: true, attempts: 5, backoff: { type: "exponential", delay: 1000 } },
   });
+  // Connection errors while Redis is away: /readyz reports them and each failed enqueue is logged by
+  // its caller; unhandled they would be printed once per reconnection attempt.
+  queue.on("error", () => {});
+  return queue;
 }
 
 /** Asks for delivery of a chat's pending rows (idempotent while a job for that chat is waiting). */

@@ -1,6 +1,7 @@
 // The unit directory the engine consults (codes → units), held in memory and refreshed from
 // PostgreSQL when older than maxAgeMs: a province has thousands of units, not millions.
 import type pg from "pg";
+import { matchUnitsByName } from "../../bot/engine/text.ts";
 import type { UnitDirectory, UnitInfo } from "../../bot/types.ts";
 
 export function normaliseCode(code: string): string {
@@ -40,6 +41,7 @@ export function directoryOf(units: UnitInfo[]): UnitDirectory {
       }
       return best?.unit;
     },
+    byName: (text) => matchUnitsByName(units, text),
   };
 }
 

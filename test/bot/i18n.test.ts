@@ -51,6 +51,25 @@ describe("locales", () => {
     expect(calls.filter((c) => c !== '"')).toEqual([]);
   });
 
+  it("Vietnamese avoids exam words and jargon, and the bot calls itself Trợ lý", () => {
+    for (const [key, text] of Object.entries(vi)) {
+      expect(text, key).not.toMatch(/nộp bài|số nguyên|chúng tôi|(^|\. )Mình |Nghị định 13|Phòng GDĐT/i);
+    }
+    // Words, not only slash commands: the help text lists them.
+    expect(vi["help.text"]).toMatch(/TIẾP TỤC[\s\S]*TRẠNG THÁI[\s\S]*LÀM LẠI[\s\S]*DỪNG[\s\S]*XÓA[\s\S]*TRỢ GIÚP/);
+  });
+
+  it("the consent names the data holder, what is kept (phone too), why, how long, how to withdraw and the law", () => {
+    const consent = vi["consent.text"]!;
+    expect(consent).toContain("{{holder}}");
+    expect(consent).toMatch(/số điện thoại/);
+    expect(consent).toMatch(/Để làm gì/);
+    expect(consent).toMatch(/Lưu bao lâu/);
+    expect(consent).toMatch(/XÓA/);
+    expect(consent).toContain("91/2025/QH15");
+    expect(consent).toMatch(/dưới 16 tuổi/);
+  });
+
   it("Vietnamese uses no plural form other than _other", () => {
     expect(Object.keys(vi).filter((k) => /_(zero|one|two|few|many)$/.test(k))).toEqual([]);
   });
@@ -68,7 +87,8 @@ describe("locales", () => {
       "group.student", "group.resident", "unit.suggest_yes", "unit.suggest_no", "question.back", "question.skip",
       "question.multi.done", "question.yes_no.yes", "question.yes_no.no", "evidence.send", "evidence.skip",
       "evidence.continue", "review.edit", "review.prev", "review.next", "review.submit", "assessment.restart_button",
-      "restart.yes", "restart.no", "delete.yes", "delete.no", "lang.vi", "lang.en",
+      "restart.yes", "restart.no", "delete.yes", "delete.no", "lang.vi", "lang.en", "consent.reconsider",
+      "unit.pick_none", "guardian.yes", "guardian.no", "result.button_status", "result.button_restart",
     ];
     expect(labels.length).toBeGreaterThan(20);
     for (const k of labels) {
@@ -83,12 +103,12 @@ describe("createTranslate", () => {
     const t = await createTranslate();
     expect(t("vi", "question.title", { n: 3, total: 10 })).toBe("Câu 3/10");
     expect(t("en", "question.title", { n: 3, total: 10 })).toBe("Question 3/10");
-    expect(t("vi", "unit.selected", { name: "A & <B>", code: "X" })).toBe("Đơn vị của bạn: A & <B> (X).");
-    expect(t("en", "review.submit")).toBe("Submit");
+    expect(t("vi", "unit.selected", { name: "A & <B>", code: "X" })).toBe("Đơn vị: A & <B> (X).");
+    expect(t("en", "review.submit")).toBe("Send my self-assessment");
   });
 
   it("is synchronous too", () => {
     const t = createTranslateSync();
-    expect(t("vi", "review.submit")).toBe("Nộp bài");
+    expect(t("vi", "review.submit")).toBe("Gửi bài tự đánh giá");
   });
 });

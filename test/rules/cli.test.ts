@@ -35,7 +35,7 @@ const worker = shippedSets.find((s) => s.id === "cdht-worker")!;
 describe("rules CLI", () => {
   it("validate: prints ok, id, version and hash for a valid set", async () => {
     const run = await cli("validate", join(SETS_DIR, "worker.json"));
-    expect(run).toEqual({ code: 0, stdout: `ok cdht-worker 2026.1 ${contentHash(worker)}\n`, stderr: "" });
+    expect(run).toEqual({ code: 0, stdout: `ok cdht-worker 2026.2 ${contentHash(worker)}\n`, stderr: "" });
   });
 
   it("validate: prints every problem as <path>: <message> and exits 1", async () => {
@@ -69,7 +69,7 @@ describe("rules CLI", () => {
       { id: "social", points: 20, max: 20 },
     ]);
     expect(out.indicators).toHaveLength(10);
-    expect(out.indicators[0]).toEqual({ id: "info", points: 10, max: 10 });
+    expect(out.indicators[0]).toEqual({ id: "plan", points: 10, max: 10 });
   });
 
   it("score: the reasons of a chua_dat result show up", async () => {

@@ -32,7 +32,7 @@ describe("contentHash", () => {
     text.groups[2].indicators[1].questions[1].options[0].label.en = "Often!";
     expect(contentHash(mustParse(text))).not.toBe(contentHash(set));
     const version = structuredClone(json);
-    version.version = "2026.2";
+    version.version = "2026.3";
     expect(contentHash(mustParse(version))).not.toBe(contentHash(set));
   });
 });

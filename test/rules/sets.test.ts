@@ -25,14 +25,51 @@ function texts(set: CriteriaSet): { where: string; text: LocalText }[] {
 
 const questionsOf = (set: CriteriaSet): Question[] => allQuestions(set).map((e) => e.question);
 
+describe("honest answers of people whose work needs no foreign language", () => {
+  for (const group of ["resident", "worker", "public_servant"] as const) {
+    it(`${group}: "my work needs no foreign language" reaches the language minimum and the title at a high total`, () => {
+      const set = shippedSets.find((s) => s.targetGroup === group)!;
+      // …and, asked how often they use or learn one, honestly "almost never".
+      const answers = { ...bestAnswers(set), lang_level: "not_needed", lang_use: "rarely" };
+      const outcome = score(set, answers);
+      if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
+      const language = outcome.result.indicators.find((i) => i.id === "language")!;
+      expect(language.points).toBeGreaterThanOrEqual(set.rules.minPerIndicator!);
+      expect(outcome.result.total).toBeGreaterThanOrEqual(80);
+      expect(outcome.result.verdict).toBe("dat");
+      // "Chưa biết" (no language, though the work needs one) is still below the minimum.
+      const none = score(set, { ...bestAnswers(set), lang_level: "none" });
+      if (!none.ok) throw new Error(JSON.stringify(none.errors));
+      expect(none.result.indicators.find((i) => i.id === "language")!.points).toBeLessThan(set.rules.minPerIndicator!);
+    });
+  }
+
+  it("a farmer who only chats on Zalo and knows one more thing on the phone reaches the IT minimum", () => {
+    const set = shippedSets.find((s) => s.targetGroup === "resident")!;
+    const outcome = score(set, { ...bestAnswers(set), digital_uses: ["chat", "pay"] });
+    if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
+    expect(outcome.result.indicators.find((i) => i.id === "digital")!.points).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe("the student set", () => {
+  it("is for upper secondary school upward and speaks of the school year", () => {
+    const set = shippedSets.find((s) => s.targetGroup === "student")!;
+    expect(set.title.vi).toContain("THPT");
+    const prompts = questionsOf(set).map((q) => q.prompt.vi);
+    expect(prompts.filter((p) => p.includes("năm nay"))).toEqual([]);
+    expect(prompts.filter((p) => p.includes("năm học này")).length).toBeGreaterThanOrEqual(3);
+  });
+});
+
 describe("shipped sets", () => {
   it("are the four target groups, one file each, named after the group", () => {
     expect(SHIPPED_FILES).toEqual(["public_servant.json", "resident.json", "student.json", "worker.json"]);
     expect(shippedSets.map((s) => [s.id, s.targetGroup, s.version])).toEqual([
-      ["cdht-public_servant", "public_servant", "2026.1"],
-      ["cdht-resident", "resident", "2026.1"],
-      ["cdht-student", "student", "2026.1"],
-      ["cdht-worker", "worker", "2026.1"],
+      ["cdht-public_servant", "public_servant", "2026.2"],
+      ["cdht-resident", "resident", "2026.2"],
+      ["cdht-student", "student", "2026.2"],
+      ["cdht-worker", "worker", "2026.2"],
     ]);
   });
 
@@ -64,6 +101,33 @@ describe("shipped sets", () => {
         expect(set.rules).toEqual({ minTotal: 80, minPerIndicator: 5 });
         expect(set.source.checkedAgainstOfficialText).toBe(false);
         expect(set.source.text).toContain("324/QĐ-KHVN");
+        // Said plainly: the project's own reading, not the official form, replaceable by the unit.
+        expect(set.source.text).toContain("không phải mẫu phiếu chính thức");
+        expect(set.source.text).toContain("Đơn vị có thể thay");
+      });
+
+      it("follows the public order of the ten indicators (Chỉ số 1–10)", () => {
+        expect(set.groups.map((g) => g.id)).toEqual(["self_learning", "tools", "social"]);
+        expect(set.groups.flatMap((g) => g.indicators.map((i) => i.id))).toEqual([
+          "plan", "community", "encourage", "info", "digital", "language", "numeracy", "critical", "relations", "cooperation",
+        ]);
+        // Group 3's relations include gender equality, cultural diversity and the environment.
+        const relations = set.groups[2]!.indicators[0]!;
+        const labels = relations.questions.flatMap((q) => (q.type === "multi_choice" ? q.options.map((o) => o.label.vi) : []));
+        expect(labels.join(" ")).toMatch(/bình đẳng giới/);
+        expect(labels.join(" ")).toMatch(/văn hóa/);
+        expect(labels.join(" ")).toMatch(/môi trường/);
+      });
+
+      it("never makes the natural good answer \"Có\" cost points", () => {
+        for (const q of questionsOf(set)) if (q.type === "yes_no") expect(q.yesPoints, q.id).toBeGreaterThanOrEqual(q.noPoints);
+      });
+
+      it("lets the numeracy indicator reach its minimum when one's work needs little calculation", () => {
+        const answers = { ...bestAnswers(set), numeracy: "rarely" };
+        const outcome = score(set, answers);
+        if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
+        expect(outcome.result.indicators.find((i) => i.id === "numeracy")!.points).toBeGreaterThanOrEqual(set.rules.minPerIndicator!);
       });
 
       it("gives every indicator advice and one or two questions that can reach exactly its maxPoints", () => {

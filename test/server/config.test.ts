@@ -68,7 +68,7 @@ describe("loadConfig", () => {
     const result = loadConfig({ NODE_ENV: "production" });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.problems.map((p) => p.split(":")[0])).toEqual(["ADMIN_TOKEN", "WEB_CHAT_SECRET"]);
+    expect(result.problems.map((p) => p.split(":")[0])).toEqual(["ADMIN_TOKEN", "WEB_CHAT_SECRET", "DATA_HOLDER"]);
   });
 
   it("reads the review settings and wants escalation after the reminder and the parent after the escalation", () => {

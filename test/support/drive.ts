@@ -67,8 +67,17 @@ export async function answerAll(c: Citizen, set: CriteriaSet, mode: Mode, chosen
 export async function driveToVerdict<R>(c: Citizen<R>, set: CriteriaSet, unitCode: string, mode: Mode) {
   await onboard(c, set, unitCode);
   const chosen = await answerAll(c, set, mode);
-  const s = await c.state();
-  if (s.step.kind !== "review") throw new Error(`expected the review, got ${s.step.kind}`);
-  const verdict = await c.tap("s");
-  return { chosen, verdict };
+  return { chosen, verdict: await submitReview(c) };
+}
+
+/** From the review: pages on (sending is offered on the last page only), then sends; the replies to that. */
+export async function submitReview<R>(c: Citizen<R>): Promise<R[]> {
+  for (let i = 0; i < 20; i++) {
+    const s = await c.state();
+    if (s.step.kind !== "review") throw new Error(`expected the review, got ${s.step.kind}`);
+    const page = s.step.page;
+    const replies = await c.tap((a) => a === "s" || a === `p.${page + 1}`);
+    if ((await c.state()).step.kind === "submitted") return replies;
+  }
+  throw new Error("no verdict after paging the review");
 }

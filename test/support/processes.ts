@@ -30,6 +30,8 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs 
 export interface RedisProcess {
   url: string;
   port: number;
+  /** The redis-server process (a test may freeze it with SIGSTOP). */
+  child: ChildProcess;
   stop(): Promise<void>;
 }
 
@@ -44,7 +46,7 @@ export async function startRedis(port?: number): Promise<RedisProcess> {
     socket.on("connect", () => { socket.destroy(); resolve(true); });
     socket.on("error", () => resolve(undefined));
   }), 5_000, `redis-server on ${p}`);
-  return { url, port: p, stop: async () => void (await stopChild(child)) };
+  return { url, port: p, child, stop: async () => void (await stopChild(child)) };
 }
 
 export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> {

@@ -90,6 +90,11 @@ export class BrowserCitizen {
     await this.settle(before);
   }
 
+  /** Whether the prompt on screen has a button with this action. */
+  async hasButton(action: string): Promise<boolean> {
+    return (await this.page.locator(`.buttons:not(.stale) button[data-data$=".${action}"]`).count()) > 0;
+  }
+
   async type(text: string): Promise<void> {
     const before = await this.lastDelivered();
     await this.page.fill("#text", text);
@@ -137,9 +142,12 @@ export class BrowserCitizen {
       case "question":
         await this.answer(set, s.step.qid, mode);
         return true;
-      case "review":
-        await this.tap("s");
+      case "review": {
+        // Sending is offered on the review's last page: page on until it is.
+        const next = `p.${s.step.page + 1}`;
+        await this.tap((await this.hasButton("s")) ? "s" : next);
         return true;
+      }
       case "submitted":
         return false;
       default:

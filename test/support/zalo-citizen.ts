@@ -81,9 +81,11 @@ export class ZaloCitizen {
     return this.say(payload);
   }
 
-  /** The newest button payload whose decoded action matches (what a tap on it sends back). */
+  /** A button of the newest message with buttons whose decoded action matches (what a tap sends back). */
   findPayload(wanted: (a: string) => boolean): string {
-    for (const call of [...this.messages()].reverse()) {
+    // Only the prompt on screen: an older message's button would be stale.
+    const newest = [...this.messages()].reverse().find((call) => ((call.json as any).message?.attachment?.payload?.buttons ?? []).length > 0);
+    for (const call of newest ? [newest] : []) {
       const buttons = (call.json as any).message?.attachment?.payload?.buttons ?? [];
       for (const b of buttons) {
         const data = String(b.payload).slice(BUTTON_PAYLOAD_PREFIX.length);

@@ -1,11 +1,20 @@
 // The questions of the criteria set, one per message, and the evidence a citizen may attach.
 import { checkAnswer, localText, type CriteriaSet, type Question } from "../../../rules/index.ts";
-import { assessmentSet, firstMissing, locate, pruneAnswers, pruneEvidence, visible } from "../answers.ts";
+import {
+  assessmentSet,
+  firstMissing,
+  indicatorNumber,
+  locate,
+  pruneAnswers,
+  pruneEvidence,
+  questionLabels,
+  visible,
+} from "../answers.ts";
 import { questionModule } from "../questions/registry.ts";
 import type { Parsed, QuestionView } from "../questions/types.ts";
 import type { AssessmentState, Step } from "../state.ts";
-import { yearIn } from "../text.ts";
-import { button, column, emit, reprompt, say, setStep, tr, type Turn } from "../turn.ts";
+import { evaluationYear, truncate } from "../text.ts";
+import { button, column, emit, reprompt, say, setStep, setText, tr, type Turn } from "../turn.ts";
 import { tellOfficersWithdrawn } from "./officers.ts";
 import type { AttachmentEvent, StepHandler } from "./types.ts";
 
@@ -26,11 +35,11 @@ export function startAssessment(turn: Turn): void {
     delete turn.s.profile.targetGroup;
     return setStep(turn, { kind: "group" });
   }
-  const year = yearIn(turn.ctx.now, turn.ctx.timeZone);
+  const year = evaluationYear(turn.ctx.now, turn.ctx.timeZone, turn.ctx.yearCutoff);
   emit(turn, { type: "assessment.start", setId: set.id, setVersion: set.version, year });
   turn.s.assessment = { setId: set.id, setVersion: set.version, year, answers: {}, evidence: {} };
-  const questions = visible(set, {});
-  say(turn, { text: t(lang, "assessment.intro", { title: localText(set.title, lang), number: questions.length }) });
+  // The number announced here is the number every question title counts up to (follow-ups are 6a …).
+  say(turn, { text: t(lang, "assessment.intro", { year, number: questionLabels(set).total }) });
   moveOn(turn, set, false);
 }
 
@@ -87,6 +96,8 @@ interface Current {
   q: Question;
   /** 0-based among the visible questions. */
   index: number;
+  /** "6" or "6a" (a follow-up), and the number of main questions. */
+  label: string;
   total: number;
   view: QuestionView;
 }
@@ -110,7 +121,8 @@ function current(turn: Turn, step: Of<"question"> | Of<"evidence">): Current | n
   const view: QuestionView = { t, lang };
   if (Object.hasOwn(a.answers, q.id)) view.current = a.answers[q.id];
   if (step.kind === "question" && step.draft) view.draft = step.draft;
-  return { set, q, index, total: questions.length, view };
+  const { labels, total } = questionLabels(set);
+  return { set, q, index, label: labels.get(q.id) ?? String(index + 1), total, view };
 }
 
 function renderQuestion(turn: Turn, step: Of<"question">): void {
@@ -120,13 +132,13 @@ function renderQuestion(turn: Turn, step: Of<"question">): void {
   const { q, set } = c;
   const module = questionModule(q);
   const where = locate(set, q.id);
-  const context = [where?.indicator.title, where?.group.title]
-    .map((title) => (title ? localText(title, lang) : ""))
-    .find((title) => title.length > 0 && title.length <= CONTEXT_MAX);
   const lines: string[] = [];
-  if (context) lines.push(context, "");
-  lines.push(localText(q.prompt, lang));
-  if (q.help) lines.push(localText(q.help, lang));
+  if (where) {
+    const n = indicatorNumber(set, where.indicator.id);
+    lines.push(t(lang, "indicator.label", { n, title: truncate(localText(where.indicator.title, lang), CONTEXT_MAX) }), "");
+  }
+  lines.push(setText(turn, q.prompt));
+  if (q.help) lines.push(setText(turn, q.help));
   lines.push("", ...module.body(q, c.view));
   if (c.view.current !== undefined && !step.draft) {
     lines.push(t(lang, "question.current", { answer: module.summary(q, c.view.current, c.view) }));
@@ -135,7 +147,7 @@ function renderQuestion(turn: Turn, step: Of<"question">): void {
   if (!q.required) rows.push([button(turn, t(lang, "question.skip"), "k")]);
   if (c.index > 0 || step.edit) rows.push([button(turn, t(lang, "question.back"), "b")]);
   say(turn, {
-    title: t(lang, "question.title", { n: c.index + 1, total: c.total }),
+    title: t(lang, "question.title", { n: c.label, total: c.total }),
     text: lines.join("\n"),
     ...(rows.length > 0 ? { buttons: rows } : {}),
   });
@@ -160,6 +172,7 @@ function storeEvidence(turn: Turn, set: CriteriaSet, qid: string, event: Attachm
   const list = a.evidence[qid] ?? [];
   if (list.length >= MAX_EVIDENCE) {
     const { t, lang } = tr(turn);
+    emit(turn, { type: "attachment.discard", ref: event.ref });
     say(turn, { text: t(lang, "evidence.limit_reached", { max: MAX_EVIDENCE }) });
     return false;
   }
@@ -199,6 +212,7 @@ export const questionStep: StepHandler<Of<"question">> = {
     if (!c) return;
     const { t, lang } = tr(turn);
     if (!c.q.evidence) {
+      emit(turn, { type: "attachment.discard", ref: event.ref });
       say(turn, { text: t(lang, "evidence.not_needed") });
       return;
     }

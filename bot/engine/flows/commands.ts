@@ -126,6 +126,7 @@ export function dialogButton(turn: Turn, action: readonly string[]): boolean {
 export function dialogEvent(turn: Turn, event: Exclude<InboundEvent, { type: "button" | "command" | "unfollow" }>): void {
   const { t, lang } = tr(turn);
   if (event.type === "attachment") {
+    emit(turn, { type: "attachment.discard", ref: event.ref });
     say(turn, { text: t(lang, "evidence.not_needed") });
     return;
   }

@@ -2,7 +2,7 @@
 // is the prompt, and any text, tap or attachment shows the notice again, changing nothing.
 import type { Lang, Translate } from "../../types.ts";
 import type { Step } from "../state.ts";
-import { reprompt, say, tr } from "../turn.ts";
+import { emit, reprompt, say, tr } from "../turn.ts";
 import type { StepHandler } from "./types.ts";
 
 /** `text` is written `(t, lang) => t(lang, "<literal key>")` so that the locale test sees the key. */
@@ -18,6 +18,9 @@ export function noticeStep<S extends Step>(text: (t: Translate, lang: Lang) => s
       reprompt(turn);
       return true;
     },
-    attachment: reprompt,
+    attachment(turn, _step, event) {
+      emit(turn, { type: "attachment.discard", ref: event.ref });
+      reprompt(turn);
+    },
   };
 }

@@ -1,14 +1,25 @@
-// First contact and registration: welcome, consent (Nghị định 13/2023/NĐ-CP), target group, unit,
-// full name and birth year; then the assessment starts.
+// First contact and registration: welcome, consent (Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15), target
+// group, unit (by code or name), full name, birth year and, under 16, a parent's or guardian's agreement;
+// then the assessment starts.
 import type { TargetGroup } from "../../../rules/index.ts";
 import type { Effect, Lang } from "../../types.ts";
 import { indexArg } from "../buttons.ts";
 import { yesNoWord } from "../questions/yes-no.ts";
 import { TARGET_GROUPS, type Step } from "../state.ts";
-import { MAX_AGE, MIN_AGE, checkBirthYear, checkFullName, normaliseInput, normaliseUnitCode, yearIn } from "../text.ts";
+import {
+  GUARDIAN_AGE,
+  MAX_AGE,
+  MIN_AGE,
+  checkBirthYear,
+  checkFullName,
+  foldDiacritics,
+  normaliseInput,
+  normaliseUnitCode,
+  truncate,
+  yearIn,
+} from "../text.ts";
 import { button, column, emit, reprompt, say, setStep, tr, bump, type Turn } from "../turn.ts";
 import { startAssessment } from "./assessment.ts";
-import { noticeStep } from "./notice.ts";
 import type { StepHandler } from "./types.ts";
 
 type Of<K extends Step["kind"]> = Extract<Step, { kind: K }>;
@@ -36,12 +47,29 @@ export const newStep: StepHandler<Of<"new">> = {
   prompt: welcome,
 };
 
+/** Typed answers to the consent question (Zalo users often type): "đồng ý", "có" / "không đồng ý", "không". */
+function consentWord(text: string): boolean | null {
+  const word = foldDiacritics(normaliseInput(text));
+  if (word === "dong y" || word === "toi dong y" || word === "agree" || word === "i agree") return true;
+  if (word === "khong dong y" || word === "disagree") return false;
+  return yesNoWord(text);
+}
+
+function agree(turn: Turn): void {
+  const { t, lang } = tr(turn);
+  turn.s.consentVersion = turn.ctx.consentVersion;
+  emit(turn, { type: "person.consent", consentVersion: turn.ctx.consentVersion, language: lang });
+  say(turn, { text: t(lang, "consent.thanks") });
+  continueOnboarding(turn);
+}
+
 export const consentStep: StepHandler<Of<"consent">> = {
   prompt(turn) {
     const { t, lang } = tr(turn);
+    const holder = turn.ctx.dataHolder ?? t(lang, "consent.holder_default");
     say(turn, {
       title: t(lang, "consent.title"),
-      text: t(lang, "consent.text"),
+      text: t(lang, "consent.text", { holder }),
       buttons: column([
         button(turn, t(lang, "consent.agree"), "c.y"),
         button(turn, t(lang, "consent.disagree"), "c.n"),
@@ -49,14 +77,18 @@ export const consentStep: StepHandler<Of<"consent">> = {
       ]),
     });
   },
+  text(turn, _step, text) {
+    const word = consentWord(text);
+    if (word === true) return agree(turn);
+    if (word === false) return setStep(turn, { kind: "declined" });
+    const { t, lang } = tr(turn);
+    say(turn, { text: t(lang, "hint.use_buttons") });
+    reprompt(turn);
+  },
   button(turn, _step, action) {
     const [name, arg] = action;
     if (name === "c" && arg === "y" && action.length === 2) {
-      const { t, lang } = tr(turn);
-      turn.s.consentVersion = turn.ctx.consentVersion;
-      emit(turn, { type: "person.consent", consentVersion: turn.ctx.consentVersion, language: lang });
-      say(turn, { text: t(lang, "consent.thanks") });
-      continueOnboarding(turn);
+      agree(turn);
       return true;
     }
     if (name === "c" && arg === "n" && action.length === 2) {
@@ -71,7 +103,19 @@ export const consentStep: StepHandler<Of<"consent">> = {
   },
 };
 
-export const declinedStep = noticeStep<Of<"declined">>((t, lang) => t(lang, "consent.declined"));
+/** Consent refused: what that means, and a way back instead of a dead end. */
+export const declinedStep: StepHandler<Of<"declined">> = {
+  prompt(turn) {
+    const { t, lang } = tr(turn);
+    say(turn, { text: t(lang, "consent.declined"), buttons: [[button(turn, t(lang, "consent.reconsider"), "c.r")]] });
+  },
+  text: reprompt,
+  button(turn, _step, action) {
+    if (action.length !== 2 || action[0] !== "c" || action[1] !== "r") return false;
+    setStep(turn, { kind: "consent" });
+    return true;
+  },
+};
 
 function groupLabel(turn: Turn, group: TargetGroup): string {
   const { t, lang } = tr(turn);
@@ -143,15 +187,69 @@ function applyUnitCode(turn: Turn, code: string): boolean {
   return false;
 }
 
+function selectUnit(turn: Turn, unit: { id: string; code: string; name: string }): void {
+  const { t, lang } = tr(turn);
+  Object.assign(turn.s.profile, { unitId: unit.id, unitCode: unit.code, unitName: unit.name });
+  say(turn, { text: t(lang, "unit.selected", { name: unit.name, code: unit.code }) });
+  continueOnboarding(turn);
+}
+
+/** A unit typed by its code, else by its name (one match: taken; several: a choice). */
+function typedUnit(turn: Turn, text: string): void {
+  const code = normaliseUnitCode(text);
+  const exact = code.length > 0 && code.length <= 40 ? turn.ctx.units.byCode(code) : undefined;
+  if (exact) return selectUnit(turn, exact);
+  const named = text.length <= 100 ? (turn.ctx.units.byName?.(text) ?? []) : [];
+  if (named.length === 1) return selectUnit(turn, named[0]!);
+  if (named.length > 1) return setStep(turn, { kind: "unit_pick", units: named.map((u) => ({ code: u.code, name: u.name })) });
+  if (applyUnitCode(turn, code)) continueOnboarding(turn);
+}
+
 export const unitStep: StepHandler<Of<"unit">> = {
   prompt(turn) {
     const { t, lang } = tr(turn);
     say(turn, { title: t(lang, "unit.title"), text: t(lang, "unit.prompt") });
   },
   text(turn, _step, text) {
-    if (applyUnitCode(turn, normaliseUnitCode(text))) continueOnboarding(turn);
+    typedUnit(turn, text);
   },
 };
+
+export const unitPickStep: StepHandler<Of<"unit_pick">> = {
+  prompt(turn, step) {
+    const { t, lang } = tr(turn);
+    const choices = step.units.map((u, i) => button(turn, truncate(u.name), `u.${i}`, String(i + 1)));
+    choices.push(button(turn, t(lang, "unit.pick_none"), "u.n"));
+    say(turn, {
+      text: [t(lang, "unit.pick"), ...step.units.map((u, i) => `${i + 1}. ${u.name} (${u.code})`)].join("\n"),
+      buttons: column(choices),
+    });
+  },
+  text(turn, step, text) {
+    const typed = normaliseInput(text);
+    const picked = /^\d{1,2}$/.test(typed) ? step.units[Number(typed) - 1] : undefined;
+    if (picked) return pickUnit(turn, picked.code);
+    typedUnit(turn, text);
+  },
+  button(turn, step, action) {
+    if (action[0] !== "u" || action.length !== 2) return false;
+    if (action[1] === "n") {
+      const { t, lang } = tr(turn);
+      say(turn, { text: t(lang, "unit.retry") });
+      setStep(turn, { kind: "unit" }, false);
+      return true;
+    }
+    const i = indexArg(action[1]);
+    const picked = i === null ? undefined : step.units[i];
+    if (!picked) return false;
+    pickUnit(turn, picked.code);
+    return true;
+  },
+};
+
+function pickUnit(turn: Turn, code: string): void {
+  if (applyUnitCode(turn, code)) continueOnboarding(turn);
+}
 
 export const unitSuggestStep: StepHandler<Of<"unit_suggest">> = {
   prompt(turn, step) {
@@ -221,12 +319,55 @@ export const birthYearStep: StepHandler<Of<"birth_year">> = {
     const birthYear = checkBirthYear(text, year);
     if (birthYear !== null) {
       turn.s.profile.birthYear = birthYear;
+      if (year - birthYear < GUARDIAN_AGE) delete turn.s.profile.guardianConsent;
       return continueOnboarding(turn);
     }
     const { t, lang } = tr(turn);
     say(turn, { text: t(lang, "birth_year.invalid", { minYear: year - MAX_AGE, maxYear: year - MIN_AGE }) });
   },
 };
+
+/** Under 16: the citizen confirms that a parent or guardian agreed before anything more is asked. */
+export const guardianStep: StepHandler<Of<"guardian">> = {
+  prompt(turn) {
+    const { t, lang } = tr(turn);
+    say(turn, {
+      title: t(lang, "guardian.title"),
+      text: t(lang, "guardian.prompt", { age: GUARDIAN_AGE }),
+      buttons: column([button(turn, t(lang, "guardian.yes"), "p.y"), button(turn, t(lang, "guardian.no"), "p.n")]),
+    });
+  },
+  text(turn, step, text) {
+    const word = yesNoWord(text);
+    if (word === null) {
+      const { t, lang } = tr(turn);
+      say(turn, { text: t(lang, "hint.use_buttons") });
+      return reprompt(turn);
+    }
+    guardianAnswer(turn, step, word);
+  },
+  button(turn, step, action) {
+    if (action[0] !== "p" || action.length !== 2 || (action[1] !== "y" && action[1] !== "n")) return false;
+    guardianAnswer(turn, step, action[1] === "y");
+    return true;
+  },
+};
+
+function guardianAnswer(turn: Turn, _step: Of<"guardian">, yes: boolean): void {
+  if (yes) {
+    turn.s.profile.guardianConsent = true;
+    return continueOnboarding(turn);
+  }
+  const { t, lang } = tr(turn);
+  say(turn, { text: t(lang, "guardian.wait") });
+  reprompt(turn);
+}
+
+function needsGuardian(turn: Turn): boolean {
+  const p = turn.s.profile;
+  if (p.birthYear === undefined) return false;
+  return yearIn(turn.ctx.now, turn.ctx.timeZone) - p.birthYear < GUARDIAN_AGE && p.guardianConsent !== true;
+}
 
 /** Asks for the first missing piece of the profile; starts the assessment when nothing is missing. */
 export function continueOnboarding(turn: Turn): void {
@@ -240,6 +381,7 @@ export function continueOnboarding(turn: Turn): void {
   }
   if (!p.fullName) return setStep(turn, { kind: "name" });
   if (!p.birthYear) return setStep(turn, { kind: "birth_year" });
+  if (needsGuardian(turn)) return setStep(turn, { kind: "guardian" });
   const profile: Effect = {
     type: "person.profile",
     fullName: p.fullName,
@@ -249,6 +391,7 @@ export function continueOnboarding(turn: Turn): void {
     language: turn.s.lang,
   };
   if (p.phone !== undefined) profile.phone = p.phone;
+  if (p.guardianConsent === true) profile.guardianConsent = true;
   emit(turn, profile);
   startAssessment(turn);
 }

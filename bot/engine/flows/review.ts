@@ -1,14 +1,23 @@
 // The review of all answers, edits, the submission and its result; the locked state afterwards.
 import { localText, score, type CriteriaSet, type Reason, type ScoreResult } from "../../../rules/index.ts";
-import { assessmentSet, findIndicator, firstMissing, pruneAnswers, pruneEvidence, visible } from "../answers.ts";
+import {
+  assessmentSet,
+  findIndicator,
+  firstMissing,
+  indicatorNumber,
+  pruneAnswers,
+  pruneEvidence,
+  questionLabels,
+  visible,
+} from "../answers.ts";
 import { indexArg } from "../buttons.ts";
 import { questionModule } from "../questions/registry.ts";
 import type { Step } from "../state.ts";
 import { formatNumber, normaliseInput, truncate } from "../text.ts";
-import { button, column, emit, reprompt, rows, say, sayLines, setStep, tr, type Turn } from "../turn.ts";
+import { button, column, emit, openDialog, reprompt, rows, say, sayLines, setStep, setText, tr, type Turn } from "../turn.ts";
 import { REVIEW_PAGE_SIZE, goToQuestion, restartAssessment, setGone } from "./assessment.ts";
-import { noticeStep } from "./notice.ts";
 import { tellOfficersSubmitted } from "./officers.ts";
+import { statusText } from "./status.ts";
 import type { StepHandler } from "./types.ts";
 
 type Of<K extends Step["kind"]> = Extract<Step, { kind: K }>;
@@ -31,25 +40,29 @@ function renderReview(turn: Turn, step: Of<"review">): void {
   const page = Math.min(step.page, count - 1);
   const first = page * REVIEW_PAGE_SIZE;
   const shown = questions.slice(first, first + REVIEW_PAGE_SIZE);
+  const { labels } = questionLabels(set);
+  const label = (q: (typeof shown)[number], i: number) => labels.get(q.id) ?? String(first + i + 1);
   const lines = shown.map((q, i) => {
     const answer = Object.hasOwn(a.answers, q.id)
       ? truncate(questionModule(q).summary(q, a.answers[q.id]!, { t, lang }), ANSWER_MAX)
       : q.required
         ? t(lang, "review.unanswered")
         : t(lang, "review.skipped");
-    return `${first + i + 1}. ${truncate(localText(q.prompt, lang), PROMPT_MAX)}\n→ ${answer}`;
+    return `${label(q, i)}. ${truncate(setText(turn, q.prompt), PROMPT_MAX)}\n→ ${answer}`;
   });
-  const edits = shown.map((_q, i) => button(turn, t(lang, "review.edit", { n: first + i + 1 }), `e.${first + i + 1}`, String(first + i + 1)));
+  const edits = shown.map((q, i) => button(turn, t(lang, "review.edit", { n: label(q, i) }), `e.${first + i + 1}`, label(q, i)));
   const nav = [];
   if (page > 0) nav.push(button(turn, t(lang, "review.prev"), `p.${page - 1}`));
   if (page < count - 1) nav.push(button(turn, t(lang, "review.next"), `p.${page + 1}`));
+  // Sending is offered once the citizen has seen the last page.
+  const last = page === count - 1;
   say(turn, {
     title: count > 1 ? t(lang, "review.title_paged", { page: page + 1, pages: count }) : t(lang, "review.title"),
-    text: [t(lang, "review.intro"), "", ...lines].join("\n"),
+    text: [last ? t(lang, "review.intro") : t(lang, "review.intro_more"), "", ...lines].join("\n"),
     buttons: [
       ...rows(edits, EDIT_BUTTONS_PER_ROW),
       ...(nav.length > 0 ? [nav] : []),
-      [button(turn, t(lang, "review.submit"), "s")],
+      ...(last ? [[button(turn, t(lang, "review.submit"), "s")]] : []),
     ],
   });
 }
@@ -71,20 +84,28 @@ export const reviewStep: StepHandler<Of<"review">> = {
   text(turn, _step, text) {
     const typed = normaliseInput(text);
     if (/^\d{1,3}$/.test(typed) && edit(turn, Number(typed))) return;
+    // A follow-up's label ("6a") as shown in the review.
+    const set = assessmentSet(turn);
+    if (set && /^\d{1,3}[a-z]$/.test(typed)) {
+      const { labels } = questionLabels(set);
+      const i = visible(set, turn.s.assessment!.answers).findIndex((q) => labels.get(q.id) === typed);
+      if (i >= 0 && edit(turn, i + 1)) return;
+    }
     const { t, lang } = tr(turn);
     say(turn, { text: t(lang, "review.hint") });
     reprompt(turn);
   },
   button(turn, _step, action) {
     const [name, arg] = action;
+    const set = assessmentSet(turn);
     if (name === "s" && action.length === 1) {
+      if (set && _step.page < pages(set, turn) - 1) return false;
       submit(turn);
       return true;
     }
     const n = action.length === 2 ? indexArg(arg) : null;
     if (n === null) return false;
     if (name === "e") return edit(turn, n);
-    const set = assessmentSet(turn);
     if (name === "p" && set && n < pages(set, turn)) {
       setStep(turn, { kind: "review", page: n });
       return true;
@@ -144,7 +165,8 @@ function reasonText(turn: Turn, set: CriteriaSet, reason: Reason): string {
     case "indicator_below_min": {
       const indicator = findIndicator(set, reason.indicatorId);
       const title = indicator ? localText(indicator.title, lang) : reason.indicatorId;
-      return t(lang, "result.reason_indicator", { title, points: n(reason.points), min: n(reason.min) });
+      const number = indicatorNumber(set, reason.indicatorId);
+      return t(lang, "result.reason_indicator", { number, title, points: n(reason.points), min: n(reason.min) });
     }
     case "group_below_min": {
       const group = set.groups.find((g) => g.id === reason.groupId);
@@ -154,29 +176,66 @@ function reasonText(turn: Turn, set: CriteriaSet, reason: Reason): string {
   }
 }
 
+/** The verdict first, the points after, then why and what to learn; the next steps as buttons. */
 function sayResult(turn: Turn, set: CriteriaSet, result: ScoreResult): void {
   const { t, lang } = tr(turn);
   const n = (x: number) => formatNumber(x, lang);
-  const groups = result.groups.map((g) => {
-    const group = set.groups.find((x) => x.id === g.id);
-    const title = group ? localText(group.title, lang) : g.id;
-    return t(lang, "result.group_line", { title, points: n(g.points), max: n(g.max) });
+  const indicators = result.indicators.map((x) => {
+    const indicator = findIndicator(set, x.id);
+    const title = indicator ? localText(indicator.title, lang) : x.id;
+    return t(lang, "result.indicator_line", { number: indicatorNumber(set, x.id), title: truncate(title, 45), points: n(x.points), max: n(x.max) });
   });
   say(turn, {
-    title: t(lang, "result.title", { verdict: verdictText(turn, result.verdict) }),
-    text: [t(lang, "result.total", { total: n(result.total), max: n(result.max) }), ...groups, "", t(lang, "result.pending")].join("\n"),
+    title: verdictText(turn, result.verdict),
+    text: [
+      result.verdict === "dat" ? t(lang, "result.pending") : t(lang, "result.pending_chua_dat"),
+      "",
+      t(lang, "result.total", { total: n(result.total), max: n(result.max) }),
+      ...indicators,
+    ].join("\n"),
   });
   const reasons = result.reasons.map((r) => `• ${reasonText(turn, set, r)}`);
   if (reasons.length > 0) sayLines(turn, [t(lang, "result.reasons_heading"), ...reasons]);
   const advice = result.advice.map((x) => {
     const indicator = findIndicator(set, x.indicatorId);
     const title = indicator ? localText(indicator.title, lang) : x.indicatorId;
-    return `• ${t(lang, "result.advice_line", { title, advice: localText(x.text, lang) })}`;
+    return `• ${t(lang, "result.advice_line", { number: indicatorNumber(set, x.indicatorId), title, advice: localText(x.text, lang) })}`;
   });
   if (advice.length > 0) sayLines(turn, [t(lang, "result.advice_heading"), ...advice]);
+  const lastMessage = turn.messages[turn.messages.length - 1]!;
+  lastMessage.buttons = nextSteps(turn);
 }
 
-export const submittedStep = noticeStep<Of<"submitted">>((t, lang) => t(lang, "assessment.locked"));
+function nextSteps(turn: Turn) {
+  const { t, lang } = tr(turn);
+  return column([button(turn, t(lang, "result.button_status"), "m.s"), button(turn, t(lang, "result.button_restart"), "m.r")]);
+}
+
+/** After submitting: where the assessment is, with the next steps as buttons; everything else shows it again. */
+export const submittedStep: StepHandler<Of<"submitted">> = {
+  prompt(turn) {
+    const { t, lang } = tr(turn);
+    say(turn, { text: t(lang, "assessment.locked"), buttons: nextSteps(turn) });
+  },
+  text: reprompt,
+  button(turn, _step, action) {
+    if (action.length !== 2 || action[0] !== "m") return false;
+    if (action[1] === "s") {
+      const { t, lang } = tr(turn);
+      say(turn, { title: t(lang, "status.title"), text: statusText(turn) });
+      return true;
+    }
+    if (action[1] === "r") {
+      openDialog(turn, "restart");
+      return true;
+    }
+    return false;
+  },
+  attachment(turn, _step, event) {
+    emit(turn, { type: "attachment.discard", ref: event.ref });
+    reprompt(turn);
+  },
+};
 
 export const setGoneStep: StepHandler<Of<"set_gone">> = {
   prompt(turn) {

@@ -11,9 +11,12 @@ function stepName(turn: Turn, step: Step): string {
       return t(lang, "status.step_group");
     case "unit":
     case "unit_suggest":
+    case "unit_pick":
       return t(lang, "status.step_unit");
     case "name":
       return t(lang, "status.step_name");
+    case "guardian":
+      return t(lang, "status.step_guardian");
     default:
       return t(lang, "status.step_birth_year");
   }
@@ -33,8 +36,10 @@ export function statusText(turn: Turn): string {
     case "group":
     case "unit":
     case "unit_suggest":
+    case "unit_pick":
     case "name":
     case "birth_year":
+    case "guardian":
       lines.push(t(lang, "status.onboarding", { step: stepName(turn, s.step) }));
       break;
     case "question":
@@ -44,9 +49,10 @@ export function statusText(turn: Turn): string {
         lines.push(t(lang, "status.set_gone"));
         break;
       }
-      const questions = visible(set, a.answers);
-      const answered = questions.filter((q) => Object.hasOwn(a.answers, q.id)).length;
-      lines.push(t(lang, "status.in_progress", { answered, total: questions.length, left: questions.length - answered }));
+      // Counted as announced: main questions only (follow-ups such as 6a belong to their question).
+      const main = visible(set, a.answers).filter((q) => q.showIf === undefined);
+      const answered = main.filter((q) => Object.hasOwn(a.answers, q.id)).length;
+      lines.push(t(lang, "status.in_progress", { answered, total: main.length, left: main.length - answered }));
       break;
     }
     case "review":

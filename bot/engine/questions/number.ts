@@ -2,7 +2,7 @@
 // are in the text; the rules module decides what is allowed (see assessment flow: checkAnswer).
 import { localText, type NumberQuestion } from "../../../rules/index.ts";
 import type { Lang } from "../../types.ts";
-import { formatNumber, parseNumber } from "../text.ts";
+import { formatNumber, numberInText } from "../text.ts";
 import type { QuestionModule } from "./types.ts";
 
 function unitOf(q: NumberQuestion, lang: Lang): string {
@@ -25,7 +25,7 @@ export const numberQuestion: QuestionModule<NumberQuestion> = {
     return [];
   },
   fromText(_q, text) {
-    const n = parseNumber(text);
+    const n = numberInText(text);
     return n === null ? null : { kind: "answer", value: n };
   },
   fromButton() {

@@ -1,6 +1,6 @@
 // Telegram updates → engine events. Pure: private chats only; anything else is ignored with a reason.
 import type { Update } from "grammy/types";
-import type { CommandName, ChatEvent } from "../../../bot/types.ts";
+import type { ChatEvent } from "../../../bot/types.ts";
 import type { OutboxPayload } from "../../outbox/types.ts";
 
 export interface TelegramInbound {
@@ -11,24 +11,14 @@ export interface TelegramInbound {
   ack?: OutboxPayload;
 }
 
-const COMMANDS = new Set<CommandName>(["start", "help", "status", "lang", "restart", "stop", "delete"]);
-
-function command(text: string): ChatEvent | null {
-  const m = /^\/([A-Za-z_]+)(?:@\w+)?(?:\s+([\s\S]*))?$/.exec(text.trim());
-  if (!m) return null;
-  const name = m[1]!.toLowerCase() as CommandName;
-  if (!COMMANDS.has(name)) return null; // unknown commands go to the engine as text, which explains
-  const arg = m[2]?.trim();
-  return arg ? { type: "command", name, arg } : { type: "command", name };
-}
-
 export function fromUpdate(update: Update): TelegramInbound | { ignored: string } {
   const eventId = String(update.update_id);
   if (update.message) {
     const msg = update.message;
     if (msg.chat.type !== "private") return { ignored: `chat type ${msg.chat.type}` };
     const base = { externalUserId: String(msg.chat.id), eventId, at: new Date(msg.date * 1000) };
-    if (typeof msg.text === "string") return { ...base, event: command(msg.text) ?? { type: "text", text: msg.text } };
+    // Commands ("/status", "TRẠNG THÁI") are read by the engine's one parser, as on every channel.
+    if (typeof msg.text === "string") return { ...base, event: { type: "text", text: msg.text } };
     if (msg.photo && msg.photo.length > 0) {
       const largest = msg.photo[msg.photo.length - 1]!;
       return { ...base, event: { type: "attachment", kind: "image", ref: largest.file_id } };

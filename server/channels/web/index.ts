@@ -1,11 +1,11 @@
 // The web chat channel: a page at /chat on the same engine and the same outbox as Telegram and Zalo.
 // Always on – it needs no platform account. Wire it with createRuntime(config, logger,
 // { senders: [web.sender], extraRoutes: web.routes }).
-import { randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import type { UnitDirectory } from "../../../bot/types.ts";
 import type { ChannelSender } from "../../outbox/types.ts";
 import { webRoutes } from "./routes.ts";
+import { loadOrCreateSecret } from "./secret.ts";
 import { createWebSender } from "./sender.ts";
 import { DEFAULT_SETTINGS, type WebChatOptions, type WebDeps, type WebSettings } from "./settings.ts";
 
@@ -23,9 +23,11 @@ export function webChannel(options: WebChatOptions = {}): WebChannel {
     routes(deps) {
       let secret = deps.config.webChatSecret;
       if (!secret) {
-        // config.ts requires WEB_CHAT_SECRET in production; elsewhere a per-process secret will do.
-        secret = randomBytes(32).toString("base64url");
-        deps.logger.warn("WEB_CHAT_SECRET is not set: using a random one for this process; web chat cookies end with it");
+        // config.ts requires WEB_CHAT_SECRET in production; elsewhere one is generated once and kept.
+        const file = deps.config.webChatSecretFile;
+        const kept = loadOrCreateSecret(file);
+        secret = kept.secret;
+        if (kept.created) deps.logger.warn({ file }, "WEB_CHAT_SECRET is not set: generated one and kept it in a local file");
       }
       const settings: WebSettings = {
         ...DEFAULT_SETTINGS,

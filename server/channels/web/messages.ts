@@ -47,12 +47,32 @@ export interface WaitOptions {
   signal: AbortSignal;
 }
 
-/** Long polling: re-reads every intervalMs until there is something new, the time is up or the signal fires. */
+/** Whether the account has replies still on their way (pending or being sent). */
+async function undelivered(pool: pg.Pool, account: string): Promise<boolean> {
+  const { rows } = await pool.query(
+    `SELECT EXISTS (SELECT 1 FROM outbox WHERE channel = 'web' AND recipient = $1 AND status IN ('pending', 'sending')
+                       AND next_attempt_at <= now()) AS waiting`,
+    [account],
+  );
+  return rows[0].waiting === true;
+}
+
+/** Settling: after something new, how many more intervals a poll waits for the rest of the replies. */
+const SETTLE_ROUNDS = 4;
+
+/**
+ * Long polling: re-reads every intervalMs until there is something new, the time is up or the signal
+ * fires. Once something new is there, it waits a few more intervals while the rest of the replies to
+ * the same event are still being delivered, so that one answer's replies arrive together.
+ */
 export async function waitForMessages(pool: pg.Pool, account: string, after: string, o: WaitOptions) {
   const deadline = Date.now() + o.timeoutMs;
+  let settle = SETTLE_ROUNDS;
   for (;;) {
     const page = await readMessages(pool, account, after);
-    if (page.messages.length > 0 || page.last !== after || o.signal.aborted || Date.now() + o.intervalMs > deadline) return page;
+    const found = page.messages.length > 0 || page.last !== after;
+    if (o.signal.aborted || Date.now() + o.intervalMs > deadline) return page;
+    if (found && (settle-- === 0 || page.messages.length >= PAGE_SIZE || !(await undelivered(pool, account)))) return page;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, o.intervalMs);
       function done() {

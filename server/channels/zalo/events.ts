@@ -3,7 +3,7 @@
 // JSON.parse sees it) and validated with zod string schemas.
 //
 //   user_send_text      → text; a text starting with BUTTON_PAYLOAD_PREFIX → button (a hidden-query
-//                          button tap); "/start", "/help" … → command, as on Telegram
+//                          button tap); commands ("/start", "TRỢ GIÚP") are read by the engine's parser
 //   follow              → command start (the user is follower.id)
 //   user_click_chatnow  → command start
 //   unfollow            → unfollow
@@ -14,7 +14,7 @@
 //                          time so that the caller can still count them as an interaction)
 // Event id: message.msg_id, else `${event_name}:${timestamp}:${user}`.
 import { z } from "zod";
-import type { CommandName, ChatEvent } from "../../../bot/types.ts";
+import type { ChatEvent } from "../../../bot/types.ts";
 import { BUTTON_PAYLOAD_PREFIX } from "./render.ts";
 
 export interface ZaloInbound {
@@ -66,20 +66,9 @@ const envelope = z
 
 type Envelope = z.infer<typeof envelope>;
 
-const COMMANDS = new Set<CommandName>(["start", "help", "status", "lang", "restart", "stop", "delete"]);
-
-function command(text: string): ChatEvent | null {
-  const m = /^\/([A-Za-z_]+)(?:\s+([\s\S]*))?$/.exec(text.trim());
-  if (!m) return null;
-  const name = m[1]!.toLowerCase() as CommandName;
-  if (!COMMANDS.has(name)) return null; // unknown commands reach the engine as text, which explains
-  const arg = m[2]?.trim();
-  return arg ? { type: "command", name, arg } : { type: "command", name };
-}
-
 export function textEvent(text: string): ChatEvent {
   if (text.startsWith(BUTTON_PAYLOAD_PREFIX)) return { type: "button", data: text.slice(BUTTON_PAYLOAD_PREFIX.length) };
-  return command(text) ?? { type: "text", text };
+  return { type: "text", text };
 }
 
 function eventTime(timestamp: Envelope["timestamp"], now: Date): Date {

@@ -88,7 +88,8 @@ describe("flows", () => {
     chat.tap("e.1");
     chat.tap("a.y"); // follow appears, unanswered
     expect(chat.state?.step).toEqual({ kind: "question", qid: "follow", edit: true });
-    expect(chat.messages.at(-1)?.title).toBe('question.title|{"n":2,"total":3}');
+    // A follow-up takes its question's number and a letter: the announced total does not grow.
+    expect(chat.messages.at(-1)?.title).toBe('question.title|{"n":"1a","total":2}');
     chat.tap("a.y");
     expect(chat.state?.step.kind).toBe("review");
     const r = chat.tap("s");

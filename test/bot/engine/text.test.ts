@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import {
   checkBirthYear,
   checkFullName,
+  evaluationYear,
+  matchUnitsByName,
   normaliseUnitCode,
+  numberInText,
   parseNumber,
   truncate,
   unitFromPayload,
@@ -42,12 +45,47 @@ describe("text helpers", () => {
 
   it("checks birth years against the age range", () => {
     expect(checkBirthYear("1975", 2025)).toBe(1975);
-    expect(checkBirthYear("2015", 2025)).toBe(2015);
+    // From 15 (upper secondary school) up.
+    expect(checkBirthYear("2010", 2025)).toBe(2010);
     expect(checkBirthYear("1915", 2025)).toBe(1915);
-    expect(checkBirthYear("2016", 2025)).toBeNull();
+    expect(checkBirthYear("2011", 2025)).toBeNull();
     expect(checkBirthYear("1914", 2025)).toBeNull();
     expect(checkBirthYear("75", 2025)).toBeNull();
     expect(checkBirthYear("1975.5", 2025)).toBeNull();
+    // A year typed among words.
+    expect(checkBirthYear("năm 1970", 2025)).toBe(1970);
+    expect(checkBirthYear("Tôi sinh năm 1958 ạ", 2025)).toBe(1958);
+    expect(checkBirthYear("1958 hay 1959", 2025)).toBeNull();
+  });
+
+  it("reads a number among words, but only one", () => {
+    expect(numberInText("khoảng 30")).toBe(30);
+    expect(numberInText("30 giờ")).toBe(30);
+    expect(numberInText("chừng 12,5 giờ")).toBe(12.5);
+    expect(numberInText("từ 10 đến 20")).toBeNull();
+    expect(numberInText("không biết")).toBeNull();
+  });
+
+  it("accepts names with apostrophes and short particles", () => {
+    for (const name of ["H'Hen Niê", "Y Moan", "K'Sor Thị Hoa", "Ksor H’Nhi"]) expect(checkFullName(name).ok, name).toBe(true);
+    expect(checkFullName("Ksor H’Nhi")).toEqual({ ok: true, name: "Ksor H'Nhi" });
+  });
+
+  it("counts the evaluation year with a January cut-off", () => {
+    const jan10 = new Date("2027-01-10T03:00:00Z");
+    const jan20 = new Date("2027-01-20T03:00:00Z");
+    expect(evaluationYear(jan10, "Asia/Ho_Chi_Minh")).toBe(2027);
+    expect(evaluationYear(jan10, "Asia/Ho_Chi_Minh", "01-15")).toBe(2026);
+    expect(evaluationYear(new Date("2027-01-15T17:30:00Z"), "Asia/Ho_Chi_Minh", "01-15")).toBe(2027); // 16 Jan in Hà Nội
+    expect(evaluationYear(jan20, "Asia/Ho_Chi_Minh", "01-15")).toBe(2027);
+  });
+
+  it("finds units by name: exact first, else every name containing the words", () => {
+    const units = [{ name: "Xã Hòa Bình" }, { name: "Trường THPT Hòa Bình" }, { name: "Phường 1" }];
+    expect(matchUnitsByName(units, "xa hoa binh")).toEqual([{ name: "Xã Hòa Bình" }]);
+    expect(matchUnitsByName(units, "Hòa Bình").map((u) => u.name)).toEqual(["Trường THPT Hòa Bình", "Xã Hòa Bình"]);
+    expect(matchUnitsByName(units, "Hải Phòng")).toEqual([]);
+    expect(matchUnitsByName(units, "x")).toEqual([]);
   });
 
   it("takes the year in the time zone", () => {

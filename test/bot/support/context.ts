@@ -3,14 +3,22 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseCriteriaSet, type CriteriaSet, type TargetGroup } from "../../../rules/index.ts";
+import { matchUnitsByName } from "../../../bot/engine/text.ts";
 import type { CriteriaCatalog, Lang, StepContext, Translate, UnitDirectory, UnitInfo } from "../../../bot/types.ts";
 
 export const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
 export const TRANSCRIPTS = fileURLToPath(new URL("../transcripts/", import.meta.url));
 
-/** "key" in Vietnamese, "en:key" in English, followed by "|" and the JSON of the parameters. */
-export const keyTranslate: Translate = (lang: Lang, key: string, params?: Record<string, unknown>) =>
-  `${lang === "en" ? "en:" : ""}${key}${params ? `|${JSON.stringify(params)}` : ""}`;
+/**
+ * "key" in Vietnamese, "en:key" in English, followed by "|" and the JSON of the parameters. The form of
+ * address ({{you}}, {{You}}) that every text receives is left out; test/bot/engine/address.test.ts checks it
+ * with the real texts.
+ */
+export const keyTranslate: Translate = (lang: Lang, key: string, params?: Record<string, unknown>) => {
+  const { you: _you, You: _You, ...rest } = params ?? {};
+  const shown = Object.keys(rest).length > 0 ? rest : undefined;
+  return `${lang === "en" ? "en:" : ""}${key}${shown ? `|${JSON.stringify(shown)}` : ""}`;
+};
 
 export function loadSetFile(name: string): CriteriaSet {
   const outcome = parseCriteriaSet(JSON.parse(readFileSync(`${FIXTURES}sets/${name}`, "utf8")));
@@ -53,6 +61,7 @@ export function directoryOf(units: readonly UnitInfo[]): UnitDirectory {
       }
       return best;
     },
+    byName: (text) => matchUnitsByName(units, text),
   };
 }
 

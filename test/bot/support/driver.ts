@@ -90,9 +90,13 @@ export function driveToVerdict(set: CriteriaSet, ctx: StepContext, mode: Mode): 
       case "evidence":
         send(tap(messages, (a) => a === "e.n"));
         break;
-      case "review":
-        send(tap(messages, (a) => a === "s"));
+      case "review": {
+        // Sending is offered on the last page only: page on until it is.
+        const page = s.step.page;
+        const hasSubmit = messages.some((m) => (m.buttons ?? []).flat().some((b) => decodeButton(b.data)?.action.join(".") === "s"));
+        send(tap(messages, (a) => (hasSubmit ? a === "s" : a === `p.${page + 1}`)));
         break;
+      }
       case "question": {
         const q = findQuestion(set, s.step.qid)!;
         const value = chooseValue(q, mode);

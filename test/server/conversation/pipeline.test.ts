@@ -71,7 +71,12 @@ async function rowsOf(ids: string[]): Promise<Row[]> {
   }));
 }
 
-const t = createTranslateSync();
+const translate = createTranslateSync();
+/** The texts as the engine renders them for a citizen of unknown age: "ông/bà, anh/chị" (vi), "you" (en). */
+const t = (lang: "vi" | "en", key: string, params: Record<string, unknown> = {}) => {
+  const you = translate(lang, "address.unknown");
+  return translate(lang, key, { you, You: you.charAt(0).toUpperCase() + you.slice(1), ...params });
+};
 
 /** A citizen whose assessment is submitted and waits for the unit's officers. */
 function submittedState(personName: string) {

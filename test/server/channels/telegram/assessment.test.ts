@@ -3,7 +3,7 @@ import { score } from "../../../../rules/index.ts";
 import { loadShippedSets } from "../../../../rules/load-file.ts";
 import type { CriteriaSet } from "../../../../rules/index.ts";
 import type { Runtime } from "../../../../server/runtime.ts";
-import { answerAll, answerCurrent, driveToVerdict, onboard } from "../../../support/drive.ts";
+import { answerAll, answerCurrent, driveToVerdict, onboard, submitReview } from "../../../support/drive.ts";
 import { FakeTelegram } from "../../../support/fake-telegram.ts";
 import { TelegramCitizen } from "../../../support/telegram-citizen.ts";
 import { addUnit, telegramRuntime } from "../../../support/telegram-runtime.ts";
@@ -175,7 +175,7 @@ describe("a citizen on Telegram", () => {
     expect(after.step).toEqual(before.step);
     expect(after.assessment!.answers).toEqual(before.assessment!.answers);
     await answerAll(c, set, "best", {});
-    await c.tap("s");
+    await submitReview(c);
     const [a] = await assessmentOf(c.chatId);
     expect(a.status).toBe("submitted");
   });

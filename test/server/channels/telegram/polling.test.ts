@@ -34,12 +34,17 @@ describe("Telegram in polling mode", () => {
       return sent.length >= 2 ? sent : undefined;
     }, 15_000, "the welcome");
     expect(titles[0]).toContain("Xin chào!");
-    expect(titles[1]).toContain("Đồng ý xử lý dữ liệu cá nhân");
+    expect(titles[1]).toContain("Đồng ý cho lưu thông tin");
     const { rows } = await rt.db.pool.query(`SELECT state FROM channel_accounts WHERE channel = 'telegram' AND external_id = $1`, [String(citizen.chatId)]);
     expect(rows[0].state).toMatchObject({ step: { kind: "consent" }, pendingUnit: unit.code });
     await new Promise((r) => setTimeout(r, 500));
     expect(fake.messages(citizen.chatId)).toHaveLength(2);
     expect(fake.calls.some((c) => c.method === "deleteWebhook")).toBe(true);
+    // The command menu: Vietnamese by default and for "vi", English for "en", naming the words too.
+    const menus = fake.calls.filter((c) => c.method === "setMyCommands").map((c) => c.body);
+    expect(menus.map((m) => m.language_code)).toEqual([undefined, "vi", "en"]);
+    expect(menus[0]!.commands).toContainEqual({ command: "status", description: "Xem đang ở bước nào (TRẠNG THÁI)" });
+    expect(menus[2]!.commands).toContainEqual({ command: "status", description: "Where you are" });
 
     await rt.close();
     rt = undefined;

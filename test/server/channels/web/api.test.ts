@@ -175,7 +175,7 @@ describe("a conversation", () => {
     const first = await c.post("/chat/api/events", body);
     expect(first.json()).toEqual({ status: "applied" });
     const replies = await c.replies();
-    expect(replies.map((m) => m.title)).toEqual(["Xin chào!", "Đồng ý xử lý dữ liệu cá nhân"]);
+    expect(replies.map((m) => m.title)).toEqual(["Xin chào!", "Đồng ý cho lưu thông tin"]);
     expect(replies[1]!.buttons!.flat().map((b) => b.label)).toContain("Đồng ý");
     const again = await Promise.all([c.post("/chat/api/events", body), c.post("/chat/api/events", body)]);
     expect(again.map((r) => r.json())).toEqual([{ status: "duplicate" }, { status: "duplicate" }]);
@@ -221,14 +221,14 @@ describe("a conversation", () => {
       body.last = more.last;
     }
     expect(Date.now() - t0).toBeLessThan(1_500);
-    expect(body.messages.map((m) => m.title)).toEqual([undefined, "Bạn thuộc nhóm nào?"]);
+    expect(body.messages.map((m) => m.title)).toEqual([undefined, "Nhóm đối tượng"]);
     const ids = body.messages.map((m) => BigInt(m.id));
     expect([...ids].sort((a, b) => (a < b ? -1 : 1))).toEqual(ids);
     expect(ids[0]! > BigInt(first.at(-1)!.id)).toBe(true);
     expect(body.last).toBe(body.messages.at(-1)!.id);
     // after=0 is the history a reloaded page shows; nothing new → an empty page after the wait.
     const history = (await c.get("/chat/api/messages?after=0")).json();
-    expect(history.messages.map((m: { title?: string }) => m.title)).toEqual(["Xin chào!", "Đồng ý xử lý dữ liệu cá nhân", undefined, "Bạn thuộc nhóm nào?"]);
+    expect(history.messages.map((m: { title?: string }) => m.title)).toEqual(["Xin chào!", "Đồng ý cho lưu thông tin", undefined, "Nhóm đối tượng"]);
     const idle = await c.get(`/chat/api/messages?wait=1&after=${body.last}`);
     expect(idle.json()).toEqual({ messages: [], last: body.last });
   });
@@ -262,11 +262,19 @@ describe("a conversation", () => {
 });
 
 describe("POST /chat/api/evidence", () => {
+  /** A citizen at a question that takes evidence (before consent a photo is refused: privacy.test.ts). */
   async function started() {
     const c = citizen();
     await c.open();
     await c.event({ type: "start" });
-    await c.replies();
+    let r = await c.replies();
+    r = await c.tap("c.y", r);
+    r = await c.tap(`g.${TARGET_GROUPS.indexOf("worker")}`, r);
+    await c.say(unit.code);
+    await c.say("Nguyễn Văn Thử");
+    r = await c.say("1980");
+    await c.tap("a.0", r); // Chỉ số 1's plan; the hours question next takes a photo
+    expect((await c.state())!.step).toMatchObject({ kind: "question", qid: "learn_hours" });
     return c;
   }
 
@@ -286,9 +294,10 @@ describe("POST /chat/api/evidence", () => {
     expect(Buffer.compare(rows[0].data, PNG)).toBe(0);
     const after = await footprint(rt.db.pool, c.account);
     expect(after.inbound).toBe(before.inbound + 1);
-    // Before consent a photo is not needed: the engine says so (and keeps nothing in the state).
+    // The question takes evidence: the engine keeps the reference and says so.
     const replies = await c.replies();
-    expect(replies.length).toBeGreaterThan(0);
+    expect(replies[0]!.text).toMatch(/đã nhận ảnh \(1\)/);
+    expect(JSON.stringify((await c.state())!.assessment!.evidence)).toContain(`web-upload:${rows[0].id}`);
   });
 
   it("accepts a photo of exactly 5 MB", async () => {
