@@ -51,8 +51,15 @@ export function numberInText(text: string): number | null {
 }
 
 /** The calendar year of an instant in a time zone (Intl is pure: no clock, no I/O). */
+const yearFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function yearIn(now: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric" }).formatToParts(now);
+  let format = yearFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric" });
+    yearFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(now);
   return Number(parts.find((p) => p.type === "year")?.value);
 }
 

@@ -20,32 +20,22 @@ export interface LockedAccount {
 }
 
 /**
- * Records an inbound event (nothing when it was seen before) and locks the chat's account row, creating it
- * on first contact; no row for a duplicate. An interaction (anything but an unfollow) makes the account
- * reachable again and moves its last interaction forward. Events of one chat are applied one after another.
+ * Records an inbound event (no row from the first statement when it was seen before), creates the chat's
+ * account on first contact and locks it: events of one chat are applied one after another. Nothing of
+ * the account is written here; saveState writes state and interaction once, at the end of the event.
  */
-export function claimForInbound(input: {
-  channel: ChannelName;
-  eventId: string;
-  externalId: string;
-  at: Date;
-  interacted: boolean;
-}): Statement {
-  return sql(
-    `WITH fresh AS (
-       INSERT INTO inbound_events (channel, external_event_id) VALUES ($1::channel, $2) ON CONFLICT DO NOTHING RETURNING 1
-     )
-     INSERT INTO channel_accounts (channel, external_id, last_interaction_at)
-     SELECT $1::channel, $3, $4::timestamptz FROM fresh
-     ON CONFLICT (channel, external_id) DO UPDATE SET
-       last_interaction_at = CASE WHEN $5 THEN GREATEST(channel_accounts.last_interaction_at, EXCLUDED.last_interaction_at)
-                                  ELSE channel_accounts.last_interaction_at END,
-       reachable = CASE WHEN $5 THEN true ELSE channel_accounts.reachable END,
-       unreachable_reason = CASE WHEN $5 THEN NULL ELSE channel_accounts.unreachable_reason END,
-       updated_at = now()
-     RETURNING id, person_id, channel, external_id, state`,
-    input.channel, input.eventId, input.externalId, input.interacted ? input.at : null, input.interacted,
-  );
+export function claimForInbound(input: { channel: ChannelName; eventId: string; externalId: string }): Statement[] {
+  return [
+    sql(
+      `INSERT INTO inbound_events (channel, external_event_id) VALUES ($1::channel, $2) ON CONFLICT DO NOTHING RETURNING 1`,
+      input.channel, input.eventId,
+    ),
+    sql(`INSERT INTO channel_accounts (channel, external_id) VALUES ($1::channel, $2) ON CONFLICT DO NOTHING`, input.channel, input.externalId),
+    sql(
+      `SELECT id, person_id, channel, external_id, state FROM channel_accounts WHERE channel = $1::channel AND external_id = $2 FOR UPDATE`,
+      input.channel, input.externalId,
+    ),
+  ];
 }
 
 /**
@@ -74,8 +64,21 @@ export function lockedAccount(result: pg.QueryResult | undefined): LockedAccount
   return { id: String(r.id), personId: r.person_id ?? null, channel: r.channel, externalId: r.external_id, state: r.state };
 }
 
-export function saveState(accountId: string, state: unknown): Statement {
-  return sql(`UPDATE channel_accounts SET state = $2 WHERE id = $1`, accountId, JSON.stringify(state));
+/**
+ * Stores the conversation state after an event. `interactedAt`: the user wrote, tapped or followed at
+ * that time (anything but an unfollow or a system event): the account is reachable again and its last
+ * interaction moves forward (Zalo's 7-day window counts from it).
+ */
+export function saveState(accountId: string, state: unknown, interactedAt?: Date): Statement {
+  if (interactedAt === undefined) {
+    return sql(`UPDATE channel_accounts SET state = $2, updated_at = now() WHERE id = $1`, accountId, JSON.stringify(state));
+  }
+  return sql(
+    `UPDATE channel_accounts SET state = $2, last_interaction_at = GREATEST(last_interaction_at, $3::timestamptz),
+            reachable = true, unreachable_reason = NULL, updated_at = now()
+      WHERE id = $1`,
+    accountId, JSON.stringify(state), interactedAt,
+  );
 }
 
 /** Links the account to the person (created at consent). */

@@ -48,6 +48,8 @@ interface Applying {
   ownLane: Lane;
   before?: OutboxPayload[];
   replyTo?: string;
+  /** The user wrote, tapped or followed at this time (not for an unfollow or a system event). */
+  interactedAt?: Date;
 }
 
 export function createPipeline(deps: PipelineDeps) {
@@ -93,7 +95,7 @@ export function createPipeline(deps: PipelineDeps) {
     });
     const tail: (Statement | string)[] = [
       ...statements,
-      saveState(a.account.id, result.state),
+      saveState(a.account.id, result.state, a.interactedAt),
       ...(output.tokens.length > 0 ? [storeTokens(output.tokens)] : []),
     ];
     const results = await batch(client, [...tail, ...(output.rows.length > 0 ? [outboxInsert(output.rows)] : []), "COMMIT"]);
@@ -121,16 +123,10 @@ export function createPipeline(deps: PipelineDeps) {
     const client = await deps.pool.connect();
     let rows: { id: string; channel: ChannelName; recipient: string }[];
     try {
-      const claim = claimForInbound({
-        channel: input.channel,
-        eventId: input.eventId,
-        externalId: input.externalUserId,
-        at: input.at,
-        interacted: input.event.type !== "unfollow",
-      });
-      const [, claimed, resolved] = await batch(client, ["BEGIN", claim, ...(token ? [lookupToken(token)] : [])]);
+      const claim = claimForInbound({ channel: input.channel, eventId: input.eventId, externalId: input.externalUserId });
+      const [, fresh, , claimed, resolved] = await batch(client, ["BEGIN", ...claim, ...(token ? [lookupToken(token)] : [])]);
       const account = lockedAccount(claimed);
-      if (!account) {
+      if (fresh!.rows.length === 0 || !account) {
         await client.query("ROLLBACK");
         return { status: "duplicate" };
       }
@@ -142,6 +138,7 @@ export function createPipeline(deps: PipelineDeps) {
         event,
         source: `${input.channel}:${input.eventId}`,
         ownLane: "reply",
+        ...(input.event.type !== "unfollow" ? { interactedAt: input.at } : {}),
         ...(input.ack ? { before: [input.ack] } : {}),
         ...(input.replyTo !== undefined ? { replyTo: input.replyTo } : {}),
       });

@@ -4,6 +4,7 @@
 // time (a PostgreSQL advisory lock), every hour. Rows still pending or sending are never touched.
 import type pg from "pg";
 import type { Logger } from "pino";
+import { PRUNE_BUTTON_TOKENS } from "../conversation/button-tokens.ts";
 
 export interface RetentionDays {
   inboundDays: number;
@@ -24,9 +25,17 @@ DELETE FROM outbox WHERE id IN (
   SELECT id FROM outbox WHERE created_at < $1::timestamptz AND status IN ('sent', 'failed', 'uncertain')
    ORDER BY id LIMIT ${BATCH})`;
 
+// System event ids are kept as long as inbound event ids: a job retried later than that is not expected.
+const PRUNE_SYSTEM = `
+DELETE FROM system_events WHERE event_id IN (
+  SELECT event_id FROM system_events WHERE received_at < $1::timestamptz ORDER BY received_at LIMIT ${BATCH})`;
+
 export interface Pruned {
   inboundEvents: number;
   outboxRows: number;
+  systemEvents: number;
+  /** Expired button tokens (server/conversation/button-tokens.ts). */
+  buttonTokens: number;
   /** False when another process was pruning (nothing was done here). */
   ran: boolean;
 }
@@ -53,10 +62,13 @@ async function deleteBatch(pool: pg.Pool, text: string, before: Date): Promise<n
 
 /** Deletes every row past its retention, batch by batch; returns how many went. */
 export async function pruneOnce(pool: pg.Pool, days: RetentionDays, now = new Date()): Promise<Pruned> {
-  const result: Pruned = { inboundEvents: 0, outboxRows: 0, ran: true };
+  const result: Pruned = { inboundEvents: 0, outboxRows: 0, systemEvents: 0, buttonTokens: 0, ran: true };
+  const inboundBefore = new Date(now.getTime() - days.inboundDays * 86_400_000);
   const jobs = [
-    { text: PRUNE_INBOUND, before: new Date(now.getTime() - days.inboundDays * 86_400_000), field: "inboundEvents" as const },
+    { text: PRUNE_INBOUND, before: inboundBefore, field: "inboundEvents" as const },
     { text: PRUNE_OUTBOX, before: new Date(now.getTime() - days.outboxDays * 86_400_000), field: "outboxRows" as const },
+    { text: PRUNE_SYSTEM, before: inboundBefore, field: "systemEvents" as const },
+    { text: PRUNE_BUTTON_TOKENS(BATCH), before: now, field: "buttonTokens" as const },
   ];
   for (const job of jobs) {
     for (;;) {
@@ -76,7 +88,7 @@ export function startRetention(opts: { pool: pg.Pool; logger: Logger; days: Rete
     running = true;
     try {
       const pruned = await pruneOnce(opts.pool, opts.days);
-      if (pruned.inboundEvents + pruned.outboxRows > 0) opts.logger.info({ pruned }, "old rows pruned");
+      if (pruned.inboundEvents + pruned.outboxRows + pruned.systemEvents + pruned.buttonTokens > 0) opts.logger.info({ pruned }, "old rows pruned");
     } catch (err) {
       opts.logger.warn({ err }, "pruning old rows failed; will retry");
     } finally {

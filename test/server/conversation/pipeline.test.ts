@@ -305,3 +305,21 @@ describe("buttons", () => {
     expect(rows[0].payload).toEqual({ kind: "callback_answer", callbackQueryId: "cb-2" });
   });
 });
+
+describe("the account's reachability", () => {
+  it("an unfollow marks it unreachable and keeps its last interaction; the next message makes it reachable again", async () => {
+    const chat = `telegram-${tag}-reach`;
+    const at = (iso: string) => new Date(iso);
+    const read = async () =>
+      (await pool.query(`SELECT reachable, unreachable_reason, last_interaction_at FROM channel_accounts WHERE channel = 'telegram' AND external_id = $1`, [chat])).rows[0];
+    await pipeline({ channel: "telegram", externalUserId: chat, eventId: nextId(), at: at("2026-10-01T00:00:00Z"), event: { type: "command", name: "start" } });
+    expect(await read()).toEqual({ reachable: true, unreachable_reason: null, last_interaction_at: at("2026-10-01T00:00:00Z") });
+    await pipeline({ channel: "telegram", externalUserId: chat, eventId: nextId(), at: at("2026-10-02T00:00:00Z"), event: { type: "unfollow" } });
+    expect(await read()).toEqual({ reachable: false, unreachable_reason: "unfollow", last_interaction_at: at("2026-10-01T00:00:00Z") });
+    // An event that happened earlier than the last interaction does not move it back.
+    await pipeline({ channel: "telegram", externalUserId: chat, eventId: nextId(), at: at("2026-09-30T00:00:00Z"), event: { type: "text", text: "xin chào" } });
+    expect(await read()).toEqual({ reachable: true, unreachable_reason: null, last_interaction_at: at("2026-10-01T00:00:00Z") });
+    await pipeline({ channel: "telegram", externalUserId: chat, eventId: nextId(), at: at("2026-10-03T00:00:00Z"), event: { type: "text", text: "xin chào" } });
+    expect((await read()).last_interaction_at).toEqual(at("2026-10-03T00:00:00Z"));
+  });
+});

@@ -40,13 +40,27 @@ describe("pruneOnce", () => {
     expect(left.map((r) => r.idempotency_key)).toEqual([`old-pending-${tag}`, `old-sending-${tag}`, `recent-sent-${tag}`]);
   });
 
+  it("deletes system event ids past the inbound retention and expired button tokens", async () => {
+    await pool.query(`INSERT INTO system_events (event_id, received_at) VALUES ($1, $2), ($3, $4)`, [`s-old-${tag}`, ago(31), `s-new-${tag}`, ago(29)]);
+    await pool.query(`INSERT INTO button_tokens (token, data, expires_at) VALUES ($1, 'R.st', $2), ($3, 'R.st', $4)`, [
+      `~old${tag}`, ago(1), `~new${tag}`, ago(-1),
+    ]);
+    const pruned = await pruneOnce(pool, DAYS);
+    expect(pruned.systemEvents).toBeGreaterThanOrEqual(1);
+    expect(pruned.buttonTokens).toBeGreaterThanOrEqual(1);
+    const { rows: events } = await pool.query(`SELECT event_id FROM system_events WHERE event_id LIKE $1`, [`%-${tag}`]);
+    expect(events.map((r) => r.event_id)).toEqual([`s-new-${tag}`]);
+    const { rows: tokens } = await pool.query(`SELECT token FROM button_tokens WHERE token LIKE $1`, [`%${tag}`]);
+    expect(tokens.map((r) => r.token)).toEqual([`~new${tag}`]);
+  });
+
   it("leaves the work to the process that holds the lock", async () => {
     const holder = await pool.connect();
     try {
       await holder.query("BEGIN");
       await holder.query("SELECT pg_advisory_xact_lock(724460913)");
       await inbound(`locked-${tag}`, ago(40));
-      expect(await pruneOnce(pool, DAYS)).toEqual({ inboundEvents: 0, outboxRows: 0, ran: false });
+      expect(await pruneOnce(pool, DAYS)).toEqual({ inboundEvents: 0, outboxRows: 0, systemEvents: 0, buttonTokens: 0, ran: false });
       expect((await pool.query(`SELECT 1 FROM inbound_events WHERE external_event_id = $1`, [`locked-${tag}`])).rowCount).toBe(1);
     } finally {
       await holder.query("ROLLBACK");
