@@ -2,6 +2,7 @@
 // channel adapters turn platform updates into InboundEvents and OutMessages into platform calls;
 // the server applies Effects and stores the state in one database transaction.
 import type { Answers, CriteriaSet, ScoreResult, TargetGroup } from "../rules/index.ts";
+import type { AudienceStatus, CampaignMessageSpec } from "./campaigns/types.ts";
 
 export type Lang = "vi" | "en";
 export const LANGS: readonly Lang[] = ["vi", "en"];
@@ -32,7 +33,21 @@ export type ChatEvent =
  */
 export type SystemEvent =
   /** The citizen's open draft is waiting: a reminder, then the current question again. No draft: nothing. */
-  | { type: "system"; name: "assessment.reminder" };
+  | { type: "system"; name: "assessment.reminder" }
+  /**
+   * A campaign's message (server/campaigns), said in the bulk lane and rendered in this conversation's
+   * language for this person; status and backlog as the campaign found them at send time.
+   */
+  | {
+      type: "system";
+      name: "campaign.message";
+      campaign: CampaignMessageSpec;
+      status: AudienceStatus;
+      /** Officers: submissions waiting in their units. */
+      backlog?: number;
+      /** The unit named in the message (an officer's unit), instead of the person's own. */
+      unitName?: string;
+    };
 
 export type SystemEventName = SystemEvent["name"];
 

@@ -57,6 +57,14 @@ const schema = z.object({
   INBOUND_RETENTION_DAYS: z.coerce.number().int().min(2).max(3650).default(30),
   OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(180),
   TIME_ZONE: z.string().default("Asia/Ho_Chi_Minh"),
+  CAMPAIGN_PERSON_DAILY_CAP: z.coerce.number().int().min(1).max(10).default(1),
+  CAMPAIGN_TELEGRAM_PER_SECOND: z.coerce.number().positive().max(1000).default(30),
+  CAMPAIGN_ZALO_PER_SECOND: z.coerce.number().positive().max(1000).default(60),
+  ZALO_CONSULTATION_PRICE: z.coerce.number().int().min(0).max(100_000).default(0),
+  ZALO_TEMPLATE_PRICE: z.coerce.number().int().min(0).max(100_000).default(300),
+  ZALO_TEMPLATE_ID: optionalString,
+  ZALO_TEMPLATE_KIND: z.enum(["transaction", "promotion"]).default("transaction"),
+  ZALO_TEMPLATE_DAILY_LIMIT: z.coerce.number().int().min(0).max(10_000_000).default(500),
   DATA_HOLDER: optionalString.pipe(z.string().max(200, "at most 200 characters").optional()),
   EVALUATION_YEAR_CUTOFF: optionalString.pipe(
     z.string().regex(/^01-(0[1-9]|[12][0-9]|3[01])$/, "must be a day of January as MM-DD, e.g. 01-15").optional(),
@@ -112,6 +120,7 @@ export interface Config {
     apiRoot: string;
     webhookSecret?: string;
   };
+  campaigns: CampaignSettings;
   zalo: {
     appId?: string;
     oaSecretKey?: string;
@@ -121,6 +130,26 @@ export interface Config {
     tokenKey?: string;
     /** The Official Account's id: posters link to https://zalo.me/<id>. */
     oaId?: string;
+  };
+}
+
+/** Campaign pacing, caps and Zalo prices (they change with Zalo's packages: settings, not code). */
+export interface CampaignSettings {
+  /** Campaign messages one person gets per local day, across all campaigns. */
+  personDailyCap: number;
+  /** The bulk pace the plan assumes per channel (messages per second). */
+  telegramPerSecond: number;
+  zaloPerSecond: number;
+  zalo: {
+    /** Đồng per proactive consultation message (inside the 7-day window; 0 while the OA's free quota lasts). */
+    consultationPrice: number;
+    /** Đồng per template (ZBS) message, for users outside the 7-day window. */
+    templatePrice: number;
+    /** The approved template id; without it no template message is sent. */
+    templateId?: string;
+    templateKind: "transaction" | "promotion";
+    /** Template messages the OA may send per day. */
+    templateDailyLimit: number;
   };
 }
 
@@ -217,6 +246,18 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         username: e.TELEGRAM_BOT_USERNAME,
         apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
         webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+      },
+      campaigns: {
+        personDailyCap: e.CAMPAIGN_PERSON_DAILY_CAP,
+        telegramPerSecond: e.CAMPAIGN_TELEGRAM_PER_SECOND,
+        zaloPerSecond: e.CAMPAIGN_ZALO_PER_SECOND,
+        zalo: {
+          consultationPrice: e.ZALO_CONSULTATION_PRICE,
+          templatePrice: e.ZALO_TEMPLATE_PRICE,
+          templateId: e.ZALO_TEMPLATE_ID,
+          templateKind: e.ZALO_TEMPLATE_KIND,
+          templateDailyLimit: e.ZALO_TEMPLATE_DAILY_LIMIT,
+        },
       },
       zalo: {
         appId: e.ZALO_APP_ID,

@@ -91,6 +91,18 @@ export function forgetOtherConversations(personId: string, exceptAccountId: stri
   return sql(`UPDATE channel_accounts SET state = NULL, updated_at = now() WHERE person_id = $1 AND id <> $2`, personId, exceptAccountId);
 }
 
+/**
+ * Reminders are stopped or resumed for the person, not for one chat: the person's other conversations
+ * show it too, so that /start in any of them turns campaign messages back on (explicitly).
+ */
+export function optedOutElsewhere(personId: string, exceptAccountId: string, optedOut: boolean): Statement {
+  return sql(
+    `UPDATE channel_accounts SET state = jsonb_set(state, '{optedOut}', to_jsonb($3::boolean))
+      WHERE person_id = $1 AND id <> $2 AND jsonb_typeof(state -> 'optedOut') = 'boolean'`,
+    personId, exceptAccountId, optedOut,
+  );
+}
+
 /** Unlinks every account of the person (erasure). */
 export function unlinkPerson(personId: string): Statement {
   return sql(`UPDATE channel_accounts SET person_id = NULL WHERE person_id = $1`, personId);

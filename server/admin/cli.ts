@@ -3,9 +3,11 @@
 //            [--parent <CODE>] [--area <text>] [--members <n>]
 //   unit list
 //   zalo set-tokens --access <token> --refresh <token> [--expires-in <seconds>]
+//   campaign create|preview|plan|start|pause|resume|cancel|status … (server/campaigns/commands.ts)
 //   officer invite|list|deactivate|uncovered (server/admin/officers.ts)
 // Exit codes: 0 done, 1 refused (the message says why; nothing changed), 2 unknown command.
 import { parseArgs } from "node:util";
+import { CAMPAIGN_USAGE, campaignCommand } from "../campaigns/commands.ts";
 import { SET_TOKENS_USAGE, parseSetTokensArgs, setZaloTokens } from "../channels/zalo/admin.ts";
 import { createZaloTokens } from "../channels/zalo/wiring.ts";
 import { loadConfig, type Config } from "../config.ts";
@@ -18,6 +20,7 @@ const USAGE = `usage:
   npm run admin -- unit add --code <CODE> --name <name> --kind <${UNIT_KINDS.join("|")}> [--parent <CODE>] [--area <text>] [--members <n>]
   npm run admin -- unit list
   npm run admin -- ${SET_TOKENS_USAGE.replace(/^usage: /, "")}
+${CAMPAIGN_USAGE.map((line) => `  npm run admin -- ${line}`).join("\n")}
 ${OFFICER_USAGE.map((line) => `  npm run admin -- ${line}`).join("\n")}`;
 
 type Command = (args: string[], config: Config, db: Database) => Promise<number>;
@@ -72,6 +75,12 @@ const COMMANDS: Record<string, Command> = {
   "unit add": unitAdd,
   "unit list": unitList,
   "zalo set-tokens": zaloSetTokens,
+  ...Object.fromEntries(
+    ["create", "preview", "plan", "start", "pause", "resume", "cancel", "status"].map((name): [string, Command] => [
+      `campaign ${name}`,
+      async (args, config, db) => (await campaignCommand(name, args, config, db)) ?? 2,
+    ]),
+  ),
   ...OFFICER_COMMANDS,
 };
 

@@ -7,6 +7,7 @@ import {
   erasedChatsSql,
   forgetOtherConversations,
   linkPerson,
+  optedOutElsewhere,
   unlinkPerson,
   unreachableById,
   webAccountIdSql,
@@ -109,10 +110,14 @@ export function effectStatements(
         ));
         break;
       case "person.optout":
-        if (p) out.push(sql(`UPDATE people SET opt_out_at = now(), updated_at = now() WHERE id = $1`, p));
+        if (!p) break;
+        out.push(sql(`UPDATE people SET opt_out_at = now(), updated_at = now() WHERE id = $1`, p));
+        out.push(optedOutElsewhere(p, account.id, true));
         break;
       case "person.optin":
-        if (p) out.push(sql(`UPDATE people SET opt_out_at = NULL, updated_at = now() WHERE id = $1`, p));
+        if (!p) break;
+        out.push(sql(`UPDATE people SET opt_out_at = NULL, updated_at = now() WHERE id = $1`, p));
+        out.push(optedOutElsewhere(p, account.id, false));
         break;
       case "person.erase":
         // The account's own traces go even before consent: its web uploads and the transcript of every
@@ -140,6 +145,8 @@ export function effectStatements(
           p,
         ));
         out.push(sql(`DELETE FROM officers WHERE person_id = $1`, p));
+        // Campaign recipient rows name the person; the per-day counts go with the person (cascade).
+        out.push(sql(`DELETE FROM campaign_recipients WHERE person_id = $1`, p));
         out.push(forgetOtherConversations(p, account.id));
         out.push(unlinkPerson(p));
         out.push(sql(`DELETE FROM people WHERE id = $1`, p));

@@ -3,6 +3,7 @@
 // theirs here. A handler returns false when the action does not apply (any more): "old button".
 import type { DecodedRecordButton } from "../buttons.ts";
 import type { Turn } from "../turn.ts";
+import { resumeButton } from "./campaign.ts";
 import { runCommand } from "./commands.ts";
 
 type RecordHandler = (turn: Turn, args: readonly string[]) => boolean;
@@ -16,6 +17,7 @@ function stopReminders(turn: Turn, args: readonly string[]): boolean {
 
 export const recordHandlers: Readonly<Record<string, RecordHandler>> = {
   st: stopReminders,
+  go: resumeButton,
 };
 
 export function recordButtonTap(turn: Turn, button: DecodedRecordButton): boolean {

@@ -2,6 +2,7 @@
 // campaign message), applied to one conversation by the server's handleSystem. One handler per event
 // name; officer review and campaigns register theirs here. A handler that has nothing to say says nothing.
 import type { SystemEvent, SystemEventName } from "../../types.ts";
+import { campaignMessage } from "./campaign.ts";
 import { column, recordButton, reprompt, say, tr, type Turn } from "../turn.ts";
 
 type Handlers = { [N in SystemEventName]: (turn: Turn, event: Extract<SystemEvent, { name: N }>) => void };
@@ -23,6 +24,7 @@ function draftReminder(turn: Turn): void {
 
 export const systemHandlers: Handlers = {
   "assessment.reminder": draftReminder,
+  "campaign.message": campaignMessage,
 };
 
 export function systemEvent(turn: Turn, event: SystemEvent): void {
