@@ -67,8 +67,15 @@ export function yearIn(now: Date, timeZone: string): number {
  * The evaluation year an assessment started now belongs to: the calendar year, or the previous one up
  * to and including the cut-off day ("MM-DD" in January, e.g. "01-15").
  */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function evaluationYear(now: Date, timeZone: string, cutoff?: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(now);
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    dayFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(now);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const year = get("year");
   const m = cutoff === undefined ? null : /^(\d{2})-(\d{2})$/.exec(cutoff);

@@ -25,18 +25,43 @@ export type Address = "elder" | "adult" | "student" | "unknown";
 /** Age from which a citizen is addressed as "ông/bà". */
 export const ELDER_AGE = 60;
 
+/** The evaluation year of a step's clock, worked out once per step context. */
+const years = new WeakMap<StepContext, number>();
+
+function yearOf(ctx: StepContext): number {
+  let year = years.get(ctx);
+  if (year === undefined) years.set(ctx, (year = yearIn(ctx.now, ctx.timeZone)));
+  return year;
+}
+
 export function addressOf(turn: Pick<Turn, "s" | "ctx">): Address {
   const p = turn.s.profile;
   if (p.targetGroup === "student") return "student";
   if (p.birthYear === undefined) return "unknown";
-  return yearIn(turn.ctx.now, turn.ctx.timeZone) - p.birthYear >= ELDER_AGE ? "elder" : "adult";
+  return yearOf(turn.ctx) - p.birthYear >= ELDER_AGE ? "elder" : "adult";
 }
+
+/**
+ * Pronouns worked out before, per translate function (the server's lives as long as the process):
+ * every text of a step asks for one, and the lookup is not free.
+ */
+const pronouns = new WeakMap<Translate, Map<string, string>>();
 
 /** The pronoun for the citizen ("ông/bà", "anh/chị", "bạn"; "you"), from the locale. */
 export function pronoun(turn: Pick<Turn, "s" | "ctx">): string {
+  const address = addressOf(turn);
+  let known = pronouns.get(turn.ctx.t);
+  if (!known) pronouns.set(turn.ctx.t, (known = new Map()));
+  const key = `${turn.s.lang}|${address}`;
+  let you = known.get(key);
+  if (you === undefined) known.set(key, (you = workOutPronoun(turn, address)));
+  return you;
+}
+
+function workOutPronoun(turn: Pick<Turn, "s" | "ctx">, address: Address): string {
   const { t } = turn.ctx;
   const lang = turn.s.lang;
-  switch (addressOf(turn)) {
+  switch (address) {
     case "elder":
       return t(lang, "address.elder");
     case "adult":

@@ -140,6 +140,29 @@ export function personChannelsSql(person: string): string {
   return `COALESCE((SELECT array_agg(DISTINCT c.channel::text ORDER BY c.channel::text) FROM channel_accounts c WHERE c.person_id = ${person}), '{}')`;
 }
 
+/**
+ * SQL (a subquery): per person, the account a message to them goes to – a reachable one first, then the
+ * one used last – among the channels `channels` (an SQL expression of type channel[]); `filter` adds
+ * conditions on `ca` (a range of person ids). Columns: person_id, id, channel, reachable,
+ * last_interaction_at. One index range scan per chunk, not one lookup per person.
+ */
+export function preferredAccountPerPersonSql(channels: string, filter = ""): string {
+  return `SELECT DISTINCT ON (ca.person_id) ca.person_id, ca.id, ca.channel, ca.reachable, ca.last_interaction_at
+    FROM channel_accounts ca
+   WHERE ca.person_id IS NOT NULL AND ca.channel = ANY(${channels}) ${filter}
+   ORDER BY ca.person_id, ca.reachable DESC, ca.last_interaction_at DESC NULLS LAST, ca.id`;
+}
+
+/**
+ * SQL (a LATERAL subquery): the person's (`person`, a column) reachable account used last among the
+ * channels `channels`. Columns: id, channel, last_interaction_at.
+ */
+export function lastReachableAccountSql(person: string, channels: string): string {
+  return `SELECT ca.id, ca.channel, ca.last_interaction_at FROM channel_accounts ca
+     WHERE ca.person_id = ${person} AND ca.reachable AND ca.channel = ANY(${channels})
+     ORDER BY ca.last_interaction_at DESC NULLS LAST, ca.id LIMIT 1`;
+}
+
 export async function recipientInfo(db: Queryable, channel: ChannelName, externalId: string): Promise<RecipientInfo> {
   const { rows } = await db.query(
     `SELECT last_interaction_at, reachable FROM channel_accounts WHERE channel = $1 AND external_id = $2`,

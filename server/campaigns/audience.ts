@@ -1,6 +1,7 @@
 // The audience of a campaign round as SQL: who it reaches, through which of their accounts, and where
 // they stand this year. Shared by the plan (counted), the materialisation (copied in chunks) and the
 // send-time re-check. Values are bound parameters; the builder only chooses fixed SQL fragments.
+import { preferredAccountPerPersonSql } from "../accounts/store.ts";
 import { sql, type Statement } from "../db/statement.ts";
 import type { RoundDefinition } from "./definition.ts";
 import type { CampaignRecord } from "./store.ts";
@@ -37,10 +38,7 @@ const within = (column: string, r?: IdRange) => (r ? `AND ${column} > $${r.lo}::
  * range scan merged with the people, not one lookup per person.
  */
 const account = (r?: IdRange) => `JOIN (
-  SELECT DISTINCT ON (ca.person_id) ca.person_id, ca.id, ca.channel, ca.reachable, ca.last_interaction_at
-    FROM channel_accounts ca
-   WHERE ca.person_id IS NOT NULL AND ca.channel = ANY($4::channel[]) ${within("ca.person_id", r)}
-   ORDER BY ca.person_id, ca.reachable DESC, ca.last_interaction_at DESC NULLS LAST, ca.id) a ON a.person_id = p.id`;
+  ${preferredAccountPerPersonSql("$4::channel[]", within("ca.person_id", r))}) a ON a.person_id = p.id`;
 
 /** The person's open assessment of the year (the latest started), if any. */
 const assessment = (r?: IdRange) => `LEFT JOIN (

@@ -5,6 +5,7 @@
 // the per-person cap across all campaigns counted. One transaction per batch: a claimed row has had its
 // cap and cost counted once, whatever happens next (delivery re-drives claimed rows after a crash).
 import type pg from "pg";
+import { lastReachableAccountSql } from "../accounts/store.ts";
 import type { AudienceStatus } from "../../bot/campaigns/types.ts";
 import type { CampaignSettings } from "../config.ts";
 import type { CampaignRecord } from "./store.ts";
@@ -63,9 +64,7 @@ SELECT due.round, due.person_id, p.id IS NOT NULL AS person_exists, COALESCE(p.o
   FROM due
   LEFT JOIN people p ON p.id = due.person_id AND p.erased_at IS NULL
   LEFT JOIN LATERAL (
-    SELECT ca.id, ca.channel, ca.last_interaction_at FROM channel_accounts ca
-     WHERE ca.person_id = p.id AND ca.reachable AND ca.channel = ANY($9::channel[])
-     ORDER BY ca.last_interaction_at DESC NULLS LAST, ca.id LIMIT 1) a ON true
+    ${lastReachableAccountSql("p.id", "$9::channel[]")}) a ON true
   LEFT JOIN LATERAL (
     SELECT count(*) AS n, min(u.name) AS unit_name FROM officers o
       JOIN units u ON u.id = o.unit_id
