@@ -1,5 +1,5 @@
 // buildApp: the HTTP application, apart from the process that listens (main.ts), so tests use inject().
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from "fastify";
 import type { Logger } from "pino";
 import type { Config } from "./config.ts";
 import { registerErrorHandler } from "./errors.ts";
@@ -23,6 +23,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
     // One log line per request is noise on a laptop; LOG_REQUESTS turns it on (default in production).
     logController: new LogController({ disableRequestLogging: !deps.config.logRequests }),
+    // Errors Fastify raises before routing (a malformed URL …) get the one error shape too.
+    frameworkErrors: (error, _request, reply) => {
+      void (reply as FastifyReply).code(400).send({ error: { code: "bad_request", message: error.message } });
+    },
   });
   // Once closing, every response ends its keep-alive connection: otherwise a browser's connection that
   // falls idle after its long poll is answered would hold the shutdown until the keep-alive timeout.

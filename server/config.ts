@@ -53,6 +53,7 @@ const schema = z.object({
   ZALO_APP_ID: optionalString,
   ZALO_OA_SECRET_KEY: optionalString,
   ZALO_APP_SECRET_KEY: optionalString,
+  ZALO_OA_ID: optionalString.pipe(z.string().regex(/^\d{5,25}$/, "the OA's numeric id").optional()),
   ZALO_OA_API_BASE: url(["http:", "https:"]).default("https://openapi.zalo.me"),
   ZALO_OAUTH_BASE: url(["http:", "https:"]).default("https://oauth.zaloapp.com"),
   ZALO_WINDOW_TEMPLATE: optionalString.pipe(
@@ -151,6 +152,8 @@ export interface Config {
     replayWindowMs: number;
     /** ZBS transaction template type for notices to citizens outside the 7-day window (unset: they wait). */
     windowTemplate?: string;
+    /** The Official Account's id: posters link to https://zalo.me/<id>. */
+    oaId?: string;
   };
 }
 
@@ -297,6 +300,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         tokenKey: e.ZALO_TOKEN_KEY,
         replayWindowMs: e.ZALO_REPLAY_WINDOW_HOURS * 3_600_000,
         windowTemplate: e.ZALO_WINDOW_TEMPLATE,
+        oaId: e.ZALO_OA_ID,
       },
     },
   };

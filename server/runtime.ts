@@ -7,6 +7,11 @@ import { commandMenu } from "../bot/engine/index.ts";
 import { createTranslateSync } from "../bot/i18n.ts";
 import type { ChannelName } from "../bot/types.ts";
 import { loadShippedSets } from "../rules/load-file.ts";
+import { chartRoutes } from "./api/chart-routes.ts";
+import { adminApi } from "./api/index.ts";
+import { opsRoutes } from "./api/ops-routes.ts";
+import { dashboardRoutes } from "./dashboard/routes.ts";
+import { createMetrics, type Metrics } from "./metrics.ts";
 import { buildApp } from "./app.ts";
 import { createTelegramApi, createTelegramBot, POLL_TIMEOUT_SECONDS } from "./channels/telegram/bot.ts";
 import { createZaloChannel, type ZaloChannel } from "./channels/zalo/wiring.ts";
@@ -48,6 +53,8 @@ export interface Runtime {
   /** The entry for system events (reminders, decisions, campaign messages): handleInbound.handleSystem. */
   handleSystem: HandleSystem;
   units: CachedUnitDirectory;
+  /** Prometheus metrics of this process (GET /metrics). */
+  metrics: Metrics;
   deliveries: Map<ChannelName, OutboxDelivery>;
   /** Scheduled jobs (worker role only): others register their tasks here. */
   scheduler?: Scheduler;
@@ -169,6 +176,23 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   }
   for (const sender of options.senders ?? []) senders.set(sender.channel, sender);
   if (web && options.extraRoutes) routes.push(...options.extraRoutes({ handleInbound, pool: db.pool, redis, config, logger }));
+  const metrics = createMetrics();
+  const allQueues = () => [...queues.messages.values(), ...queues.bulk.values(), ...queues.acks.values()];
+  if (web) {
+    routes.unshift(async (root) => metrics.observeWebhooks(root));
+    routes.push(adminApi({ pool: db.pool, config, more: [chartRoutes({ pool: db.pool, config })] }));
+    routes.push(dashboardRoutes({ pool: db.pool, config }));
+    routes.push(opsRoutes({ pool: db.pool, config, metrics, queues: allQueues }));
+  }
+  metrics.watch({
+    pool: db.pool,
+    queues: () => [
+      ...[...queues.messages].map(([channel, queue]) => ({ lane: "message", channel, queue })),
+      ...[...queues.bulk].map(([channel, queue]) => ({ lane: "bulk", channel, queue })),
+      ...[...queues.acks].map(([channel, queue]) => ({ lane: "ack", channel, queue })),
+    ],
+    zaloCheck: checks.zalo,
+  });
 
   for (const sender of senders.values()) {
     notifyQueues.messages.set(sender.channel, createOutboxQueue(sender.channel, notifyRedis, config.redisPrefix));
@@ -180,7 +204,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
       queues.acks.set(sender.channel, createAckQueue(sender.channel, redis, config.redisPrefix));
       continue;
     }
-    const delivery = new OutboxDelivery({ pool: db.pool, redis, prefix: config.redisPrefix, sender, logger, ...options.delivery });
+    const delivery = new OutboxDelivery({ pool: db.pool, redis, prefix: config.redisPrefix, sender: metrics.instrumentSender(sender), logger, ...options.delivery });
     deliveries.set(sender.channel, delivery);
     queues.messages.set(sender.channel, delivery.queue);
     queues.bulk.set(sender.channel, delivery.bulkQueue);
@@ -224,6 +248,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     handleInbound,
     handleSystem: handleInbound.handleSystem,
     units,
+    metrics,
     deliveries,
     scheduler,
     telegram,

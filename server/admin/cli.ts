@@ -1,6 +1,6 @@
 // `npm run admin -- <area> <command> [--flag value …]`: administration from a shell.
-//   unit add --code <CODE> --name <name> --kind <agency|enterprise|school|commune|village>
-//            [--parent <CODE>] [--area <text>] [--members <n>] [--target <percent>]
+//   unit add --code <CODE> --name <name> --kind <province|commune|ward|special_zone|village|residential_group|agency|school|enterprise>
+//            [--parent <CODE>] [--area <text>] [--members <n>]
 //   unit list
 //   zalo set-tokens --access <token> --refresh <token> [--expires-in <seconds>]
 //   campaign create|preview|plan|start|pause|resume|cancel|status … (server/campaigns/commands.ts)
@@ -14,10 +14,10 @@ import { loadConfig, type Config } from "../config.ts";
 import { createDatabase, type Database } from "../db/client.ts";
 import { createRedis } from "../redis.ts";
 import { OFFICER_COMMANDS, OFFICER_USAGE } from "./officers.ts";
-import { addUnit, listUnits } from "./units.ts";
+import { addUnit, listUnits, UNIT_KINDS } from "./units.ts";
 
 const USAGE = `usage:
-  npm run admin -- unit add --code <CODE> --name <name> --kind <agency|enterprise|school|commune|village> [--parent <CODE>] [--area <text>] [--members <n>] [--target <percent>]
+  npm run admin -- unit add --code <CODE> --name <name> --kind <${UNIT_KINDS.join("|")}> [--parent <CODE>] [--area <text>] [--members <n>]
   npm run admin -- unit list
   npm run admin -- ${SET_TOKENS_USAGE.replace(/^usage: /, "")}
 ${CAMPAIGN_USAGE.map((line) => `  npm run admin -- ${line}`).join("\n")}
@@ -30,10 +30,10 @@ const unitAdd: Command = async (args, _config, db) => {
     args,
     strict: false,
     options: Object.fromEntries(
-      ["code", "name", "kind", "parent", "area", "members", "target"].map((k) => [k, { type: "string" as const }]),
+      ["code", "name", "kind", "parent", "area", "members"].map((k) => [k, { type: "string" as const }]),
     ),
   });
-  const result = await addUnit(db.prisma, values as Record<string, string>);
+  const result = await addUnit(db.pool, values as Record<string, string>);
   if (!result.ok) {
     console.error(`unit add: ${result.message}`);
     return 1;
@@ -43,10 +43,10 @@ const unitAdd: Command = async (args, _config, db) => {
 };
 
 const unitList: Command = async (_args, _config, db) => {
-  const units = await listUnits(db.prisma);
+  const units = await listUnits(db.pool);
   if (units.length === 0) console.log("no units yet: npm run admin -- unit add --code … --name … --kind …");
   for (const u of units) {
-    console.log([u.code, u.kind, u.name, u.parent ? `parent=${u.parent.code}` : "", u.area ?? ""].filter(Boolean).join("\t"));
+    console.log([u.code, u.kind, u.name, u.parentCode ? `parent=${u.parentCode}` : "", u.area ?? ""].filter(Boolean).join("\t"));
   }
   return 0;
 };

@@ -1,9 +1,14 @@
-// Unit administration shared by the admin CLI and (later) the admin API: validated input, clear errors.
+// Unit administration of the admin CLI: validated input, clear errors, the same rules and store as the
+// admin API (server/units/store.ts), audited as the CLI.
+import type pg from "pg";
 import { z } from "zod";
-import type { PrismaClient } from "../db/client.ts";
+import { recordAudit } from "../audit/store.ts";
+import { AppError } from "../errors.ts";
 import { normaliseCode } from "../units/directory.ts";
+import { allUnits, createUnit } from "../units/store.ts";
+import { UNIT_KINDS } from "../units/tree.ts";
 
-export const UNIT_KINDS = ["agency", "enterprise", "school", "commune", "village"] as const;
+export { UNIT_KINDS };
 
 export const newUnitSchema = z.object({
   code: z
@@ -15,32 +20,28 @@ export const newUnitSchema = z.object({
   parent: z.string().transform(normaliseCode).optional(),
   area: z.string().trim().max(200).optional(),
   members: z.coerce.number().int().min(0).max(10_000_000).optional(),
-  target: z.coerce.number().int().min(0).max(100).optional(),
 });
 export type NewUnit = z.input<typeof newUnitSchema>;
 
 export type AdminResult<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
 
-export async function addUnit(prisma: PrismaClient, input: Partial<Record<keyof NewUnit, unknown>>): Promise<AdminResult<{ id: string; code: string }>> {
+export async function addUnit(pool: pg.Pool, input: Partial<Record<keyof NewUnit, unknown>>): Promise<AdminResult<{ id: string; code: string }>> {
   const parsed = newUnitSchema.safeParse(input);
   if (!parsed.success) {
     return { ok: false, code: "invalid", message: parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; ") };
   }
   const u = parsed.data;
-  let parentId: string | undefined;
-  if (u.parent) {
-    const parent = await prisma.unit.findUnique({ where: { code: u.parent } });
-    if (!parent) return { ok: false, code: "parent_not_found", message: `no unit with code ${u.parent} (--parent)` };
-    parentId = parent.id;
+  try {
+    const unit = await createUnit(pool, { code: u.code, name: u.name, kind: u.kind, parentCode: u.parent, area: u.area, memberCount: u.members });
+    await recordAudit(pool, { kind: "cli" }, "unit.create", { code: unit.code, unit });
+    return { ok: true, value: { id: unit.id, code: unit.code } };
+  } catch (error) {
+    if (error instanceof AppError) {
+      const message = error.code === "parent_not_found" ? `no unit with code ${u.parent} (--parent)` : error.code === "code_taken" ? `a unit with code ${u.code} exists already` : error.message;
+      return { ok: false, code: error.code, message };
+    }
+    throw error;
   }
-  const existing = await prisma.unit.findUnique({ where: { code: u.code } });
-  if (existing) return { ok: false, code: "code_taken", message: `a unit with code ${u.code} exists already (${existing.name})` };
-  const unit = await prisma.unit.create({
-    data: { code: u.code, name: u.name, kind: u.kind, parentId, area: u.area, memberCount: u.members, targetPercent: u.target },
-  });
-  return { ok: true, value: { id: unit.id, code: unit.code } };
 }
 
-export async function listUnits(prisma: PrismaClient) {
-  return prisma.unit.findMany({ orderBy: { code: "asc" }, include: { parent: { select: { code: true } } } });
-}
+export const listUnits = (pool: pg.Pool) => allUnits(pool);

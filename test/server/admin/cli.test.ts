@@ -41,7 +41,7 @@ const unitCount = async () => (await scratch.query(`SELECT count(*)::int AS n FR
 
 describe("npm run admin -- unit", () => {
   it("adds a unit, lists it, and refuses a duplicate or a bad kind without changing anything", async () => {
-    const added = await adminCli(["unit", "add", "--code", "xa-an-binh", "--name", "Xã An Bình", "--kind", "commune", "--target", "60"]);
+    const added = await adminCli(["unit", "add", "--code", "xa-an-binh", "--name", "Xã An Bình", "--kind", "commune"]);
     expect(added.code, added.output).toBe(0);
     expect(added.output).toMatch(/^added unit XA-AN-BINH \(/);
     const child = await adminCli(["unit", "add", "--code", "THON-1", "--name", "Thôn 1", "--kind", "village", "--parent", "XA-AN-BINH"]);
@@ -56,7 +56,7 @@ describe("npm run admin -- unit", () => {
     const bad = await adminCli(["unit", "add", "--code", "X", "--name", "Y", "--kind", "city"]);
     expect(bad.code).toBe(1);
     expect(bad.output).toContain("--code: 2–32 letters");
-    expect(bad.output).toContain("--kind: one of agency, enterprise, school, commune, village");
+    expect(bad.output).toContain("--kind: one of province, commune, ward, special_zone, village, residential_group, agency, school, enterprise");
     const orphan = await adminCli(["unit", "add", "--code", "THON-2", "--name", "Thôn 2", "--kind", "village", "--parent", "NOWHERE"]);
     expect(orphan).toMatchObject({ code: 1, output: expect.stringContaining("no unit with code NOWHERE") });
     expect(await unitCount()).toBe(2);
