@@ -59,10 +59,14 @@ export function createMetrics(): Metrics {
         channel: sender.channel,
         globalPerSecond: sender.globalPerSecond,
         perRecipientIntervalMs: sender.perRecipientIntervalMs,
-        async send(recipient, payload, info, done) {
+        // The sender's optional capabilities pass through unchanged: the worker reads them.
+        ...(sender.announcesDelivery ? { announcesDelivery: true } : {}),
+        ...(sender.combine ? { combine: sender.combine.bind(sender) } : {}),
+        ...(sender.windowOpen ? { windowOpen: sender.windowOpen.bind(sender) } : {}),
+        async send(recipient, payload, info, done, row) {
           const end = deliverySeconds.startTimer({ channel: sender.channel });
           try {
-            const result = await sender.send(recipient, payload, info, done);
+            const result = await sender.send(recipient, payload, info, done, row);
             deliveries.inc({ channel: sender.channel, result: resultOf(result) });
             return result;
           } catch (error) {
