@@ -100,7 +100,7 @@ try {
 
   // The XLSX export of the whole province for 2025 through a real server process.
   const server = spawn(process.execPath, ["--import", "tsx", "bench/report-server.ts"], {
-    env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", DATABASE_URL: databaseUrl, ADMIN_TOKEN, WEB_CHAT_SECRET: "bench-web-chat-secret-0123", REDIS_PREFIX: `cdhtbench_${run}` },
+    env: { ...process.env, NODE_ENV: "development", LOG_LEVEL: "warn", DATABASE_URL: databaseUrl, ADMIN_TOKEN, WEB_CHAT_SECRET: "bench-web-chat-secret-0123", REDIS_PREFIX: `cdhtbench_${run}` },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const port = await new Promise<number>((resolve, reject) => {
