@@ -4,7 +4,7 @@
 import { once, type EventEmitter } from "node:events";
 import type { Writable } from "node:stream";
 import type ExcelJS from "exceljs";
-import type pg from "pg";
+import pg from "pg";
 import QueryStream from "pg-query-stream";
 import type { Lang } from "../../bot/types.ts";
 import { adminT } from "../dashboard/i18n.ts";
@@ -77,7 +77,7 @@ async function drained(out: Writable): Promise<void> {
 }
 
 /** Streams each unit's assessments of the year from a cursor. */
-async function* unitRows(client: pg.PoolClient, year: number, unitId: string): AsyncGenerator<AssessmentExportRow> {
+async function* unitRows(client: pg.ClientBase, year: number, unitId: string): AsyncGenerator<AssessmentExportRow> {
   const stream = client.query(new QueryStream(ROWS_SQL, [year, unitId], { batchSize: 2_000 }));
   for await (const row of stream) yield row as AssessmentExportRow;
 }
@@ -125,7 +125,7 @@ export async function writeReportXlsx(pool: pg.Pool, out: Writable, report: Unit
   header.commit();
   for (const u of report) summary.addRow(summaryRow(lang, u)).commit();
   summary.commit();
-  const client = await pool.connect();
+  const client = await cursorClient(pool);
   try {
     for (const u of report) {
       const sheet = workbook.addWorksheet(name(u.code));
@@ -144,9 +144,21 @@ export async function writeReportXlsx(pool: pg.Pool, out: Writable, report: Unit
       await drained(out);
     }
   } finally {
-    client.release();
+    await client.end();
   }
   await workbook.commit();
+}
+
+/**
+ * A connection of its own for the cursor: the pool's connections run in pipeline mode (db/client.ts),
+ * which sends queries without waiting for the one before, and a cursor's fetch-by-fetch protocol cannot
+ * share a connection in that mode.
+ */
+async function cursorClient(pool: pg.Pool): Promise<pg.Client> {
+  const client = new pg.Client({ ...pool.options, pipeline: false } as pg.ClientConfig);
+  client.on("error", () => {});
+  await client.connect();
+  return client;
 }
 
 /** One CSV field: quoted when needed; a leading = + - @ is defused so spreadsheets do not run it. */
@@ -171,12 +183,12 @@ export async function writeSummaryCsv(out: Writable, report: UnitReport[], lang:
 /** Every assessment of the year in the units of the report, one line each, streamed. */
 export async function writeAssessmentsCsv(pool: pg.Pool, out: Writable, report: UnitReport[], year: number, lang: Lang = "vi"): Promise<void> {
   await write(out, `\uFEFF${csvLine([adminT(lang, "export.code"), adminT(lang, "export.unit"), ...rowHeader(lang)])}`);
-  const client = await pool.connect();
+  const client = await cursorClient(pool);
   try {
     for (const u of report) {
       for await (const r of unitRows(client, year, u.id)) await write(out, csvLine([u.code, u.name, ...assessmentRow(r)]));
     }
   } finally {
-    client.release();
+    await client.end();
   }
 }
