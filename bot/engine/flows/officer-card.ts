@@ -1,26 +1,15 @@
 // A submission as officers see it: the card (who, group, unit, total and verdict, points per indicator
 // with the low ones marked, evidence count, the decision buttons) and its answers page by page.
-import { localText, visibleQuestions, type CriteriaSet, type ScoreResult, type TargetGroup } from "../../../rules/index.ts";
+import { localText, visibleQuestions, type CriteriaSet, type ScoreResult } from "../../../rules/index.ts";
 import type { ReviewCard } from "../../review.ts";
 import type { Button, CriteriaCatalog, Lang, OutMessage, Translate } from "../../types.ts";
 import { questionModule } from "../questions/registry.ts";
 import { formatNumber, truncate } from "../text.ts";
 import { recordButton } from "../turn.ts";
+import { groupName } from "../labels.ts";
 
 export const DETAIL_PAGE_SIZE = 5;
 
-export function groupName(t: Translate, lang: Lang, group: TargetGroup): string {
-  switch (group) {
-    case "worker":
-      return t(lang, "group.worker");
-    case "public_servant":
-      return t(lang, "group.public_servant");
-    case "student":
-      return t(lang, "group.student");
-    case "resident":
-      return t(lang, "group.resident");
-  }
-}
 
 export function verdictName(t: Translate, lang: Lang, verdict: string | null): string {
   if (verdict === "dat") return t(lang, "officer.verdict_dat");

@@ -2,6 +2,7 @@
 // messages, rendered in each officer's language. Officer review (issue 12) builds the review itself.
 import type { Lang, Translate } from "../../types.ts";
 import { formatNumber } from "../text.ts";
+import { verdictName } from "../labels.ts";
 import { sayTo, type Turn } from "../turn.ts";
 import type { ScoreResult } from "../../../rules/index.ts";
 import type { ReviewCard } from "../../review.ts";
@@ -10,17 +11,6 @@ import { cardMessage } from "./officer-card.ts";
 function who(turn: Turn, t: Translate, lang: Lang): { name: string; unit: string } {
   const p = turn.s.profile;
   return { name: p.fullName ?? t(lang, "officer_notice.no_name"), unit: p.unitName ?? p.unitCode ?? "" };
-}
-
-function verdictText(t: Translate, lang: Lang, verdict: "dat" | "chua_dat" | "incomplete"): string {
-  switch (verdict) {
-    case "dat":
-      return t(lang, "result.verdict_dat");
-    case "chua_dat":
-      return t(lang, "result.verdict_chua_dat");
-    case "incomplete":
-      return t(lang, "result.verdict_incomplete");
-  }
 }
 
 /**
@@ -57,7 +47,7 @@ export function tellOfficersSubmitted(turn: Turn, result?: ScoreResult): void {
       year: a.year,
       total: formatNumber(total, lang),
       max: formatNumber(max, lang),
-      verdict: verdictText(t, lang, verdict),
+      verdict: verdictName(t, lang, verdict),
     }),
   }));
 }

@@ -4,6 +4,7 @@
 import type { TargetGroup } from "../../../rules/index.ts";
 import type { Effect, Lang } from "../../types.ts";
 import { indexArg } from "../buttons.ts";
+import { groupName } from "../labels.ts";
 import { yesNoWord } from "../questions/yes-no.ts";
 import { TARGET_GROUPS, type Step } from "../state.ts";
 import {
@@ -119,16 +120,7 @@ export const declinedStep: StepHandler<Of<"declined">> = {
 
 function groupLabel(turn: Turn, group: TargetGroup): string {
   const { t, lang } = tr(turn);
-  switch (group) {
-    case "worker":
-      return t(lang, "group.worker");
-    case "public_servant":
-      return t(lang, "group.public_servant");
-    case "student":
-      return t(lang, "group.student");
-    case "resident":
-      return t(lang, "group.resident");
-  }
+  return groupName(t, lang, group);
 }
 
 function chooseGroup(turn: Turn, group: TargetGroup): void {

@@ -11,6 +11,7 @@ import {
   visible,
 } from "../answers.ts";
 import { indexArg } from "../buttons.ts";
+import { verdictName } from "../labels.ts";
 import { questionModule } from "../questions/registry.ts";
 import type { Step } from "../state.ts";
 import { formatNumber, normaliseInput, truncate } from "../text.ts";
@@ -146,14 +147,7 @@ function submit(turn: Turn): void {
 
 export function verdictText(turn: Turn, verdict: ScoreResult["verdict"]): string {
   const { t, lang } = tr(turn);
-  switch (verdict) {
-    case "dat":
-      return t(lang, "result.verdict_dat");
-    case "chua_dat":
-      return t(lang, "result.verdict_chua_dat");
-    case "incomplete":
-      return t(lang, "result.verdict_incomplete");
-  }
+  return verdictName(t, lang, verdict);
 }
 
 function reasonText(turn: Turn, set: CriteriaSet, reason: Reason): string {
