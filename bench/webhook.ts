@@ -4,8 +4,9 @@
 // second on the same database with the same concurrency, so the ratio shows.
 // Two more figures locate the cost: the same answers handed to the pipeline directly (no HTTP), and the
 // same clients against a Fastify route that does nothing (HTTP alone). Run: npm run bench:webhook [-- --seconds 10 --concurrency 16 --citizens 400]
-// [--pg-socket /var/run/postgresql] (PostgreSQL through its Unix socket instead of TCP).
+// [--pg-socket /var/run/postgresql] (PostgreSQL through its Unix socket instead of TCP) [--table-stats].
 import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import Fastify from "fastify";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "16" },
     citizens: { type: "string", default: "400" },
     "pg-socket": { type: "string" },
+    "table-stats": { type: "boolean", default: false },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -63,6 +65,18 @@ async function httpCeiling(seconds: number): Promise<number> {
   const rate = latencies.length / ((Date.now() - started) / 1000);
   await app.close();
   return rate;
+}
+
+/** CPU seconds (user + system) the server processes of this database's connections have used so far. */
+async function serverCpu(pool: { query: (text: string) => Promise<{ rows: { pid: number }[] }> }): Promise<number> {
+  const { rows } = await pool.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`);
+  let ticks = 0;
+  for (const { pid } of rows) {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  }
+  return ticks / 100;
 }
 
 function pct(sorted: number[], p: number): number {
@@ -148,6 +162,7 @@ async function main() {
 
   // The same answers handed to the pipeline directly (no HTTP, no grammY): what the database path allows.
   let direct = 0;
+  const pgCpuBefore = await serverCpu(rt.db.pool);
   const cpuBefore = process.cpuUsage();
   const directDeadline = Date.now() + Math.min(SECONDS, 5) * 1000;
   const directStart = Date.now();
@@ -165,6 +180,12 @@ async function main() {
   // Work per answer, less sensitive to other load on the machine than the rates: CPU time of this process.
   const cpu = process.cpuUsage(cpuBefore);
   const cpuPerUpdate = (cpu.user + cpu.system) / 1000 / direct;
+  const pgCpuPerUpdate = ((await serverCpu(rt.db.pool)) - pgCpuBefore) * 1000 / direct;
+  if (values["table-stats"]) {
+    // Rows written per table, and how many updates were HOT (no index entries): where the writes go.
+    const { rows: st } = await rt.db.pool.query(`SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, pg_size_pretty(pg_total_relation_size(relid)) AS size FROM pg_stat_user_tables WHERE n_tup_ins + n_tup_upd > 0 ORDER BY 1`);
+    console.table(st);
+  }
   await rt.close();
 
   const ceiling = await httpCeiling(Math.min(SECONDS, 5));
@@ -174,6 +195,7 @@ async function main() {
   await pool.query(`CREATE TABLE bench_counter (id int PRIMARY KEY, n bigint NOT NULL DEFAULT 0)`);
   await pool.query(`INSERT INTO bench_counter (id) SELECT g FROM generate_series(1, $1) g`, [CITIZENS]);
   let txs = 0;
+  const basePgCpuBefore = await serverCpu(pool);
   const baseDeadline = Date.now() + Math.min(SECONDS, 5) * 1000;
   const baseStart = Date.now();
   await Promise.all(
@@ -189,14 +211,15 @@ async function main() {
     }),
   );
   const baseline = txs / ((Date.now() - baseStart) / 1000);
+  const basePgCpu = ((await serverCpu(pool)) - basePgCpuBefore) * 1000 / txs;
   await pool.end();
 
   console.log(`bench/webhook (${CONCURRENCY} concurrent clients, ${CITIZENS} citizens, ${SECONDS} s, ${latencies.length} updates, ${outbox[0].n} outbox rows, PostgreSQL over ${socket ? "its Unix socket" : "TCP"})`);
   console.log(`  whole path: ${rate.toFixed(0)} updates/s   p50 ${pct(latencies, 50).toFixed(1)} ms   p99 ${pct(latencies, 99).toFixed(1)} ms`);
-  console.log(`  baseline  : ${baseline.toFixed(0)} single-row UPDATE transactions/s`);
+  console.log(`  baseline  : ${baseline.toFixed(0)} single-row UPDATE transactions/s   ${basePgCpu.toFixed(2)} ms PostgreSQL CPU each`);
   console.log(`  ratio     : ${(rate / baseline).toFixed(2)} (aim ≥ 0.50, p99 < 50 ms)`);
   console.log(`  no HTTP   : ${directRate.toFixed(0)} updates/s with the pipeline called directly (dedupe → step → commit → enqueue)`);
-  console.log(`  per answer: ${cpuPerUpdate.toFixed(2)} ms CPU in this process (pipeline called directly)`);
+  console.log(`  per answer: ${cpuPerUpdate.toFixed(2)} ms CPU in this process, ${pgCpuPerUpdate.toFixed(2)} ms in PostgreSQL (pipeline called directly; less sensitive to other load than the rates)`);
   console.log(`  HTTP alone: ${ceiling.toFixed(0)} requests/s to a route that does nothing (the same clients)`);
 }
 

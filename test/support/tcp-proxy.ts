@@ -7,6 +7,8 @@ export interface TcpProxy {
   port: number;
   /** Everything clients sent since the last call (to look at the wire protocol). */
   takeSent(): Buffer;
+  /** The same, as the chunks the proxy read: one per client write when writes are far apart. */
+  takeSentChunks(): Buffer[];
   /** Cuts every open connection and refuses new ones until up(). */
   down(): void;
   up(): void;
@@ -43,6 +45,11 @@ export async function startTcpProxy(target: { host: string; port: number }, dela
       const all = Buffer.concat(sent);
       sent = [];
       return all;
+    },
+    takeSentChunks() {
+      const chunks = sent;
+      sent = [];
+      return chunks;
     },
     down() {
       isDown = true;

@@ -43,6 +43,50 @@ describe("batch", () => {
     }
   });
 
+  it("hands the whole batch to the socket in one write", async () => {
+    const client = await pool.connect();
+    try {
+      // The kernel merges small writes on their way, so count the socket's writes where Node makes them.
+      const socket = (client as unknown as { connection: { stream: Record<"_write" | "_writev", (...args: unknown[]) => unknown> } }).connection.stream;
+      let writes = 0;
+      const own = { _write: socket._write, _writev: socket._writev };
+      for (const name of ["_write", "_writev"] as const) {
+        socket[name] = (...args: unknown[]) => {
+          writes++;
+          return own[name].apply(socket, args);
+        };
+      }
+      try {
+        await batch(client, ["BEGIN", ...Array.from({ length: 6 }, (_, i) => sql(`SELECT $1::int AS n`, i)), "ROLLBACK"]);
+      } finally {
+        // The wrappers shadowed the prototype's methods: removing them restores those.
+        delete (socket as Partial<typeof socket>)._write;
+        delete (socket as Partial<typeof socket>)._writev;
+      }
+      // Eight statements, each several protocol messages: one write, not one per statement.
+      expect(writes).toBe(1);
+    } finally {
+      client.release();
+    }
+  });
+
+  it("parses a statement once per connection: later batches only bind and execute it", async () => {
+    const client = await pool.connect();
+    try {
+      const text = `SELECT $1::int * 2 AS n /* ${randomInt(1e9)} */`;
+      proxy.takeSent();
+      const [first] = await batch(client, [sql(text, 2)]);
+      const firstWire = frontendMessages(proxy.takeSent());
+      const [second] = await batch(client, [sql(text, 5)]);
+      const secondWire = frontendMessages(proxy.takeSent());
+      expect([first!.rows[0].n, second!.rows[0].n]).toEqual([4, 10]);
+      expect(firstWire.map((m) => m.type)).toEqual(["P", "B", "D", "E", "S"]);
+      expect(secondWire.map((m) => m.type)).toEqual(["B", "D", "E", "S"]);
+    } finally {
+      client.release();
+    }
+  });
+
   it("sends values as bound parameters, never in the SQL text, and stores them verbatim", async () => {
     const client = await pool.connect();
     try {
