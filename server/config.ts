@@ -68,6 +68,14 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   INBOUND_RETENTION_DAYS: z.coerce.number().int().min(2).max(3650).default(30),
   OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(180),
+  // The consent text promises: kept in the evaluation year and this many years after, then erased.
+  PERSONAL_DATA_YEARS_AFTER: z.coerce.number().int().min(1).max(10).default(1),
+  // Web chat photos: caps per account and per assessment (count and megabytes); unreferenced ones pruned.
+  WEB_UPLOADS_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(100),
+  WEB_UPLOAD_MB_PER_ACCOUNT: z.coerce.number().int().min(1).max(100_000).default(200),
+  WEB_UPLOADS_PER_ASSESSMENT: z.coerce.number().int().min(1).max(1_000).default(40),
+  WEB_UPLOAD_MB_PER_ASSESSMENT: z.coerce.number().int().min(1).max(10_000).default(80),
+  WEB_UPLOAD_ORPHAN_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24),
   TIME_ZONE: z.string().default("Asia/Ho_Chi_Minh"),
   CAMPAIGN_PERSON_DAILY_CAP: z.coerce.number().int().min(1).max(10).default(1),
   CAMPAIGN_TELEGRAM_PER_SECOND: z.coerce.number().positive().max(1000).default(30),
@@ -99,6 +107,15 @@ type Env = z.infer<typeof schema>;
 
 export type Role = Env["ROLE"];
 
+export interface UploadQuota {
+  perAccount: { count: number; bytes: number };
+  perAssessment: { count: number; bytes: number };
+}
+
+export interface WebUploadLimits extends UploadQuota {
+  orphanHours: number;
+}
+
 export interface Config {
   env: Env["NODE_ENV"];
   /** web: takes HTTP (webhooks, web chat, polling); worker: delivers the outbox and runs scheduled jobs; all: both. */
@@ -120,6 +137,13 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Days kept: inbound event ids (deduplication) and finished outbox rows (also the web chat's history). */
   retention: { inboundDays: number; outboxDays: number };
+  /**
+   * Personal data is kept in the evaluation year and this many years after (the consent text says so),
+   * then erased by a scheduled task (server/privacy/expiry.ts).
+   */
+  personalDataYearsAfter: number;
+  /** Web chat photos: caps per web account and per open assessment; unreferenced ones go after orphanHours. */
+  webUploads: WebUploadLimits;
   /** Whom a notice to "a unit's officers" reaches besides the unit's active officers. */
   officerNotices: { leads: boolean; parentUnit: boolean };
   adminToken?: string;
@@ -255,6 +279,12 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       timeZone: e.TIME_ZONE,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       retention: { inboundDays: e.INBOUND_RETENTION_DAYS, outboxDays: e.OUTBOX_RETENTION_DAYS },
+      personalDataYearsAfter: e.PERSONAL_DATA_YEARS_AFTER,
+      webUploads: {
+        perAccount: { count: e.WEB_UPLOADS_PER_ACCOUNT, bytes: e.WEB_UPLOAD_MB_PER_ACCOUNT * 1024 * 1024 },
+        perAssessment: { count: e.WEB_UPLOADS_PER_ASSESSMENT, bytes: e.WEB_UPLOAD_MB_PER_ASSESSMENT * 1024 * 1024 },
+        orphanHours: e.WEB_UPLOAD_ORPHAN_HOURS,
+      },
       officerNotices: { leads: e.NOTICE_UNIT_LEADS, parentUnit: e.NOTICE_PARENT_UNIT_OFFICERS },
       adminToken: e.ADMIN_TOKEN,
       webChatSecret: e.WEB_CHAT_SECRET,

@@ -5,7 +5,7 @@ import type { Bot } from "grammy";
 import type pg from "pg";
 import { commandMenu } from "../bot/engine/index.ts";
 import { createTranslateSync } from "../bot/i18n.ts";
-import type { ChannelName } from "../bot/types.ts";
+import type { ChannelName, CriteriaCatalog } from "../bot/types.ts";
 import { loadShippedSets } from "../rules/load-file.ts";
 import { chartRoutes } from "./api/chart-routes.ts";
 import { adminApi } from "./api/index.ts";
@@ -90,6 +90,7 @@ export interface RouteDeps {
   redis: Redis;
   config: Config;
   logger: Logger;
+  criteria: CriteriaCatalog;
 }
 
 export class StartupError extends Error {}
@@ -175,7 +176,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     checks.zalo = zalo.tokens.check;
   }
   for (const sender of options.senders ?? []) senders.set(sender.channel, sender);
-  if (web && options.extraRoutes) routes.push(...options.extraRoutes({ handleInbound, pool: db.pool, redis, config, logger }));
+  if (web && options.extraRoutes) routes.push(...options.extraRoutes({ handleInbound, pool: db.pool, redis, config, logger, criteria }));
   const metrics = createMetrics();
   const allQueues = () => [...queues.messages.values(), ...queues.bulk.values(), ...queues.acks.values()];
   if (web) {
@@ -218,7 +219,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
       every: options.sweepIntervalMs ?? 5_000,
       run: ({ firedAt }) => sweepOnce({ pool: db.pool, queues, sweepId: String(firedAt.getTime()) }),
     });
-    await scheduler.register(retentionTask({ pool: db.pool, logger, days: config.retention }));
+    await scheduler.register(retentionTask({ pool: db.pool, logger, days: { ...config.retention, orphanUploadHours: config.webUploads.orphanHours } }));
     const campaignDeps: CampaignTickDeps = {
       pool: db.pool, redis, prefix: config.redisPrefix, handleSystem: handleInbound.handleSystem,
       settings: config.campaigns, timeZone: config.timeZone, logger,

@@ -1,8 +1,8 @@
-// Keeps the two append-only tables bounded: inbound event ids are needed only while a platform may
+// Keeps the append-only tables bounded: inbound event ids are needed only while a platform may
 // still retry a delivery (Telegram keeps updates for 24 hours), and finished outbox rows only as the
 // web chat's recent history. Old rows are deleted in small batches, oldest first, every hour by a
 // scheduled task (once per deployment), and by one process at a time even so (a PostgreSQL advisory
-// lock). Rows still pending or sending are never touched.
+// lock). Rows still pending or sending are never touched. Web chat photos nothing refers to go too.
 import type pg from "pg";
 import type { Logger } from "pino";
 import { PRUNE_BUTTON_TOKENS } from "../conversation/button-tokens.ts";
@@ -10,6 +10,8 @@ import { PRUNE_BUTTON_TOKENS } from "../conversation/button-tokens.ts";
 export interface RetentionDays {
   inboundDays: number;
   outboxDays: number;
+  /** Web chat photos nothing refers to go this many hours after their upload (default 24). */
+  orphanUploadHours?: number;
 }
 
 const BATCH = 5_000;
@@ -31,12 +33,27 @@ const PRUNE_SYSTEM = `
 DELETE FROM system_events WHERE event_id IN (
   SELECT event_id FROM system_events WHERE received_at < $1::timestamptz ORDER BY received_at LIMIT ${BATCH})`;
 
+// Web chat photos that neither the account's conversation nor any assessment of its person refers to
+// (refused by the engine, of a restarted draft, of an abandoned one), some hours after the upload: the
+// engine takes a photo into the conversation in the transaction that receives it, so hours are ample.
+const PRUNE_UPLOADS = `
+DELETE FROM web_uploads WHERE id IN (
+  SELECT u.id FROM web_uploads u
+   WHERE u.created_at < $1::timestamptz
+     AND NOT EXISTS (
+       SELECT 1 FROM channel_accounts c LEFT JOIN assessments a ON a.person_id = c.person_id
+        WHERE c.channel = 'web' AND c.external_id = u.web_account
+          AND (strpos(c.state::text, 'web-upload:' || u.id::text) > 0 OR strpos(a.evidence::text, 'web-upload:' || u.id::text) > 0))
+   ORDER BY u.created_at LIMIT ${BATCH})`;
+
 export interface Pruned {
   inboundEvents: number;
   outboxRows: number;
   systemEvents: number;
   /** Expired button tokens (server/conversation/button-tokens.ts). */
   buttonTokens: number;
+  /** Web chat photos nothing refers to. */
+  webUploads: number;
   /** False when another process was pruning (nothing was done here). */
   ran: boolean;
 }
@@ -63,13 +80,14 @@ async function deleteBatch(pool: pg.Pool, text: string, before: Date): Promise<n
 
 /** Deletes every row past its retention, batch by batch; returns how many went. */
 export async function pruneOnce(pool: pg.Pool, days: RetentionDays, now = new Date()): Promise<Pruned> {
-  const result: Pruned = { inboundEvents: 0, outboxRows: 0, systemEvents: 0, buttonTokens: 0, ran: true };
+  const result: Pruned = { inboundEvents: 0, outboxRows: 0, systemEvents: 0, buttonTokens: 0, webUploads: 0, ran: true };
   const inboundBefore = new Date(now.getTime() - days.inboundDays * 86_400_000);
   const jobs = [
     { text: PRUNE_INBOUND, before: inboundBefore, field: "inboundEvents" as const },
     { text: PRUNE_OUTBOX, before: new Date(now.getTime() - days.outboxDays * 86_400_000), field: "outboxRows" as const },
     { text: PRUNE_SYSTEM, before: inboundBefore, field: "systemEvents" as const },
     { text: PRUNE_BUTTON_TOKENS(BATCH), before: now, field: "buttonTokens" as const },
+    { text: PRUNE_UPLOADS, before: new Date(now.getTime() - (days.orphanUploadHours ?? 24) * 3_600_000), field: "webUploads" as const },
   ];
   for (const job of jobs) {
     for (;;) {
@@ -89,7 +107,7 @@ export function retentionTask(opts: { pool: pg.Pool; logger: Logger; days: Reten
     every: opts.everyMs ?? 3_600_000,
     async run() {
       const pruned = await pruneOnce(opts.pool, opts.days);
-      if (pruned.inboundEvents + pruned.outboxRows + pruned.systemEvents + pruned.buttonTokens > 0) opts.logger.info({ pruned }, "old rows pruned");
+      if (pruned.inboundEvents + pruned.outboxRows + pruned.systemEvents + pruned.buttonTokens + pruned.webUploads > 0) opts.logger.info({ pruned }, "old rows pruned");
     },
   };
 }

@@ -16,7 +16,8 @@ import { WebPush } from "./push.ts";
 import { ASSETS, createPageRenderer, FAVICON } from "./page.ts";
 import { FixedWindowLimiter, LimiterUnavailable, type Counter } from "./rate-limit.ts";
 import { eventBody, evidenceQuery, messagesQuery, parseOr400 } from "./schemas.ts";
-import { IMAGE_TYPES, sniffImage, storeUpload, uploadRef } from "./uploads.ts";
+import { readUploadBody } from "./upload-body.ts";
+import { IMAGE_TYPES, NOT_STORED_REF, sniffImage, storeUpload, uploadRef } from "./uploads.ts";
 import type { WebDeps, WebSettings } from "./settings.ts";
 
 const CSP = [
@@ -124,8 +125,10 @@ export function webRoutes(deps: WebDeps, s: WebSettings) {
       scope.setErrorHandler((error: FastifyError, request) => {
         throw translate(error, request.routeOptions.url === "/chat/api/evidence", s.maxUploadBytes);
       });
-      scope.addContentTypeParser([...IMAGE_TYPES], { parseAs: "buffer", bodyLimit: s.maxUploadBytes }, (_req, body, done) =>
-        done(null, body),
+      // The photo's bytes, read by us: a too-large one is read to its end (up to a bound) before the 413,
+      // so that the browser, still sending, gets to read the answer instead of a reset connection.
+      scope.addContentTypeParser([...IMAGE_TYPES], (request, payload, done) =>
+        readUploadBody(payload, request.headers["content-length"], s.maxUploadBytes, done),
       );
 
       scope.get("/chat", async (request, reply) => {
@@ -181,13 +184,16 @@ export function webRoutes(deps: WebDeps, s: WebSettings) {
         const type = sniffImage(data);
         if (!type) throw new AppError(400, "not_an_image", "The file is not a JPEG, PNG or WEBP image.");
         const account = request.webAccount!;
-        const id = await storeUpload(pool, { account, clientEventId: query.clientEventId, contentType: type, data });
+        // Kept only when the conversation asks for a photo, within the caps; before consent nothing is
+        // stored and the engine answers why (its refusal, as for a photo on any other channel).
+        const stored = await storeUpload(pool, deps.criteria, config.webUploads, { account, clientEventId: query.clientEventId, contentType: type, data });
+        if (stored.kind === "refused") throw new AppError(409, stored.code, stored.message);
         const outcome = await handleInbound({
           channel: "web",
           externalUserId: account,
           eventId: `${account}:${query.clientEventId}`,
           at: new Date(),
-          event: { type: "attachment", kind: "image", ref: uploadRef(id) },
+          event: { type: "attachment", kind: "image", ref: stored.kind === "stored" ? uploadRef(stored.id) : NOT_STORED_REF },
         });
         return reply.header("cache-control", "no-store").send({ status: outcome.status });
       });
@@ -238,7 +244,7 @@ function translate(error: FastifyError, evidence: boolean, maxUploadBytes: numbe
         : new AppError(400, "expected_json", "Send the event as JSON (Content-Type: application/json).");
     case "FST_ERR_CTP_BODY_TOO_LARGE":
       return evidence
-        ? new AppError(400, "file_too_large", `The photo is larger than ${mb} MB.`)
+        ? new AppError(413, "file_too_large", `The photo is larger than ${mb} MB.`)
         : new AppError(400, "body_too_large", "The event is too large.");
     case "FST_ERR_CTP_INVALID_JSON_BODY":
     case "FST_ERR_CTP_EMPTY_JSON_BODY":

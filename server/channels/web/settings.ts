@@ -3,6 +3,7 @@
 import type pg from "pg";
 import type { Logger } from "pino";
 import type { Config } from "../../config.ts";
+import type { CriteriaCatalog } from "../../../bot/types.ts";
 import type { HandleInbound } from "../../conversation/types.ts";
 import type { Redis } from "../../redis.ts";
 import type { Limit } from "./rate-limit.ts";
@@ -14,6 +15,8 @@ export interface WebDeps {
   redis: Redis;
   config: Config;
   logger: Logger;
+  /** The criteria sets: whether the question on screen takes an evidence photo. */
+  criteria: CriteriaCatalog;
 }
 
 export interface WebLimits {

@@ -60,7 +60,7 @@ describe("pruneOnce", () => {
       await holder.query("BEGIN");
       await holder.query("SELECT pg_advisory_xact_lock(724460913)");
       await inbound(`locked-${tag}`, ago(40));
-      expect(await pruneOnce(pool, DAYS)).toEqual({ inboundEvents: 0, outboxRows: 0, systemEvents: 0, buttonTokens: 0, ran: false });
+      expect(await pruneOnce(pool, DAYS)).toEqual({ inboundEvents: 0, outboxRows: 0, systemEvents: 0, buttonTokens: 0, webUploads: 0, ran: false });
       expect((await pool.query(`SELECT 1 FROM inbound_events WHERE external_event_id = $1`, [`locked-${tag}`])).rowCount).toBe(1);
     } finally {
       await holder.query("ROLLBACK");

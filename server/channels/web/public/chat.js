@@ -198,7 +198,9 @@
     else if (status === 401) show(T["notice.session_expired"], "error");
     else if (code === "invalid_text") show(T["notice.text_too_long"], "error");
     else if (code === "unsupported_file_type" || code === "not_an_image") show(T["notice.upload_type"], "error");
-    else if (code === "file_too_large") show(T["notice.upload_size"], "error");
+    else if (status === 413 || code === "file_too_large") show(T["notice.upload_size"], "error");
+    else if (code === "not_expected") show(T["notice.upload_not_expected"], "error");
+    else if (code === "upload_quota") show(T["notice.upload_quota"], "error");
     else show(fallback, "error");
   }
 
