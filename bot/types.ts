@@ -202,6 +202,8 @@ export interface StepContext {
   yearCutoff?: string;
   /** Who holds the citizen's data, named in the consent text (e.g. "Hội Khuyến học xã Hòa Bình"). */
   dataHolder?: string;
+  /** Years the data is kept after the evaluation year, as the consent text says (default 1). */
+  retentionYears?: number;
   /** The person linked to the conversation's account, if any (absent before consent). */
   personId?: string;
   /** Officer review: what the server did for this event in its transaction (bot/review.ts). */

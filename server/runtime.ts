@@ -28,6 +28,7 @@ import type { Logger } from "./logger.ts";
 import { createAckQueue } from "./outbox/acks.ts";
 import { createDeliveryNotifier, type DeliveryQueues } from "./outbox/notify.ts";
 import { retentionTask } from "./maintenance/retention.ts";
+import { expiryTask } from "./privacy/expiry.ts";
 import { sweepOnce } from "./outbox/sweeper.ts";
 import { Scheduler } from "./schedule/scheduler.ts";
 import { runCampaignTick, type CampaignTickDeps } from "./campaigns/tick.ts";
@@ -93,6 +94,15 @@ export interface RouteDeps {
   criteria: CriteriaCatalog;
 }
 
+/** What the consent promises on time (PERSONAL_DATA_YEARS_AFTER), as the expiry task keeps it. */
+export function expirySettings(config: Config) {
+  return {
+    yearsAfter: config.personalDataYearsAfter,
+    timeZone: config.timeZone,
+    ...(config.evaluationYearCutoff ? { yearCutoff: config.evaluationYearCutoff } : {}),
+  };
+}
+
 export class StartupError extends Error {}
 
 /** Telegram's command menu in Vietnamese (the default) and English; a failure only costs the menu. */
@@ -152,6 +162,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
       timeZone: config.timeZone,
       ...(config.dataHolder ? { dataHolder: config.dataHolder } : {}),
       ...(config.evaluationYearCutoff ? { yearCutoff: config.evaluationYearCutoff } : {}),
+      retentionYears: config.personalDataYearsAfter,
     },
     review: createReviewHook(config.review, t),
     logger,
@@ -220,6 +231,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
       run: ({ firedAt }) => sweepOnce({ pool: db.pool, queues, sweepId: String(firedAt.getTime()) }),
     });
     await scheduler.register(retentionTask({ pool: db.pool, logger, days: { ...config.retention, orphanUploadHours: config.webUploads.orphanHours } }));
+    await scheduler.register(expiryTask({ pool: db.pool, logger, settings: expirySettings(config) }));
     const campaignDeps: CampaignTickDeps = {
       pool: db.pool, redis, prefix: config.redisPrefix, handleSystem: handleInbound.handleSystem,
       settings: config.campaigns, timeZone: config.timeZone, logger,

@@ -26,7 +26,7 @@ export interface PipelineDeps {
   pool: pg.Pool;
   units: CachedUnitDirectory;
   criteria: CriteriaCatalog;
-  context: Pick<StepContext, "t" | "consentVersion" | "timeZone" | "yearCutoff" | "dataHolder">;
+  context: Pick<StepContext, "t" | "consentVersion" | "timeZone" | "yearCutoff" | "dataHolder" | "retentionYears">;
   /** Called after commit for every chat that got outbox rows (enqueues a delivery job). */
   notify: (channel: ChannelName, recipient: string, options?: { ack?: boolean; lane?: Lane }) => Promise<void>;
   logger: Logger;

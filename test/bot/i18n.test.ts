@@ -79,7 +79,8 @@ describe("locales", () => {
     expect(consent).toContain("{{holder}}");
     expect(consent).toMatch(/số điện thoại/);
     expect(consent).toMatch(/Để làm gì/);
-    expect(consent).toMatch(/Lưu bao lâu/);
+    expect(consent).toMatch(/Lưu bao lâu: trong năm đánh giá và \{\{years\}\} năm tiếp theo[^\n]*tự động xoá/);
+    expect(en["consent.text"]).toMatch(/\{\{years\}\} year\(s\) after it[^\n]*erases it automatically/);
     expect(consent).toMatch(/XÓA/);
     expect(consent).toContain("91/2025/QH15");
     expect(consent).toMatch(/dưới 16 tuổi/);

@@ -70,7 +70,7 @@ export const consentStep: StepHandler<Of<"consent">> = {
     const holder = turn.ctx.dataHolder ?? t(lang, "consent.holder_default");
     say(turn, {
       title: t(lang, "consent.title"),
-      text: t(lang, "consent.text", { holder }),
+      text: t(lang, "consent.text", { holder, years: turn.ctx.retentionYears ?? 1 }),
       buttons: column([
         button(turn, t(lang, "consent.agree"), "c.y"),
         button(turn, t(lang, "consent.disagree"), "c.n"),
