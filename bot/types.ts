@@ -100,6 +100,22 @@ export interface Button {
   full?: string;
 }
 
+/**
+ * The whole review of an assessment as structured data, for channels that show it as one scrollable
+ * summary (the web chat) instead of the message's pages: every answer by competency group, the evidence
+ * refs of each, and the submit button after the last. Other channels ignore it.
+ */
+export interface ReviewSummary {
+  /** The title without page numbers. */
+  title: string;
+  intro: string;
+  groups: {
+    title: string;
+    items: { label: string; prompt: string; answer: string; evidence: string[]; edit: Button }[];
+  }[];
+  submit: Button;
+}
+
 /** One message. Plain text: adapters escape and format per platform. */
 export interface OutMessage {
   /** Shown bold where the platform allows it. */
@@ -113,6 +129,8 @@ export interface OutMessage {
    * cannot edit send it as a new message.
    */
   replaces?: string;
+  /** The review as one summary (web chat); the text and buttons stay the paged review. */
+  summary?: ReviewSummary;
   /** Absent: the chat that wrote (or the conversation a system event was applied to). */
   to?: Addressee;
   /** Default: `reply` for the chat that wrote, `notice` for any other addressee. */

@@ -142,12 +142,10 @@ export class BrowserCitizen {
       case "question":
         await this.answer(set, s.step.qid, mode);
         return true;
-      case "review": {
-        // Sending is offered on the review's last page: page on until it is.
-        const next = `p.${s.step.page + 1}`;
-        await this.tap((await this.hasButton("s")) ? "s" : next);
+      case "review":
+        // The web chat shows the review as one summary; its submit button is at the end.
+        await this.tap("s.w");
         return true;
-      }
       case "submitted":
         return false;
       default:

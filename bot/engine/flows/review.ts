@@ -1,5 +1,6 @@
 // The review of all answers, edits, the submission and its result; the locked state afterwards.
 import { localText, score, type CriteriaSet, type Reason, type ScoreResult } from "../../../rules/index.ts";
+import type { ReviewSummary } from "../../types.ts";
 import {
   assessmentSet,
   findIndicator,
@@ -25,6 +26,7 @@ type Of<K extends Step["kind"]> = Extract<Step, { kind: K }>;
 
 const PROMPT_MAX = 50;
 const ANSWER_MAX = 40;
+const SUMMARY_ANSWER_MAX = 300;
 const EDIT_BUTTONS_PER_ROW = 3;
 
 function pages(set: CriteriaSet, turn: Turn): number {
@@ -43,14 +45,13 @@ function renderReview(turn: Turn, step: Of<"review">): void {
   const shown = questions.slice(first, first + REVIEW_PAGE_SIZE);
   const { labels } = questionLabels(set);
   const label = (q: (typeof shown)[number], i: number) => labels.get(q.id) ?? String(first + i + 1);
-  const lines = shown.map((q, i) => {
-    const answer = Object.hasOwn(a.answers, q.id)
-      ? truncate(questionModule(q).summary(q, a.answers[q.id]!, { t, lang }), ANSWER_MAX)
+  const answerOf = (q: (typeof shown)[number], max: number) =>
+    Object.hasOwn(a.answers, q.id)
+      ? truncate(questionModule(q).summary(q, a.answers[q.id]!, { t, lang }), max)
       : q.required
         ? t(lang, "review.unanswered")
         : t(lang, "review.skipped");
-    return `${label(q, i)}. ${truncate(setText(turn, q.prompt), PROMPT_MAX)}\n→ ${answer}`;
-  });
+  const lines = shown.map((q, i) => `${label(q, i)}. ${truncate(setText(turn, q.prompt), PROMPT_MAX)}\n→ ${answerOf(q, ANSWER_MAX)}`);
   const edits = shown.map((q, i) => button(turn, t(lang, "review.edit", { n: label(q, i) }), `e.${first + i + 1}`, label(q, i)));
   const nav = [];
   if (page > 0) nav.push(button(turn, t(lang, "review.prev"), `p.${page - 1}`));
@@ -65,7 +66,42 @@ function renderReview(turn: Turn, step: Of<"review">): void {
       ...(nav.length > 0 ? [nav] : []),
       ...(last ? [[button(turn, t(lang, "review.submit"), "s")]] : []),
     ],
+    summary: summaryOf(turn, set, questions, labels, answerOf),
   });
+}
+
+/** Every visible question by competency group, with its answer, evidence and edit button; submit last. */
+function summaryOf(
+  turn: Turn,
+  set: CriteriaSet,
+  questions: ReturnType<typeof visible>,
+  labels: Map<string, string>,
+  answerOf: (q: ReturnType<typeof visible>[number], max: number) => string,
+): ReviewSummary {
+  const { t, lang } = tr(turn);
+  const a = turn.s.assessment!;
+  const number = new Map(questions.map((q, i) => [q.id, i + 1]));
+  const groups = set.groups
+    .map((group) => ({
+      title: setText(turn, group.title),
+      items: group.indicators
+        .flatMap((indicator) => indicator.questions)
+        .filter((q) => number.has(q.id))
+        .map((q) => {
+          const n = number.get(q.id)!;
+          const label = labels.get(q.id) ?? String(n);
+          return {
+            label,
+            prompt: setText(turn, q.prompt),
+            answer: answerOf(q, SUMMARY_ANSWER_MAX),
+            evidence: (a.evidence[q.id] ?? []).map((e) => e.ref),
+            edit: button(turn, t(lang, "review.edit", { n: label }), `e.${n}`, label),
+          };
+        }),
+    }))
+    .filter((g) => g.items.length > 0);
+  // "s.w": sent from the whole summary, which ends with it – valid on any page of the paged review.
+  return { title: t(lang, "review.title"), intro: t(lang, "review.summary_intro"), groups, submit: button(turn, t(lang, "review.submit"), "s.w") };
 }
 
 function edit(turn: Turn, n: number): boolean {
@@ -101,6 +137,10 @@ export const reviewStep: StepHandler<Of<"review">> = {
     const set = assessmentSet(turn);
     if (name === "s" && action.length === 1) {
       if (set && _step.page < pages(set, turn) - 1) return false;
+      submit(turn);
+      return true;
+    }
+    if (name === "s" && action.length === 2 && arg === "w") {
       submit(turn);
       return true;
     }

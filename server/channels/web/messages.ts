@@ -4,7 +4,7 @@
 // a gap in the conversation. A waiting page is woken by the worker's "delivered" announcement
 // (push.ts), not by re-reading the table.
 import type pg from "pg";
-import type { Button } from "../../../bot/types.ts";
+import type { Button, ReviewSummary } from "../../../bot/types.ts";
 import type { OutboxPayload } from "../../outbox/types.ts";
 import type { WebPush } from "./push.ts";
 
@@ -17,13 +17,27 @@ export interface WebMessage {
   buttons?: Button[][];
   /** The id of the shown message this one replaces in place (a multi-choice tick). */
   replaces?: string;
+  /** The review as one scrollable summary: the page shows it instead of the paged text and buttons. */
+  summary?: ReviewSummary;
 }
 
 function toMessage(id: string, payload: OutboxPayload): WebMessage | null {
   if (payload.kind !== "message") return null;
-  const { title, text, buttons, replaces } = payload.message;
+  const { title, text, buttons, replaces, summary } = payload.message;
   const rows = buttons?.filter((row) => row.length > 0);
-  return { id, ...(title ? { title } : {}), text, ...(rows?.length ? { buttons: rows } : {}), ...(replaces ? { replaces } : {}) };
+  return {
+    id,
+    ...(title ? { title } : {}),
+    text,
+    ...(rows?.length ? { buttons: rows } : {}),
+    ...(replaces ? { replaces } : {}),
+    ...(summary ? { summary: { ...summary, groups: summary.groups.map((g) => ({ ...g, items: g.items.map((i) => ({ ...i, evidence: webUploadIds(i.evidence) })) })) } } : {}),
+  };
+}
+
+/** The web chat's own photos among evidence refs ("web-upload:<id>" → id): the page shows them. */
+function webUploadIds(refs: string[]): string[] {
+  return refs.flatMap((ref) => (ref.startsWith("web-upload:") ? [ref.slice("web-upload:".length)] : []));
 }
 
 /**

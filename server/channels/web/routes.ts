@@ -4,6 +4,7 @@
 //   POST /chat/api/events      { clientEventId, type: text|button|start, … } → the inbound pipeline
 //   POST /chat/api/evidence    a raw JPEG/PNG/WEBP body (?clientEventId=…) → stored, then the pipeline
 //   GET  /chat/api/messages    delivered replies after an id, long-polled (woken by Redis pub/sub)
+//   GET  /chat/api/evidence/<id>  one of the citizen's own photos (the review's thumbnails)
 // The API needs the cookie (401), counts requests per session and per IP before reading a body (429),
 // validates everything (400) – and a refused request changes nothing.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -17,7 +18,7 @@ import { ASSETS, createPageRenderer, FAVICON } from "./page.ts";
 import { FixedWindowLimiter, LimiterUnavailable, type Counter } from "./rate-limit.ts";
 import { eventBody, evidenceQuery, messagesQuery, parseOr400 } from "./schemas.ts";
 import { readUploadBody } from "./upload-body.ts";
-import { IMAGE_TYPES, NOT_STORED_REF, sniffImage, storeUpload, uploadRef } from "./uploads.ts";
+import { IMAGE_TYPES, NOT_STORED_REF, readOwnUpload, sniffImage, storeUpload, uploadRef } from "./uploads.ts";
 import type { WebDeps, WebSettings } from "./settings.ts";
 
 const CSP = [
@@ -39,6 +40,8 @@ const SECURITY_HEADERS = {
 };
 
 type Kind = "events" | "uploads" | "polls";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -196,6 +199,16 @@ export function webRoutes(deps: WebDeps, s: WebSettings) {
           event: { type: "attachment", kind: "image", ref: stored.kind === "stored" ? uploadRef(stored.id) : NOT_STORED_REF },
         });
         return reply.header("cache-control", "no-store").send({ status: outcome.status });
+      });
+
+      scope.get<{ Params: { id: string } }>("/chat/api/evidence/:id", { onRequest: [requireSession, limit("polls")] }, async (request, reply) => {
+        const id = request.params.id;
+        const own = UUID.test(id) ? await readOwnUpload(pool, request.webAccount!, id) : null;
+        // Another citizen's photo is as unknown as one that does not exist.
+        if (!own) throw new AppError(404, "not_found", "No such photo among yours.");
+        return reply
+          .headers({ ...SECURITY_HEADERS, "content-type": own.contentType, "cache-control": "private, max-age=86400", etag: `"${own.sha256}"` })
+          .send(own.data);
       });
 
       scope.get("/chat/api/messages", { onRequest: [requireSession, limit("polls")] }, async (request, reply) => {

@@ -116,3 +116,13 @@ export async function storeUpload(pool: pg.Pool, criteria: CriteriaCatalog, quot
 export const NOT_STORED_REF = "web-upload:not-stored";
 
 export const uploadRef = (id: string) => `web-upload:${id}`;
+
+/** One of the account's own uploads (the review's thumbnails); null when there is none of that id. */
+export async function readOwnUpload(pool: pg.Pool, account: string, id: string): Promise<{ contentType: string; data: Buffer; sha256: string } | null> {
+  const { rows } = await pool.query<{ content_type: string; data: Buffer; sha256: string }>(
+    `SELECT content_type, data, sha256 FROM web_uploads WHERE id = $1::uuid AND web_account = $2`,
+    [id, account],
+  );
+  const r = rows[0];
+  return r ? { contentType: r.content_type, data: r.data, sha256: r.sha256 } : null;
+}

@@ -110,12 +110,16 @@
     if (m.title) {
       var title = document.createElement("strong");
       title.className = "title";
-      title.textContent = m.title;
+      title.textContent = m.summary ? m.summary.title : m.title;
       bubble.appendChild(title);
     }
-    bubble.appendChild(document.createTextNode(m.text));
+    // The review is one scrollable summary here: every answer by group, photos, submit at its end.
+    bubble.appendChild(document.createTextNode(m.summary ? m.summary.intro : m.text));
     el.appendChild(bubble);
-    if (m.buttons && m.buttons.length) {
+    if (m.summary) {
+      el.classList.add("has-summary");
+      el.appendChild(renderSummary(m));
+    } else if (m.buttons && m.buttons.length) {
       retireButtons();
       var group = document.createElement("div");
       group.className = "buttons";
@@ -141,6 +145,61 @@
     var old = m.replaces ? log.querySelector('.msg.bot[data-id="' + m.replaces + '"]') : null;
     if (old) log.replaceChild(el, old);
     else log.appendChild(el);
+  }
+
+  function summaryButton(group, m, b, className) {
+    var button = document.createElement("button");
+    b.messageId = m.id;
+    button.type = "button";
+    button.className = "choice " + className;
+    button.textContent = b.full || b.label;
+    button.setAttribute("data-data", b.data);
+    button.addEventListener("click", function () { tap(group, button, b); });
+    return button;
+  }
+
+  /** The review's summary: one group of buttons (a tap retires them all), submit after the last answer. */
+  function renderSummary(m) {
+    retireButtons();
+    var group = document.createElement("div");
+    group.className = "buttons summary";
+    m.summary.groups.forEach(function (g) {
+      var section = document.createElement("section");
+      section.className = "summary-group";
+      var heading = document.createElement("h2");
+      heading.textContent = g.title;
+      section.appendChild(heading);
+      g.items.forEach(function (item) {
+        var row = document.createElement("div");
+        row.className = "summary-item";
+        var q = document.createElement("p");
+        q.className = "q";
+        q.textContent = item.label + ". " + item.prompt;
+        var a = document.createElement("p");
+        a.className = "a";
+        a.textContent = "→ " + item.answer;
+        row.appendChild(q);
+        row.appendChild(a);
+        if (item.evidence.length) {
+          var thumbs = document.createElement("div");
+          thumbs.className = "thumbs";
+          item.evidence.forEach(function (id) {
+            var img = document.createElement("img");
+            img.className = "thumb";
+            img.loading = "lazy";
+            img.alt = T["sender.photo"];
+            img.src = "/chat/api/evidence/" + encodeURIComponent(id);
+            thumbs.appendChild(img);
+          });
+          row.appendChild(thumbs);
+        }
+        row.appendChild(summaryButton(group, m, item.edit, "edit"));
+        section.appendChild(row);
+      });
+      group.appendChild(section);
+    });
+    group.appendChild(summaryButton(group, m, m.summary.submit, "submit"));
+    return group;
   }
 
   /** A message of the citizen's that the server refused (too fast, too long …): marked as not sent. */
@@ -188,7 +247,10 @@
       retire(tapped);
       tapped = null;
     }
-    scrollDown();
+    // A new review summary is read from its top; everything else from the newest line.
+    var newest = log.lastElementChild;
+    if (newest && newest.classList.contains("has-summary")) log.scrollTop = newest.offsetTop - log.offsetTop;
+    else scrollDown();
   }
 
   /** A notice that says why a request was refused. */
