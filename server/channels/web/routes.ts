@@ -15,7 +15,7 @@ import { COOKIE_NAME, newAccountId, readCookie, setCookieHeader, signAccountId, 
 import { readMessages, waitForMessages } from "./messages.ts";
 import { WebPush } from "./push.ts";
 import { ASSETS, createPageRenderer, FAVICON } from "./page.ts";
-import { FixedWindowLimiter, LimiterUnavailable, type Counter } from "./rate-limit.ts";
+import { LimiterUnavailable, registerLimiter, type Limiter, type LimitName } from "./rate-limit.ts";
 import { eventBody, evidenceQuery, messagesQuery, parseOr400 } from "./schemas.ts";
 import { readUploadBody } from "./upload-body.ts";
 import { IMAGE_TYPES, NOT_STORED_REF, readOwnUpload, sniffImage, storeUpload, uploadRef } from "./uploads.ts";
@@ -51,7 +51,7 @@ declare module "fastify" {
 
 export function webRoutes(deps: WebDeps, s: WebSettings) {
   const { pool, handleInbound, config } = deps;
-  const limiter = new FixedWindowLimiter(deps.redis, config.redisPrefix);
+  let limiter: Limiter | undefined;
   const render = createPageRenderer({ maxUploadBytes: s.maxUploadBytes });
   const secure = config.publicBaseUrl.startsWith("https:");
   const publicOrigin = new URL(config.publicBaseUrl).origin;
@@ -89,18 +89,11 @@ export function webRoutes(deps: WebDeps, s: WebSettings) {
 
   function limit(kind: Kind) {
     return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-      const account = request.webAccount!;
-      const counters: Counter[] =
-        kind === "polls"
-          ? [{ key: `polls:s:${account}`, limit: s.limits.sessionPolls }]
-          : [
-              { key: `events:s:${account}`, limit: s.limits.sessionEvents },
-              { key: `events:ip:${request.ip}`, limit: s.limits.ipEvents },
-              ...(kind === "uploads" ? [{ key: `uploads:s:${account}`, limit: s.limits.sessionUploads }] : []),
-            ];
+      const names: LimitName[] =
+        kind === "polls" ? ["sessionPolls"] : ["sessionEvents", "ipEvents", ...(kind === "uploads" ? ["sessionUploads" as const] : [])];
       let result;
       try {
-        result = await limiter.hit(counters);
+        result = await limiter!(request, names);
       } catch (error) {
         if (error instanceof LimiterUnavailable) throw new AppError(503, "unavailable", "The chat is briefly unavailable; try again in a few seconds.");
         throw error;
@@ -122,6 +115,7 @@ export function webRoutes(deps: WebDeps, s: WebSettings) {
 
   return async (app: FastifyInstance): Promise<void> => {
     await app.register(async (scope) => {
+      limiter = await registerLimiter(scope, deps.redis, config.redisPrefix, s.limits);
       scope.addHook("preClose", async () => closing.abort());
       scope.addHook("onClose", async () => push.close());
       // Fastify's own refusals (body type, size, JSON) in this channel's words, then the app's handler.
