@@ -1,40 +1,13 @@
 // `npm run admin -- campaign …` as a real process against a database of its own: create from the
 // preset, preview, plan, the status changes (latest campaign when no id is given) and status.
-import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type pg from "pg";
+import { describe, expect, it } from "vitest";
 import { seedPopulation } from "../../../bench/broadcast/population.ts";
-import { createPool } from "../../../server/db/client.ts";
-import { migrate, readMigrations } from "../../../server/db/migrate.ts";
-import { testEnv } from "../../support/env.ts";
-import { runEntry } from "../../support/processes.ts";
+import { useScratchDatabase } from "../../support/scratch-database.ts";
 
-const dbName = `${new URL(inject("databaseUrl")).pathname.slice(1)}_cmp_${randomBytes(4).toString("hex")}`;
-let admin: pg.Pool;
-let scratch: pg.Pool;
-let env: Record<string, string>;
-
-beforeAll(async () => {
-  admin = createPool({ url: inject("databaseUrl"), max: 1 });
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  const url = new URL(inject("databaseUrl"));
-  url.pathname = `/${dbName}`;
-  env = testEnv({ DATABASE_URL: url.toString(), ZALO_WINDOW_TEMPLATE: "transaction_education" });
-  scratch = createPool({ url: url.toString(), max: 2 });
-  await migrate(scratch, await readMigrations());
-  await seedPopulation(scratch, { people: 600, tag: "cli", year: 2027, villages: 3 });
-}, 60_000);
-afterAll(async () => {
-  await scratch?.end();
-  await admin?.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-  await admin?.end();
-});
-
-async function campaign(...args: string[]) {
-  const proc = runEntry("server/admin/cli.ts", env, ["campaign", ...args]);
-  const { code } = await proc.exited;
-  return { code, output: proc.output() };
-}
+const db = useScratchDatabase("cmp", { ZALO_WINDOW_TEMPLATE: "transaction_education" }, (pool) =>
+  seedPopulation(pool, { people: 600, tag: "cli", year: 2027, villages: 3 }),
+);
+const campaign = (...args: string[]) => db.adminCli(["campaign", ...args]);
 
 describe("npm run admin -- campaign", () => {
   it("refuses a definition it cannot send, changing nothing", async () => {
@@ -45,7 +18,7 @@ describe("npm run admin -- campaign", () => {
     expect(night).toMatchObject({ code: 1, output: expect.stringContaining("window: must lie within 06:00–22:00") });
     const nowhere = await campaign("create", "--preset", "learning-week", "--year", "2027", "--from", "2027-10-01", "--to", "2027-10-07", "--units", "NOWHERE");
     expect(nowhere).toMatchObject({ code: 1, output: expect.stringContaining("no unit with code NOWHERE") });
-    expect((await scratch.query(`SELECT count(*)::int AS n FROM campaigns`)).rows[0].n).toBe(0);
+    expect((await db.pool.query(`SELECT count(*)::int AS n FROM campaigns`)).rows[0].n).toBe(0);
 
   }, 90_000);
 
@@ -80,7 +53,7 @@ describe("npm run admin -- campaign", () => {
     expect(await campaign("pause")).toMatchObject({ code: 1, output: expect.stringContaining("campaign is draft: pause needs it running") });
     expect(await campaign("start")).toMatchObject({ code: 0, output: expect.stringContaining("is now running") });
     expect(await campaign("pause")).toMatchObject({ code: 0, output: expect.stringContaining("is now paused") });
-    const id = (await scratch.query(`SELECT id FROM campaigns`)).rows[0].id as string;
+    const id = (await db.pool.query(`SELECT id FROM campaigns`)).rows[0].id as string;
     expect(await campaign("resume", id.slice(0, 8))).toMatchObject({ code: 0, output: expect.stringContaining("is now running") });
     const status = await campaign("status");
     expect(status.code, status.output).toBe(0);

@@ -1,43 +1,16 @@
-// The admin command line, run as a real process against a database schema of its own.
+// The admin command line, run as a real process against a database of its own.
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type pg from "pg";
+import { describe, expect, inject, it } from "vitest";
 import { createZaloTokens } from "../../../server/channels/zalo/wiring.ts";
-import { createPool } from "../../../server/db/client.ts";
-import { migrate, readMigrations } from "../../../server/db/migrate.ts";
 import { createRedis } from "../../../server/redis.ts";
-import { testConfig, testEnv } from "../../support/env.ts";
-import { runEntry } from "../../support/processes.ts";
+import { testConfig } from "../../support/env.ts";
+import { useScratchDatabase } from "../../support/scratch-database.ts";
 
-// A database of its own (Prisma names the public schema in its queries, so a schema would not isolate).
-const dbName = `${new URL(inject("databaseUrl")).pathname.slice(1)}_admin_${randomBytes(4).toString("hex")}`;
+const db = useScratchDatabase("admin");
 const ZALO = { ZALO_APP_ID: `app${randomBytes(3).toString("hex")}`, ZALO_OA_SECRET_KEY: "oa-secret", ZALO_TOKEN_KEY: randomBytes(32).toString("hex") };
-let admin: pg.Pool;
-let scratch: pg.Pool;
-let env: Record<string, string>;
+const adminCli = (args: string[], extra: Record<string, string> = {}) => db.adminCli(args, extra);
 
-beforeAll(async () => {
-  admin = createPool({ url: inject("databaseUrl"), max: 1 });
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  const url = new URL(inject("databaseUrl"));
-  url.pathname = `/${dbName}`;
-  env = testEnv({ DATABASE_URL: url.toString() });
-  scratch = createPool({ url: url.toString(), max: 2 });
-  await migrate(scratch, await readMigrations());
-});
-afterAll(async () => {
-  await scratch?.end();
-  await admin?.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-  await admin?.end();
-});
-
-async function adminCli(args: string[], extra: Record<string, string> = {}) {
-  const proc = runEntry("server/admin/cli.ts", { ...env, ...extra }, args);
-  const { code } = await proc.exited;
-  return { code, output: proc.output() };
-}
-
-const unitCount = async () => (await scratch.query(`SELECT count(*)::int AS n FROM units`)).rows[0].n as number;
+const unitCount = async () => (await db.pool.query(`SELECT count(*)::int AS n FROM units`)).rows[0].n as number;
 
 describe("npm run admin -- unit", () => {
   it("adds a unit, lists it, and refuses a duplicate or a bad kind without changing anything", async () => {
@@ -79,11 +52,11 @@ describe("npm run admin -- zalo set-tokens", () => {
     expect(r.output).toContain("Stored a new Zalo token pair");
     expect(r.output).not.toContain(ACCESS);
     expect(r.output).not.toContain(REFRESH);
-    const raw = JSON.stringify((await scratch.query(`SELECT * FROM zalo_tokens`)).rows);
+    const raw = JSON.stringify((await db.pool.query(`SELECT * FROM zalo_tokens`)).rows);
     expect(raw).not.toContain(ACCESS);
     const redis = createRedis(inject("redisUrl"));
     try {
-      const { tokens } = createZaloTokens(testConfig({ ...env, ...ZALO }), scratch, redis);
+      const { tokens } = createZaloTokens(testConfig({ ...db.env, ...ZALO }), db.pool, redis);
       const pair = await tokens.load();
       expect(pair).toMatchObject({ accessToken: ACCESS, refreshToken: REFRESH });
       expect(pair!.accessExpiresAt.getTime() - Date.now()).toBeGreaterThan(7_100_000);
@@ -93,12 +66,12 @@ describe("npm run admin -- zalo set-tokens", () => {
   }, 30_000);
 
   it("refuses bad arguments or a missing key and stores nothing", async () => {
-    const before = (await scratch.query(`SELECT * FROM zalo_tokens`)).rows;
+    const before = (await db.pool.query(`SELECT * FROM zalo_tokens`)).rows;
     const bad = await adminCli(["zalo", "set-tokens", "--access", "short"], ZALO);
     expect(bad.code).toBe(1);
     expect(bad.output).toContain("--refresh is required");
     const unkeyed = await adminCli(["zalo", "set-tokens", "--access", `${ACCESS}x`, "--refresh", `${REFRESH}x`]);
     expect(unkeyed).toMatchObject({ code: 1, output: expect.stringContaining("ZALO_TOKEN_KEY") });
-    expect((await scratch.query(`SELECT * FROM zalo_tokens`)).rows).toEqual(before);
+    expect((await db.pool.query(`SELECT * FROM zalo_tokens`)).rows).toEqual(before);
   }, 30_000);
 });

@@ -1,43 +1,18 @@
 // `npm run admin -- officer …` as a real process against a database of its own: the invitation's three
 // ways in, listing, deactivation, refusals that change nothing.
-import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type pg from "pg";
-import { createPool } from "../../../server/db/client.ts";
-import { migrate, readMigrations } from "../../../server/db/migrate.ts";
+import { describe, expect, it } from "vitest";
 import { acceptInvitation, invitationSecretOf } from "../../../server/officers/invitations.ts";
-import { testEnv } from "../../support/env.ts";
-import { runEntry } from "../../support/processes.ts";
+import { useScratchDatabase } from "../../support/scratch-database.ts";
 
-const dbName = `${new URL(inject("databaseUrl")).pathname.slice(1)}_officers_${randomBytes(4).toString("hex")}`;
-let admin: pg.Pool;
-let scratch: pg.Pool;
-let env: Record<string, string>;
-
-beforeAll(async () => {
-  admin = createPool({ url: inject("databaseUrl"), max: 1 });
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  const url = new URL(inject("databaseUrl"));
-  url.pathname = `/${dbName}`;
-  env = testEnv({ DATABASE_URL: url.toString(), TELEGRAM_BOT_USERNAME: "cdht_test_bot", PUBLIC_BASE_URL: "https://hoc.example.vn", OFFICER_INVITE_DAYS: "5" });
-  scratch = createPool({ url: url.toString(), max: 2 });
-  await migrate(scratch, await readMigrations());
-  await scratch.query(`INSERT INTO units (code, name, kind) VALUES ('XA-HOA-BINH', 'Xã Hòa Bình', 'commune')`);
-});
-afterAll(async () => {
-  await scratch?.end();
-  await admin?.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-  await admin?.end();
-});
-
-async function adminCli(args: string[]) {
-  const proc = runEntry("server/admin/cli.ts", env, args);
-  const { code } = await proc.exited;
-  return { code, output: proc.output() };
-}
+const db = useScratchDatabase(
+  "officers",
+  { TELEGRAM_BOT_USERNAME: "cdht_test_bot", PUBLIC_BASE_URL: "https://hoc.example.vn", OFFICER_INVITE_DAYS: "5" },
+  (pool) => pool.query(`INSERT INTO units (code, name, kind) VALUES ('XA-HOA-BINH', 'Xã Hòa Bình', 'commune')`),
+);
+const adminCli = (args: string[]) => db.adminCli(args);
 
 async function person(name: string): Promise<string> {
-  const { rows } = await scratch.query(`INSERT INTO people (full_name, consent_version, consent_at) VALUES ($1, 'v1', now()) RETURNING id`, [name]);
+  const { rows } = await db.pool.query(`INSERT INTO people (full_name, consent_version, consent_at) VALUES ($1, 'v1', now()) RETURNING id`, [name]);
   return rows[0].id;
 }
 
@@ -52,7 +27,7 @@ describe("npm run admin -- officer", () => {
     expect(telegram && web && zalo, r.output).toBeTruthy();
     expect(telegram![1]).toBe(`o_${web![1]}`);
     expect(r.output).toContain("lead of XA-HOA-BINH (Xã Hòa Bình)");
-    const { rows: inv } = await scratch.query(`SELECT * FROM officer_invitations`);
+    const { rows: inv } = await db.pool.query(`SELECT * FROM officer_invitations`);
     expect(inv).toHaveLength(1);
     expect(JSON.stringify(inv)).not.toContain(web![1]);
     const lifetime = (inv[0].expires_at as Date).getTime() - started;
@@ -60,9 +35,9 @@ describe("npm run admin -- officer", () => {
     expect(lifetime).toBeLessThan(5 * 86_400_000 + 60_000);
 
     const officer = await person("Nguyễn Văn Trưởng");
-    expect(await acceptInvitation(scratch, { secret: invitationSecretOf(telegram![1]!)!, personId: officer, now: new Date() })).toMatchObject({ ok: true });
+    expect(await acceptInvitation(db.pool, { secret: invitationSecretOf(telegram![1]!)!, personId: officer, now: new Date() })).toMatchObject({ ok: true });
     // The Zalo code of the same invitation is spent with it.
-    expect(await acceptInvitation(scratch, { secret: invitationSecretOf(zalo![1]!)!, personId: await person("Người khác"), now: new Date() })).toMatchObject({ ok: false, code: "used" });
+    expect(await acceptInvitation(db.pool, { secret: invitationSecretOf(zalo![1]!)!, personId: await person("Người khác"), now: new Date() })).toMatchObject({ ok: false, code: "used" });
 
     const listed = await adminCli(["officer", "list", "--unit", "XA-HOA-BINH"]);
     expect(listed.code, listed.output).toBe(0);
@@ -80,7 +55,7 @@ describe("npm run admin -- officer", () => {
   }, 60_000);
 
   it("honours --expires and refuses bad arguments without storing anything", async () => {
-    const before = (await scratch.query(`SELECT count(*)::int AS n FROM officer_invitations`)).rows[0].n;
+    const before = (await db.pool.query(`SELECT count(*)::int AS n FROM officer_invitations`)).rows[0].n;
     const bad = await adminCli(["officer", "invite", "--unit", "XA-HOA-BINH", "--role", "boss", "--expires", "forever"]);
     expect(bad.code).toBe(1);
     expect(bad.output).toContain("--role: one of officer, lead");
@@ -89,11 +64,11 @@ describe("npm run admin -- officer", () => {
     expect(unknown).toMatchObject({ code: 1, output: expect.stringContaining("no unit with code NOWHERE") });
     const missing = await adminCli(["officer", "deactivate"]);
     expect(missing).toMatchObject({ code: 1, output: expect.stringContaining("--id is required") });
-    expect((await scratch.query(`SELECT count(*)::int AS n FROM officer_invitations`)).rows[0].n).toBe(before);
+    expect((await db.pool.query(`SELECT count(*)::int AS n FROM officer_invitations`)).rows[0].n).toBe(before);
 
     const short = await adminCli(["officer", "invite", "--unit", "XA-HOA-BINH", "--expires", "2h"]);
     expect(short.code, short.output).toBe(0);
-    const { rows } = await scratch.query(`SELECT expires_at - created_at AS life FROM officer_invitations ORDER BY created_at DESC LIMIT 1`);
+    const { rows } = await db.pool.query(`SELECT expires_at - created_at AS life FROM officer_invitations ORDER BY created_at DESC LIMIT 1`);
     expect(rows[0].life).toMatchObject({ hours: 2 });
   }, 60_000);
 });
