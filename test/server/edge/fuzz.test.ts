@@ -2,18 +2,17 @@
 // signed Zalo events and web chat events (fields deleted, retyped, made huge, given NUL bytes or broken
 // surrogates, dates out of range), and bodies that are not objects at all. Expected: no 5xx, ever; the
 // process stays up; and the chats that were fuzzed can still take an assessment to its verdict.
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadShippedSets } from "../../../rules/load-file.ts";
 import { webChannel } from "../../../server/channels/web/index.ts";
-import { createLogger } from "../../../server/logger.ts";
-import { createRuntime, type Runtime } from "../../../server/runtime.ts";
+import type { Runtime } from "../../../server/runtime.ts";
 import { TARGET_GROUPS } from "../../../bot/engine/index.ts";
 import type { CriteriaSet } from "../../../rules/index.ts";
 import { answerCurrent, type Citizen } from "../../support/drive.ts";
-import { testConfig } from "../../support/env.ts";
-import { FakeTelegram } from "../../support/fake-telegram.ts";
-import { startFakeZalo, type FakeZalo } from "../../support/fake-zalo.ts";
+import type { FakeTelegram } from "../../support/fake-telegram.ts";
+import type { FakeZalo } from "../../support/fake-zalo.ts";
+import { platformsRuntime, type Platforms } from "../../support/platforms-runtime.ts";
 import { SECRET, TelegramCitizen } from "../../support/telegram-citizen.ts";
 import { addUnit, FAST } from "../../support/telegram-runtime.ts";
 import { FAST_WEB, WEB_SECRET } from "../../support/web-runtime.ts";
@@ -26,40 +25,16 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 let telegram: FakeTelegram;
 let zalo: FakeZalo;
 let rt: Runtime;
+let platforms: Platforms | undefined;
 
 beforeAll(async () => {
-  telegram = await new FakeTelegram().start();
-  zalo = await startFakeZalo({ appId: ZALO_APP_ID, appSecretKey: "app-secret-for-tests" });
-  const config = testConfig({
-    REDIS_PREFIX: `${testConfig().redisPrefix}_fz${randomBytes(3).toString("hex")}`,
-    WEB_CHAT_SECRET: WEB_SECRET,
-    TELEGRAM_MODE: "webhook",
-    TELEGRAM_BOT_TOKEN: telegram.token,
-    TELEGRAM_API_ROOT: telegram.apiRoot,
-    TELEGRAM_WEBHOOK_SECRET: SECRET,
-    ZALO_APP_ID,
-    ZALO_OA_SECRET_KEY: ZALO_OA_SECRET,
-    ZALO_APP_SECRET_KEY: "app-secret-for-tests",
-    ZALO_OA_API_BASE: zalo.url,
-    ZALO_OAUTH_BASE: zalo.url,
-    ZALO_TOKEN_KEY: randomBytes(32).toString("hex"),
-  });
   const many = { max: 100_000, windowMs: 60_000 };
   const web = webChannel({ ...FAST_WEB, limits: { sessionEvents: many, ipEvents: many, sessionPolls: many, sessionUploads: many } });
-  rt = await createRuntime(config, createLogger(config), {
-    senders: [web.sender],
-    extraRoutes: web.routes,
-    sweepIntervalMs: 500,
-    telegramLimits: FAST,
-    zaloLimits: FAST,
-  });
-  const pair = zalo.issuePair();
-  await rt.zalo!.tokens.setTokens(pair.accessToken, pair.refreshToken, 90_000);
+  platforms = await platformsRuntime({ WEB_CHAT_SECRET: WEB_SECRET }, { senders: [web.sender], extraRoutes: web.routes, zaloLimits: FAST });
+  ({ telegram, zalo, rt } = platforms);
 }, 30_000);
 afterAll(async () => {
-  await rt?.close();
-  await telegram?.stop();
-  await zalo?.close();
+  await platforms?.close();
 });
 
 /** mulberry32: the same bodies on every run for a seed. */

@@ -5,46 +5,23 @@ import { randomBytes, randomInt } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { webChannel } from "../../../server/channels/web/index.ts";
 import { signatureFor } from "../../../server/channels/zalo/signature.ts";
-import { createLogger } from "../../../server/logger.ts";
-import { createRuntime, type Runtime } from "../../../server/runtime.ts";
-import { testConfig } from "../../support/env.ts";
-import { FakeTelegram } from "../../support/fake-telegram.ts";
-import { startFakeZalo, type FakeZalo } from "../../support/fake-zalo.ts";
+import type { Runtime } from "../../../server/runtime.ts";
+import { platformsRuntime, type Platforms } from "../../support/platforms-runtime.ts";
 import { SECRET } from "../../support/telegram-citizen.ts";
-import { FAST } from "../../support/telegram-runtime.ts";
 import { FAST_WEB, WEB_SECRET } from "../../support/web-runtime.ts";
 import { WebCitizen } from "../../support/web-citizen.ts";
 import { ZALO_APP_ID, ZALO_OA_SECRET } from "../../support/zalo-citizen.ts";
 
-let telegram: FakeTelegram;
-let zalo: FakeZalo;
 let rt: Runtime;
+let platforms: Platforms | undefined;
 
 beforeAll(async () => {
-  telegram = await new FakeTelegram().start();
-  zalo = await startFakeZalo({ appId: ZALO_APP_ID, appSecretKey: "app-secret-for-tests" });
-  const config = testConfig({
-    REDIS_PREFIX: `${testConfig().redisPrefix}_mf${randomBytes(3).toString("hex")}`,
-    WEB_CHAT_SECRET: WEB_SECRET,
-    TELEGRAM_MODE: "webhook",
-    TELEGRAM_BOT_TOKEN: telegram.token,
-    TELEGRAM_API_ROOT: telegram.apiRoot,
-    TELEGRAM_WEBHOOK_SECRET: SECRET,
-    ZALO_APP_ID,
-    ZALO_OA_SECRET_KEY: ZALO_OA_SECRET,
-    ZALO_APP_SECRET_KEY: "app-secret-for-tests",
-    ZALO_OA_API_BASE: zalo.url,
-    ZALO_OAUTH_BASE: zalo.url,
-    ZALO_TOKEN_KEY: randomBytes(32).toString("hex"),
-    ZALO_REPLAY_WINDOW_HOURS: "24",
-  });
   const web = webChannel(FAST_WEB);
-  rt = await createRuntime(config, createLogger(config), { senders: [web.sender], extraRoutes: web.routes, sweepIntervalMs: 500, telegramLimits: FAST });
+  platforms = await platformsRuntime({ WEB_CHAT_SECRET: WEB_SECRET, ZALO_REPLAY_WINDOW_HOURS: "24" }, { senders: [web.sender], extraRoutes: web.routes });
+  rt = platforms.rt;
 }, 30_000);
 afterAll(async () => {
-  await rt?.close();
-  await telegram?.stop();
-  await zalo?.close();
+  await platforms?.close();
 });
 
 const stored = async (channel: string, externalId: string) =>

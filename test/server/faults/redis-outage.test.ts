@@ -4,47 +4,27 @@
 // once when Redis is back – even though Redis comes back empty.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../../../server/logger.ts";
-import { createRuntime, type Runtime } from "../../../server/runtime.ts";
-import { testConfig } from "../../support/env.ts";
-import { startFakeZalo, type FakeZalo } from "../../support/fake-zalo.ts";
-import { FakeTelegram } from "../../support/fake-telegram.ts";
+import type { Runtime } from "../../../server/runtime.ts";
+import type { FakeZalo } from "../../support/fake-zalo.ts";
+import type { FakeTelegram } from "../../support/fake-telegram.ts";
+import { platformsRuntime, type Platforms } from "../../support/platforms-runtime.ts";
 import { startRedis, waitFor, type RedisProcess } from "../../support/processes.ts";
-import { SECRET, TelegramCitizen } from "../../support/telegram-citizen.ts";
-import { FAST } from "../../support/telegram-runtime.ts";
-import { ZALO_APP_ID, ZALO_OA_SECRET, ZaloCitizen } from "../../support/zalo-citizen.ts";
+import { TelegramCitizen } from "../../support/telegram-citizen.ts";
+import { ZaloCitizen } from "../../support/zalo-citizen.ts";
 
 let redis: RedisProcess;
 let zalo: FakeZalo;
 let telegram: FakeTelegram;
 let rt: Runtime;
+let platforms: Platforms | undefined;
 
 beforeAll(async () => {
   redis = await startRedis();
-  zalo = await startFakeZalo({ appId: ZALO_APP_ID, appSecretKey: "app-secret-for-tests" });
-  telegram = await new FakeTelegram().start();
-  const config = testConfig({
-    REDIS_URL: redis.url,
-    REDIS_PREFIX: `outage${randomBytes(3).toString("hex")}`,
-    ZALO_APP_ID,
-    ZALO_OA_SECRET_KEY: ZALO_OA_SECRET,
-    ZALO_APP_SECRET_KEY: "app-secret-for-tests",
-    ZALO_OA_API_BASE: zalo.url,
-    ZALO_OAUTH_BASE: zalo.url,
-    ZALO_TOKEN_KEY: randomBytes(32).toString("hex"),
-    TELEGRAM_MODE: "webhook",
-    TELEGRAM_BOT_TOKEN: telegram.token,
-    TELEGRAM_API_ROOT: telegram.apiRoot,
-    TELEGRAM_WEBHOOK_SECRET: SECRET,
-  });
-  rt = await createRuntime(config, createLogger(config), { sweepIntervalMs: 500, telegramLimits: FAST });
-  const pair = zalo.issuePair();
-  await rt.zalo!.tokens.setTokens(pair.accessToken, pair.refreshToken, 90_000);
+  platforms = await platformsRuntime({ REDIS_URL: redis.url, REDIS_PREFIX: `outage${randomBytes(3).toString("hex")}` });
+  ({ telegram, zalo, rt } = platforms);
 }, 30_000);
 afterAll(async () => {
-  await rt?.close();
-  await zalo?.close();
-  await telegram?.stop();
+  await platforms?.close();
   await redis?.stop();
 });
 

@@ -1,54 +1,35 @@
-// The Zalo OA channel end to end: signed webhooks in, the fake OA API out, the same engine and outbox.
-import { randomBytes, randomInt } from "node:crypto";
+import { randomInt } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CriteriaSet } from "../../../../rules/index.ts";
 import { loadShippedSets } from "../../../../rules/load-file.ts";
-import { createLogger } from "../../../../server/logger.ts";
-import { createRuntime, type Runtime } from "../../../../server/runtime.ts";
+import type { Runtime } from "../../../../server/runtime.ts";
 import { insertOutbox } from "../../../../server/outbox/store.ts";
 import { requestDelivery } from "../../../../server/outbox/worker.ts";
 import { nightBanDelayMs } from "../../../../server/channels/zalo/sender.ts";
 import { driveToVerdict, onboard, answerCurrent } from "../../../support/drive.ts";
-import { testConfig } from "../../../support/env.ts";
-import { startFakeZalo, type FakeZalo } from "../../../support/fake-zalo.ts";
-import { FakeTelegram } from "../../../support/fake-telegram.ts";
+import type { FakeZalo } from "../../../support/fake-zalo.ts";
+import type { FakeTelegram } from "../../../support/fake-telegram.ts";
+import { platformsRuntime, type Platforms } from "../../../support/platforms-runtime.ts";
 import { waitFor } from "../../../support/processes.ts";
-import { TelegramCitizen, SECRET } from "../../../support/telegram-citizen.ts";
-import { addUnit, FAST } from "../../../support/telegram-runtime.ts";
-import { ZaloCitizen, ZALO_APP_ID, ZALO_OA_SECRET } from "../../../support/zalo-citizen.ts";
+import { TelegramCitizen } from "../../../support/telegram-citizen.ts";
+import { addUnit } from "../../../support/telegram-runtime.ts";
+import { ZaloCitizen } from "../../../support/zalo-citizen.ts";
 
 let fake: FakeZalo;
 let telegram: FakeTelegram;
 let rt: Runtime;
+let platforms: Platforms | undefined;
 let sets: CriteriaSet[];
 let unit: { code: string };
 
 beforeAll(async () => {
-  fake = await startFakeZalo({ appId: ZALO_APP_ID, appSecretKey: "app-secret-for-tests" });
-  telegram = await new FakeTelegram().start();
-  const config = testConfig({
-    REDIS_PREFIX: `${testConfig().redisPrefix}_z${randomBytes(3).toString("hex")}`,
-    ZALO_APP_ID,
-    ZALO_OA_SECRET_KEY: ZALO_OA_SECRET,
-    ZALO_APP_SECRET_KEY: "app-secret-for-tests",
-    ZALO_OA_API_BASE: fake.url,
-    ZALO_OAUTH_BASE: fake.url,
-    ZALO_TOKEN_KEY: randomBytes(32).toString("hex"),
-    TELEGRAM_MODE: "webhook",
-    TELEGRAM_BOT_TOKEN: telegram.token,
-    TELEGRAM_API_ROOT: telegram.apiRoot,
-    TELEGRAM_WEBHOOK_SECRET: SECRET,
-  });
-  rt = await createRuntime(config, createLogger(config), { sweepIntervalMs: 500, telegramLimits: FAST });
-  const pair = fake.issuePair();
-  await rt.zalo!.tokens.setTokens(pair.accessToken, pair.refreshToken, 90_000);
+  platforms = await platformsRuntime();
+  ({ zalo: fake, telegram, rt } = platforms);
   sets = await loadShippedSets();
   unit = await addUnit(rt.db.pool);
 });
 afterAll(async () => {
-  await rt.close();
-  await fake.close();
-  await telegram.stop();
+  await platforms?.close();
 });
 
 const zaloCitizen = () => new ZaloCitizen(() => rt, fake);
