@@ -51,13 +51,24 @@ export class ZaloCitizen {
   }
 
   async post(e: { raw: string; signature?: string }): Promise<number> {
+    return (await this.send(e)).status;
+  }
+
+  /** Posts an event; resolves with the webhook's HTTP status and JSON answer ({ ok, status: applied | duplicate }). */
+  async send(e: { raw: string; signature?: string }): Promise<{ status: number; body: unknown }> {
     const res = await this.target().app.inject({
       method: "POST",
       url: "/webhooks/zalo",
       headers: { "content-type": "application/json", ...(e.signature ? { "x-zevent-signature": e.signature } : {}) },
       payload: e.raw,
     });
-    return res.statusCode;
+    let body: unknown;
+    try {
+      body = res.json();
+    } catch {
+      body = res.body;
+    }
+    return { status: res.statusCode, body };
   }
 
   async say(text: string): Promise<RecordedCall[]> {

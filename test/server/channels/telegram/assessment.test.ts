@@ -5,6 +5,7 @@ import type { CriteriaSet } from "../../../../rules/index.ts";
 import type { Runtime } from "../../../../server/runtime.ts";
 import { answerAll, answerCurrent, driveToVerdict, onboard, submitReview } from "../../../support/drive.ts";
 import { FakeTelegram } from "../../../support/fake-telegram.ts";
+import { storedChat } from "../../../support/stored.ts";
 import { TelegramCitizen } from "../../../support/telegram-citizen.ts";
 import { addUnit, telegramRuntime } from "../../../support/telegram-runtime.ts";
 
@@ -66,23 +67,39 @@ describe("a citizen on Telegram", () => {
     expect(a.score.reasons.length).toBeGreaterThan(0);
   });
 
-  it("a duplicate delivery of an update changes the state once and yields one reply", async () => {
+  it("a duplicate delivery of an update is answered 200, applied once and sent once", async () => {
+    const set = setOf("worker");
     const c = citizen();
-    await c.say("/start");
-    const update = c.buttonUpdate(c.findButton((a) => a === "c.y"));
-    expect(await c.post(update)).toBe(200);
+    await onboard(c, set, unit.code);
+    const question = (await c.state()).step as { kind: string; qid: string };
+    expect(question.kind).toBe("question");
+    const button = c.findButtonOn((a) => a === "a.y" || a === "a.0");
+    const update = c.buttonUpdate(button.data, button.messageId);
+    const eventId = String(update.update_id);
     expect(await c.post(update)).toBe(200);
     const replies = await c.replies();
-    const again = await Promise.all([c.post(update), c.post(update)]);
-    expect(again).toEqual([200, 200]);
-    expect(await c.replies()).toEqual([]);
     expect(replies.length).toBeGreaterThan(0);
-    const { rows } = await rt.db.pool.query(
-      `SELECT count(*)::int AS n FROM people p JOIN channel_accounts c ON c.person_id = p.id WHERE c.external_id = $1`,
-      [String(c.chatId)],
-    );
-    expect(rows[0].n).toBe(1);
-    const callbacks = fake.calls.filter((x) => x.method === "answerCallbackQuery" && x.body.callback_query_id === update.callback_query!["id" as never]);
+    const applied = await storedChat(rt.db.pool, "telegram", String(c.chatId), eventId);
+
+    // Telegram retries the same update: once more, then twice at the same time.
+    expect(await c.post(update)).toBe(200);
+    expect(await Promise.all([c.post(update), c.post(update)])).toEqual([200, 200]);
+    expect(await c.replies()).toEqual([]);
+    // Nothing changed: no state, answer or outbox row written again (their updated_at would move).
+    expect(await storedChat(rt.db.pool, "telegram", String(c.chatId), eventId)).toEqual(applied);
+
+    // Applied once: one inbound record, one assessment holding the answer, the state on the next step.
+    expect(applied.inbound).toBe(1);
+    expect(applied.assessments).toHaveLength(1);
+    expect(applied.assessments[0]!.answers[question.qid]).toBeDefined();
+    expect(Object.keys(applied.assessments[0]!.answers)).toEqual([question.qid]);
+    expect((applied.account!.state as { step: { qid?: string } }).step.qid).not.toBe(question.qid);
+    // Sent once: the button's acknowledgement and each reply row went to Telegram exactly once.
+    expect(applied.eventRows.map((r) => r.status)).toEqual(applied.eventRows.map(() => "sent"));
+    expect(applied.eventRows.map((r) => r.kind)).toEqual(["callback_answer", ...replies.map(() => "message")]);
+    const ids = applied.eventRows.filter((r) => r.kind === "message").map((r) => Number(r.platformMessageId));
+    expect(replies.map((r) => r.messageId)).toEqual(ids);
+    const callbacks = fake.calls.filter((x) => x.method === "answerCallbackQuery" && x.body.callback_query_id === (update.callback_query as { id: string }).id);
     expect(callbacks).toHaveLength(1);
   });
 

@@ -1,6 +1,7 @@
 // TELEGRAM_MODE=polling (development): updates fetched with getUpdates from the fake Bot API go through
 // the same pipeline as the webhook's, each applied once, and stopping the runtime stops the polling.
 import { afterEach, describe, expect, it } from "vitest";
+import { decodeButton, type ConversationState } from "../../../../bot/engine/index.ts";
 import { createLogger } from "../../../../server/logger.ts";
 import { createRuntime, type Runtime } from "../../../../server/runtime.ts";
 import { testConfig } from "../../../support/env.ts";
@@ -8,6 +9,7 @@ import { FakeTelegram } from "../../../support/fake-telegram.ts";
 import { TelegramCitizen } from "../../../support/telegram-citizen.ts";
 import { FAST, addUnit } from "../../../support/telegram-runtime.ts";
 import { waitFor } from "../../../support/processes.ts";
+import { storedChat } from "../../../support/stored.ts";
 
 let fake: FakeTelegram | undefined;
 let rt: Runtime | undefined;
@@ -35,10 +37,20 @@ describe("Telegram in polling mode", () => {
     }, 15_000, "the welcome");
     expect(titles[0]).toContain("Xin chào!");
     expect(titles[1]).toContain("Đồng ý cho lưu thông tin");
-    const { rows } = await rt.db.pool.query(`SELECT state FROM channel_accounts WHERE channel = 'telegram' AND external_id = $1`, [String(citizen.chatId)]);
-    expect(rows[0].state).toMatchObject({ step: { kind: "consent" }, pendingUnit: unit.code });
+    await citizen.replies();
     await new Promise((r) => setTimeout(r, 500));
     expect(fake.messages(citizen.chatId)).toHaveLength(2);
+    // Applied once: one inbound record, the two replies written once and each sent once, and the state
+    // of one /start – the consent buttons the citizen sees are the live ones (a second application
+    // would have moved the state on and left them stale).
+    const stored = await storedChat(rt.db.pool, "telegram", String(citizen.chatId), String(start.update_id));
+    expect(stored.inbound).toBe(1);
+    expect(stored.chatRows).toBe(2);
+    expect(stored.eventRows.map((r) => [r.kind, r.status, r.attempts])).toEqual([["message", "sent", 1], ["message", "sent", 1]]);
+    expect(stored.eventRows.map((r) => Number(r.platformMessageId))).toEqual(fake.messages(citizen.chatId).map((c) => c.messageId));
+    const state = stored.account!.state as ConversationState;
+    expect(state).toMatchObject({ step: { kind: "consent" }, pendingUnit: unit.code });
+    expect(decodeButton(citizen.findButton((a) => a === "c.y"))!.seq).toBe(state.seq);
     expect(fake.calls.some((c) => c.method === "deleteWebhook")).toBe(true);
     // The command menu: Vietnamese by default and for "vi", English for "en", naming the words too.
     const menus = fake.calls.filter((c) => c.method === "setMyCommands").map((c) => c.body);

@@ -11,6 +11,7 @@ import type { FakeZalo } from "../../../support/fake-zalo.ts";
 import type { FakeTelegram } from "../../../support/fake-telegram.ts";
 import { platformsRuntime, type Platforms } from "../../../support/platforms-runtime.ts";
 import { waitFor } from "../../../support/processes.ts";
+import { storedChat } from "../../../support/stored.ts";
 import { TelegramCitizen } from "../../../support/telegram-citizen.ts";
 import { addUnit } from "../../../support/telegram-runtime.ts";
 import { ZaloCitizen } from "../../../support/zalo-citizen.ts";
@@ -67,15 +68,39 @@ describe("a citizen on Zalo", () => {
     }
   }, 60_000);
 
-  it("a retried delivery of the same event is applied once", async () => {
+  it("a retried delivery of the same event is answered 200 as a duplicate, applied once and sent once", async () => {
+    const set = sets.find((s) => s.targetGroup === "worker")!;
     const z = zaloCitizen();
-    const e = z.textEvent("/start");
-    expect(await z.post(e)).toBe(200);
-    expect(await z.post(e)).toBe(200);
+    await onboard(z, set, unit.code);
+    const question = (await z.state()).step as { kind: string; qid: string };
+    expect(question.kind).toBe("question");
+    // A tap on an oa.query.hide button is a user_send_text carrying the button's payload.
+    const e = z.textEvent(z.findPayload((a) => a === "a.y" || a === "a.0"));
+    const eventId = JSON.parse(e.raw).message.msg_id as string;
+    expect(await z.send(e)).toEqual({ status: 200, body: { ok: true, status: "applied" } });
     const replies = await z.replies();
-    const texts = replies.map((r) => (r.json as any).message.text as string);
-    expect(new Set(texts).size).toBe(texts.length);
-    expect((await z.state()).seq).toBeGreaterThan(0);
+    expect(replies.length).toBeGreaterThan(0);
+    const applied = await storedChat(rt.db.pool, "zalo", z.userId, eventId);
+
+    // Zalo retries the event: once more, then twice at the same time.
+    const duplicate = { status: 200, body: { ok: true, status: "duplicate" } };
+    expect(await z.send(e)).toEqual(duplicate);
+    expect(await Promise.all([z.send(e), z.send(e)])).toEqual([duplicate, duplicate]);
+    expect(await z.replies()).toEqual([]);
+    // Nothing changed: no state, answer or outbox row written again (their updated_at would move).
+    expect(await storedChat(rt.db.pool, "zalo", z.userId, eventId)).toEqual(applied);
+
+    // Applied once: one inbound record, one assessment holding the answer, the state on the next step.
+    expect(applied.inbound).toBe(1);
+    expect(applied.assessments).toHaveLength(1);
+    expect(Object.keys(applied.assessments[0]!.answers)).toEqual([question.qid]);
+    expect((applied.account!.state as { step: { qid?: string } }).step.qid).not.toBe(question.qid);
+    // Sent once: the event's rows went out as one Zalo message (its rows combined), sent once.
+    expect(applied.eventRows.length).toBeGreaterThan(0);
+    expect(applied.eventRows.map((r) => r.status)).toEqual(applied.eventRows.map(() => "sent"));
+    expect(new Set(applied.eventRows.map((r) => r.platformMessageId)).size).toBe(replies.length);
+    expect(replies).toHaveLength(1);
+    expect((replies[0]!.json as any).recipient).toEqual({ message_id: eventId });
   });
 
   it("a forged or missing signature changes nothing", async () => {
