@@ -3,10 +3,10 @@
 // request is checked to have changed nothing.
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { COOKIE_NAME, signAccountId, newAccountId } from "../../../../server/channels/web/cookie.ts";
+import { COOKIE_NAME, signAccountId, newAccountId, verifyAccountCookie } from "../../../../server/channels/web/cookie.ts";
 import type { Runtime } from "../../../../server/runtime.ts";
 import { footprint, newClientEventId, WebCitizen } from "../../../support/web-citizen.ts";
-import { webRuntime } from "../../../support/web-runtime.ts";
+import { WEB_SECRET, webRuntime } from "../../../support/web-runtime.ts";
 import { addUnit } from "../../../support/telegram-runtime.ts";
 import { TARGET_GROUPS } from "../../../../bot/engine/index.ts";
 
@@ -48,11 +48,37 @@ describe("GET /chat", () => {
     expect(String(again.headers["set-cookie"]).split(";")[0]).toBe(cookie.split(";")[0]);
   });
 
-  it("replaces a forged cookie with a new account", async () => {
-    const forged = `${COOKIE_NAME}=${signAccountId(newAccountId(), "another-secret-another-secret")}`;
-    const res = await rt.app.inject({ method: "GET", url: "/chat", headers: { cookie: forged } });
-    expect(String(res.headers["set-cookie"])).toMatch(new RegExp(`^${COOKIE_NAME}=`));
-    expect(String(res.headers["set-cookie"])).not.toContain(forged.split("=")[1]);
+  it("does not adopt a forged cookie's account id: a fresh account is issued and the forged one is untouched", async () => {
+    // A citizen with a conversation, whose account id someone knows but cannot sign.
+    const victim = citizen();
+    await victim.open();
+    await victim.say("/start");
+    const victimState = await victim.state();
+    const victimRows = await footprint(rt.db.pool, victim.account);
+    expect(victimRows).toMatchObject({ inbound: 1, accounts: 1 });
+    // An id nobody has used yet, forged the same way.
+    const unused = newAccountId();
+
+    for (const forgedId of [victim.account, unused]) {
+      const before = await footprint(rt.db.pool, forgedId);
+      const other = citizen("198.51.100.66");
+      other.cookie = `${COOKIE_NAME}=${signAccountId(forgedId, "another-secret-another-secret")}`;
+      const res = await other.open();
+      expect(res.statusCode).toBe(200);
+      // The page set a cookie of its own signing for a new id, not the forged one re-signed.
+      const issued = verifyAccountCookie(other.cookie.slice(COOKIE_NAME.length + 1), WEB_SECRET);
+      expect(issued).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(issued).not.toBe(forgedId);
+      // The session is a fresh one: none of the forged account's replies, and what it sends lands on
+      // the new account only.
+      expect((await other.get("/chat/api/messages?after=0")).json().messages).toEqual([]);
+      await other.say("/start");
+      expect(await footprint(rt.db.pool, issued!)).toMatchObject({ inbound: 1, accounts: 1 });
+      expect(await footprint(rt.db.pool, forgedId)).toEqual(before);
+    }
+    expect(await footprint(rt.db.pool, unused)).toEqual({ inbound: 0, outbox: 0, accounts: 0, uploads: 0 });
+    expect(await victim.state()).toEqual(victimState);
+    expect(await footprint(rt.db.pool, victim.account)).toEqual(victimRows);
   });
 
   it("serves its script and style, and nothing else from /chat/static", async () => {
