@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodeButton } from "../../../../bot/engine/index.ts";
 import { score } from "../../../../rules/index.ts";
 import { loadShippedSets } from "../../../../rules/load-file.ts";
 import type { CriteriaSet } from "../../../../rules/index.ts";
@@ -49,7 +50,9 @@ describe("a citizen on Telegram", () => {
     const expected = score(set, a.answers);
     expect(expected.ok).toBe(true);
     if (!expected.ok) return;
-    expect(a.answers).toEqual(expect.objectContaining(Object.fromEntries(Object.entries(chosen).filter(([id]) => id in a.answers))));
+    // Exactly the answers the citizen gave, each as given.
+    expect(Object.keys(chosen).length).toBeGreaterThan(0);
+    expect(a.answers).toEqual(chosen);
     expect(a.score).toEqual(expected.result);
     expect(a.verdict).toBe("dat");
     expect(a.total).toBe(100);
@@ -91,7 +94,6 @@ describe("a citizen on Telegram", () => {
     // Applied once: one inbound record, one assessment holding the answer, the state on the next step.
     expect(applied.inbound).toBe(1);
     expect(applied.assessments).toHaveLength(1);
-    expect(applied.assessments[0]!.answers[question.qid]).toBeDefined();
     expect(Object.keys(applied.assessments[0]!.answers)).toEqual([question.qid]);
     expect((applied.account!.state as { step: { qid?: string } }).step.qid).not.toBe(question.qid);
     // Sent once: the button's acknowledgement and each reply row went to Telegram exactly once.
@@ -117,7 +119,10 @@ describe("a citizen on Telegram", () => {
     expect(after.assessment).toEqual(before.assessment);
     expect(after.step).toEqual(before.step);
     expect(replies.length).toBeGreaterThanOrEqual(2);
-    expect(replies.at(-1)!.body.reply_markup).toBeDefined();
+    // The question shown again carries buttons that work: of the current prompt, not stale.
+    const shown = (replies.at(-1)!.body.reply_markup?.inline_keyboard ?? []).flat() as { callback_data: string }[];
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.map((b) => decodeButton(b.callback_data)?.seq)).toEqual(shown.map(() => after.seq));
   });
 
   it("a double tap answers once: the second tap gets only a silent answerCallbackQuery", async () => {

@@ -181,7 +181,8 @@ describe("50 citizens at the same time", () => {
       const row = rows.find((r) => r.external_id === String(c.chatId))!;
       expect(row.status).toBe("submitted");
       expect(row.verdict).toBe(i % 2 === 0 ? "dat" : "chua_dat");
-      for (const [qid, value] of Object.entries(results[i]!.chosen)) if (qid in row.answers) expect(row.answers[qid]).toEqual(value);
+      expect(Object.keys(row.answers).length).toBeGreaterThan(0);
+      expect(row.answers).toEqual(results[i]!.chosen);
     }
     const { rows: stuck } = await rt.db.pool.query(
       `SELECT count(*)::int AS n FROM outbox WHERE recipient = ANY($1::text[]) AND status <> 'sent'`,

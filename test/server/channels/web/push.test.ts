@@ -50,8 +50,9 @@ describe("web chat long polls across processes", () => {
     await new Promise((r) => setTimeout(r, 2_000));
     const after = await webConnections();
     // No connection of the web process ran a statement (its state_change would move), none was opened.
-    for (const [pid, state] of after) expect(before.get(pid)).toBe(state);
-    expect([...after.values()].every((s) => s.startsWith("idle"))).toBe(true);
+    expect(after.size).toBeGreaterThan(0);
+    expect(after).toEqual(before);
+    expect([...after.values()].filter((s) => !s.startsWith("idle"))).toEqual([]);
 
     const t0 = Date.now();
     await citizens[0]!.tap("c.y", replies[0]!);

@@ -5,7 +5,7 @@ import { loadShippedSets } from "../../../../rules/load-file.ts";
 import type { Runtime } from "../../../../server/runtime.ts";
 import { insertOutbox } from "../../../../server/outbox/store.ts";
 import { requestDelivery } from "../../../../server/outbox/worker.ts";
-import { nightBanDelayMs } from "../../../../server/channels/zalo/sender.ts";
+import { NIGHT_BAN_DAYTIME_DELAY_MS, nightBanDelayMs } from "../../../../server/channels/zalo/sender.ts";
 import { driveToVerdict, onboard, answerCurrent } from "../../../support/drive.ts";
 import type { FakeZalo } from "../../../support/fake-zalo.ts";
 import type { FakeTelegram } from "../../../support/fake-telegram.ts";
@@ -57,6 +57,9 @@ describe("a citizen on Zalo", () => {
     expect(zs.score).toEqual(ts.score);
     expect(zs.verdict).toBe(mode === "best" ? "dat" : "chua_dat");
     // Zalo got plain text within its limits, and hidden-query buttons carrying our payloads.
+    const buttons = z.messages().flatMap((call) => (call.json as any).message.attachment?.payload?.buttons ?? []);
+    expect(z.messages().length).toBeGreaterThan(10);
+    expect(buttons.length).toBeGreaterThan(10);
     for (const call of z.messages()) {
       const m = (call.json as any).message;
       expect(m.text.length).toBeLessThanOrEqual(2000);
@@ -196,7 +199,12 @@ describe("a citizen on Zalo", () => {
     const expected = t0 + nightBanDelayMs(new Date(t0), "Asia/Ho_Chi_Minh");
     const at = held.next_attempt_at.getTime();
     expect(Math.abs(at - expected)).toBeLessThan(15_000);
-    expect(new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Ho_Chi_Minh", hour: "2-digit", minute: "2-digit" }).format(held.next_attempt_at)).toMatch(/^(06:00|\d\d:\d\d)$/);
+    // At night (22:00–06:00 in Vietnam) it waits for 06:00 there; by day (a refusal Zalo should not
+    // give then) it tries again after NIGHT_BAN_DAYTIME_DELAY_MS.
+    const vietnam = (d: Date) => new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Ho_Chi_Minh", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(d);
+    const hour = Number(vietnam(new Date(t0)).slice(0, 2));
+    if (hour >= 22 || hour < 6) expect(vietnam(held.next_attempt_at)).toBe("06:00");
+    else expect(Math.abs(at - t0 - NIGHT_BAN_DAYTIME_DELAY_MS)).toBeLessThan(15_000);
     // The clock reaches 06:00: the held row is due and goes out.
     await rt.db.pool.query(`UPDATE outbox SET next_attempt_at = now() WHERE id = $1`, [id]);
     await requestDelivery(rt.deliveries.get("zalo")!.queue, { channel: "zalo", recipient: z.userId }, 0, "after-six");
