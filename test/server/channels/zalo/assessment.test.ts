@@ -119,13 +119,19 @@ describe("a citizen on Zalo", () => {
     const z = zaloCitizen();
     await onboard(z, set, unit.code);
     const refreshes = fake.refreshCount;
+    const held = [...fake.validAccessTokens];
     fake.validAccessTokens.clear(); // Zalo now answers -216 to the token we hold
     const before = z.messages().length;
+    const callsBefore = fake.calls.length;
     await answerCurrent(z, set, "best", {});
     expect(z.messages().length).toBeGreaterThan(before);
     expect(fake.refreshCount).toBe(refreshes + 1);
-    const rejected = fake.calls.filter((c) => c.path === "/v3.0/oa/message/cs").slice(-z.messages().length - 5);
-    expect(rejected.length).toBeGreaterThan(0);
+    // One send with the old token was refused, then the reply went out with the refreshed one.
+    const sends = fake.calls.slice(callsBefore).filter((c) => c.path === "/v3.0/oa/message/cs");
+    const tokens = sends.map((c) => (held.includes(String(c.headers["access_token"])) ? "old" : fake.validAccessTokens.has(String(c.headers["access_token"])) ? "new" : "other"));
+    expect(tokens[0]).toBe("old");
+    expect(tokens.slice(1).length).toBeGreaterThan(0);
+    expect(tokens.slice(1).every((t) => t === "new")).toBe(true);
   });
 
   it("outside the 7-day window: sends nothing, keeps the account reachable, and delivers when the citizen writes again", async () => {
