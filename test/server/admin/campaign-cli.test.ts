@@ -44,6 +44,15 @@ describe("npm run admin -- campaign", () => {
     const plan = await campaign("plan");
     expect(plan.code, plan.output).toBe(0);
     expect(plan.output).toMatch(/Round 1 – day 1 \(2027-10-01\), opening, to citizens: \d+ people/);
+    // Round 1's figures add up: its people by status, and by channel plus those skipped.
+    const round1 = plan.output.split("\n\n").find((b) => b.startsWith("Round 1 "))!;
+    const n = (re: RegExp) => Number(re.exec(round1)?.[1] ?? NaN);
+    const people = n(/to citizens: (\d+) people/);
+    expect(people).toBe(400); // the seeded commune's citizens in every status but confirmed
+    const byStatus = [...round1.matchAll(/(?:in progress|needs more|not started) (\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+    expect(byStatus).toBe(people);
+    const byChannel = n(/Telegram (\d+) ≈/) + n(/(\d+) unreachable \(blocked the bot\)/) + n(/Zalo (\d+):/) + n(/Web chat (\d+)/) + n(/skipped: (\d+) opted out/);
+    expect(byChannel).toBe(people);
     expect(plan.output).toMatch(/Telegram \d+ ≈ \d+ s at 30\/s/);
     expect(plan.output).toMatch(/Zalo \d+: \d+ inside the 7-day window as consultation messages/);
     expect(plan.output).toContain("Zalo cost ≈");
