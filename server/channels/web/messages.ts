@@ -76,14 +76,20 @@ export interface WaitOptions {
   signal: AbortSignal;
 }
 
-/** Rows of the account still to be delivered now (the rest of a reply being delivered). */
-async function morePending(pool: pg.Pool, account: string): Promise<boolean> {
-  const { rows } = await pool.query<{ more: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM outbox WHERE channel = 'web' AND recipient = $1 AND status IN ('pending', 'sending')
-                       AND next_attempt_at <= now()) AS more`,
-    [account],
+/**
+ * What follows `after` for the account: rows already delivered (ready to read, even when their
+ * announcement has not arrived yet), or rows still to be delivered now (the rest of a reply being
+ * delivered), or nothing.
+ */
+async function whatFollows(pool: pg.Pool, account: string, after: string): Promise<"ready" | "pending" | "none"> {
+  const { rows } = await pool.query<{ ready: boolean; pending: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM outbox WHERE channel = 'web' AND recipient = $1 AND status IN ('sent', 'uncertain')
+                       AND id > $2::bigint) AS ready,
+            EXISTS (SELECT 1 FROM outbox WHERE channel = 'web' AND recipient = $1 AND status IN ('pending', 'sending')
+                       AND next_attempt_at <= now()) AS pending`,
+    [account, after],
   );
-  return rows[0]!.more;
+  return rows[0]!.ready ? "ready" : rows[0]!.pending ? "pending" : "none";
 }
 
 /**
@@ -130,9 +136,12 @@ export async function waitForMessages(pool: pg.Pool, push: WebPush, account: str
     if (BigInt(last) <= seen && announced <= seen && !(await wait(o.timeoutMs))) return { messages: [], last: after };
     const page = await readMessages(pool, account, after);
     const burstEnd = Date.now() + BURST_MS;
-    while (page.messages.length < PAGE_SIZE && Date.now() < burstEnd && (await morePending(pool, account))) {
+    while (page.messages.length < PAGE_SIZE && Date.now() < burstEnd) {
       seen = BigInt(page.last);
-      if (announced <= seen && !(await wait(burstEnd - Date.now()))) break;
+      // A row delivered between the read and now is read at once, announced or not.
+      const follows = announced > seen ? "ready" : await whatFollows(pool, account, page.last);
+      if (follows === "none") break;
+      if (follows === "pending" && announced <= seen && !(await wait(burstEnd - Date.now()))) break;
       const more = await readMessages(pool, account, page.last);
       page.messages.push(...more.messages.slice(0, PAGE_SIZE - page.messages.length));
       page.last = page.messages.at(-1)?.id ?? more.last;
