@@ -3,9 +3,9 @@
 import { parseArgs } from "node:util";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/client.ts";
-import { createInvitation, OFFICER_ROLES, type OfficerRole } from "../officers/invitations.ts";
+import { createInvitation, invitationLinks, OFFICER_ROLES, type OfficerRole } from "../officers/invitations.ts";
 import { deactivateOfficer, listOfficers } from "../officers/store.ts";
-import { parseDuration } from "../officers/tokens.ts";
+import { MAX_INVITE_MS, parseDuration } from "../officers/tokens.ts";
 import { unitsWithoutOfficers } from "../review/reminders.ts";
 
 type Command = (args: string[], config: Config, db: Database) => Promise<number>;
@@ -16,8 +16,6 @@ export const OFFICER_USAGE = [
   "officer deactivate --id <officer id from officer list>",
   "officer uncovered",
 ];
-
-const MAX_EXPIRY_MS = 90 * 86_400_000;
 
 function flags(args: string[], names: string[]) {
   return parseArgs({ args, strict: false, options: Object.fromEntries(names.map((k) => [k, { type: "string" as const }])) }).values as Record<string, string | undefined>;
@@ -36,7 +34,7 @@ const invite: Command = async (args, config, db) => {
   const role = (v.role ?? "officer") as OfficerRole;
   if (!OFFICER_ROLES.includes(role)) problems.push(`--role: one of ${OFFICER_ROLES.join(", ")}`);
   const expiresInMs = v.expires === undefined ? config.review.inviteDays * 86_400_000 : parseDuration(v.expires);
-  if (expiresInMs === undefined || expiresInMs > MAX_EXPIRY_MS) problems.push("--expires: a duration such as 7d, 48h or 90m, at most 90d");
+  if (expiresInMs === undefined || expiresInMs > MAX_INVITE_MS) problems.push("--expires: a duration such as 7d, 48h or 90m, at most 90d");
   if (problems.length > 0) {
     for (const p of problems) console.error(`officer invite: ${p}`);
     return 1;
@@ -49,13 +47,14 @@ const invite: Command = async (args, config, db) => {
   const i = issued.value;
   console.log(`Invitation ${i.id}: ${i.role} of ${i.unit.code} (${i.unit.name}), single use, valid until ${localTime(i.expiresAt, config.timeZone)}.`);
   console.log("Send ONE of these to the officer (each works once; the first used wins):");
+  const links = invitationLinks(i, { telegramUsername: config.telegram.username, publicBaseUrl: config.publicBaseUrl });
   console.log(
-    config.telegram.username
-      ? `  Telegram: https://t.me/${config.telegram.username}?start=o_${i.token}`
-      : `  Telegram: set TELEGRAM_BOT_USERNAME to print the link (start payload o_${i.token})`,
+    links.telegram
+      ? `  Telegram: ${links.telegram}`
+      : `  Telegram: set TELEGRAM_BOT_USERNAME to print the link (start payload ${links.telegramStartPayload})`,
   );
-  console.log(`  Web chat: ${config.publicBaseUrl}/chat?o=${i.token}`);
-  console.log(`  Zalo:     type ${i.code} in the Official Account's chat`);
+  console.log(`  Web chat: ${links.web}`);
+  console.log(`  Zalo:     type ${links.zaloCode} in the Official Account's chat`);
   return 0;
 };
 

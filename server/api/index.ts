@@ -10,6 +10,8 @@ import { AppError } from "../errors.ts";
 import { authenticate, presentedToken } from "./auth.ts";
 import { authRoutes, signInRoutes } from "./auth-routes.ts";
 import { assessmentRoutes } from "./assessment-routes.ts";
+import { campaignRoutes } from "./campaign-routes.ts";
+import { officerRoutes } from "./officer-routes.ts";
 import { reportRoutes } from "./report-routes.ts";
 import { unitRoutes } from "./unit-routes.ts";
 
@@ -56,6 +58,8 @@ export function adminApi(deps: AdminApiDeps) {
         await unitRoutes(api, deps);
         await reportRoutes(deps)(api);
         await assessmentRoutes(deps)(api);
+        await officerRoutes(deps)(api);
+        await campaignRoutes(deps)(api);
         for (const more of deps.more ?? []) await more(api);
       },
       { prefix: API_PREFIX },

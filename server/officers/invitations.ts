@@ -30,7 +30,7 @@ export interface IssuedInvitation {
 
 export async function createInvitation(
   db: Queryable,
-  input: { unitCode: string; role: OfficerRole; expiresInMs: number; createdBy: string; now: Date },
+  input: { unitCode: string; role: OfficerRole; expiresInMs: number; createdBy: string; now: Date; actorKind?: "admin" | "officer" },
 ): Promise<Result<IssuedInvitation, "unit_not_found">> {
   const code = normaliseUnitCode(input.unitCode);
   const { rows: units } = await db.query<UnitRef>(`SELECT id, code, name FROM units WHERE code = $1`, [code]);
@@ -44,11 +44,21 @@ export async function createInvitation(
        INSERT INTO officer_invitations (unit_id, role, token_hash, code_hash, created_by, created_at, expires_at)
        VALUES ($1, $2::officer_role, $3, $4, $5, $6, $7) RETURNING id)
      INSERT INTO audit_log (at, actor_kind, actor_id, action, details)
-     SELECT $6, 'admin', $5, 'officer.invite', jsonb_build_object('invitation', i.id, 'unit', $1::text, 'role', $2::text, 'expires_at', $7::timestamptz)
+     SELECT $6, $8, $5, 'officer.invite', jsonb_build_object('invitation', i.id, 'unit', $1::text, 'role', $2::text, 'expires_at', $7::timestamptz)
        FROM i RETURNING (details->>'invitation') AS id`,
-    [unit.id, input.role, hashSecret(token), hashSecret(typed), input.createdBy, input.now, expiresAt],
+    [unit.id, input.role, hashSecret(token), hashSecret(typed), input.createdBy, input.now, expiresAt, input.actorKind ?? "admin"],
   );
   return { ok: true, value: { id: rows[0]!.id, unit, role: input.role, token, code: typed, expiresAt } };
+}
+
+/** Where the officer accepts an invitation: a Telegram link (when the bot's username is known), a web chat link, the Zalo code. */
+export function invitationLinks(i: Pick<IssuedInvitation, "token" | "code">, where: { telegramUsername?: string; publicBaseUrl: string }) {
+  return {
+    telegram: where.telegramUsername ? `https://t.me/${where.telegramUsername}?start=o_${i.token}` : null,
+    telegramStartPayload: `o_${i.token}`,
+    web: `${where.publicBaseUrl}/chat?o=${i.token}`,
+    zaloCode: i.code,
+  };
 }
 
 export type InvitationSecret = { token: string } | { code: string };

@@ -48,15 +48,15 @@ export async function listOfficers(db: Queryable, filter: { unitCode?: string } 
 
 export async function deactivateOfficer(
   db: Queryable,
-  input: { officerId: string; by: string; now: Date },
+  input: { officerId: string; by: string; now: Date; actorKind?: "admin" | "officer" },
 ): Promise<Result<{ unit: UnitRef; fullName: string | null }, "not_found" | "inactive">> {
   if (!/^[0-9a-f-]{36}$/i.test(input.officerId)) return { ok: false, code: "not_found", message: `no officer with id ${input.officerId}` };
   const { rows } = await db.query(
     `WITH d AS (UPDATE officers SET active = false WHERE id = $1 AND active RETURNING id, person_id, unit_id, role),
      a AS (INSERT INTO audit_log (at, actor_kind, actor_id, action, details)
-           SELECT $3, 'admin', $2, 'officer.deactivate', jsonb_build_object('officer', d.id, 'person', d.person_id, 'unit', d.unit_id, 'role', d.role) FROM d)
+           SELECT $3, $4, $2, 'officer.deactivate', jsonb_build_object('officer', d.id, 'person', d.person_id, 'unit', d.unit_id, 'role', d.role) FROM d)
      SELECT u.id, u.code, u.name, p.full_name FROM d JOIN units u ON u.id = d.unit_id JOIN people p ON p.id = d.person_id`,
-    [input.officerId, input.by, input.now],
+    [input.officerId, input.by, input.now, input.actorKind ?? "admin"],
   );
   const r = rows[0];
   if (r) return { ok: true, value: { unit: { id: r.id, code: r.code, name: r.name }, fullName: r.full_name } };
@@ -64,6 +64,13 @@ export async function deactivateOfficer(
   return rowCount
     ? { ok: false, code: "inactive", message: `officer ${input.officerId} is inactive already` }
     : { ok: false, code: "not_found", message: `no officer with id ${input.officerId}` };
+}
+
+/** One officer row's unit, or undefined (also for an id that is no uuid). */
+export async function officerUnit(db: Queryable, officerId: string): Promise<UnitRef | undefined> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(officerId)) return undefined;
+  const { rows } = await db.query(`SELECT u.id, u.code, u.name FROM officers o JOIN units u ON u.id = o.unit_id WHERE o.id = $1`, [officerId]);
+  return rows[0] ? { id: rows[0].id, code: rows[0].code, name: rows[0].name } : undefined;
 }
 
 export interface OfficerRoleRow {

@@ -36,6 +36,9 @@ export function normaliseCode(text: string): string | undefined {
 }
 
 /** "7d", "12h", "30m" (or a bare number of days) → milliseconds; undefined when unreadable. */
+/** The longest an invitation may stay valid. */
+export const MAX_INVITE_MS = 90 * 86_400_000;
+
 export function parseDuration(text: string): number | undefined {
   const m = text.trim().match(/^(\d{1,4})\s*([dhm]?)$/i);
   if (!m) return undefined;

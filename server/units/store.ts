@@ -35,6 +35,11 @@ export async function unitByCode(db: Queryable, code: string): Promise<UnitRow |
   return rows[0];
 }
 
+export async function unitsByIds(db: Queryable, ids: string[]): Promise<UnitRow[]> {
+  const { rows } = await db.query<UnitRow>(`SELECT ${UNIT_COLUMNS} FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.id = ANY($1::uuid[]) ORDER BY u.code`, [ids]);
+  return rows;
+}
+
 /** The units at and below the given ones. */
 export async function subtreeIds(db: Queryable, rootIds: string[]): Promise<string[]> {
   if (rootIds.length === 0) return [];
