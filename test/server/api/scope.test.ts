@@ -8,6 +8,8 @@ import { admin, adminRuntime, insertOfficer, insertUnit, uniquePrefix } from "..
 let rt: Runtime;
 let officerA: { authorization: string };
 let assessmentOfB = "";
+let campaignOfB = "";
+let officerOfB1 = "";
 const P = uniquePrefix();
 const A = `${P}-A`;
 const B = `${P}-B`;
@@ -53,6 +55,22 @@ const CASES: Record<string, () => Req[]> = {
   "GET /api/v1/charts/weekly": () => [{ method: "GET", url: `/api/v1/charts/weekly?unit=${B}` }],
   "GET /api/v1/assessments": () => [{ method: "GET", url: `/api/v1/assessments?unit=${B}` }],
   "GET /api/v1/assessments/{id}": () => [{ method: "GET", url: `/api/v1/assessments/${assessmentOfB}` }],
+  "POST /api/v1/officers/invitations": () => [
+    { method: "POST", url: "/api/v1/officers/invitations", payload: { unitCode: B1 } },
+    { method: "POST", url: "/api/v1/officers/invitations", payload: { unitCode: A, role: "lead" } },
+  ],
+  "GET /api/v1/officers": () => [{ method: "GET", url: `/api/v1/officers?unit=${B1}` }],
+  "POST /api/v1/officers/{id}/deactivate": () => [{ method: "POST", url: `/api/v1/officers/${officerOfB1}/deactivate` }],
+  "GET /api/v1/officers/uncovered": () => [],
+  "POST /api/v1/campaigns": () => [
+    { method: "POST", url: "/api/v1/campaigns", payload: { preset: "learning-week", year: 2027, from: "2027-10-01", to: "2027-10-07", units: [B] } },
+    { method: "POST", url: "/api/v1/campaigns", payload: { definition: { name: "Cả tỉnh", year: 2027, from: "2027-10-01", to: "2027-10-07", audience: {}, rounds: [{ day: 1, message: { vi: "Chào" } }] } } },
+  ],
+  "GET /api/v1/campaigns": () => [],
+  "GET /api/v1/campaigns/{id}": () => [{ method: "GET", url: `/api/v1/campaigns/${campaignOfB}` }],
+  "GET /api/v1/campaigns/{id}/preview": () => [{ method: "GET", url: `/api/v1/campaigns/${campaignOfB}/preview` }],
+  "GET /api/v1/campaigns/{id}/plan": () => [{ method: "GET", url: `/api/v1/campaigns/${campaignOfB}/plan` }],
+  "POST /api/v1/campaigns/{id}/{action}": () => ["start", "pause", "resume", "cancel"].map((a) => ({ method: "POST" as const, url: `/api/v1/campaigns/${campaignOfB}/${a}` })),
 };
 
 beforeAll(async () => {
@@ -68,6 +86,10 @@ beforeAll(async () => {
   );
   assessmentOfB = inB.rows[0]!.id;
   await rt.db.pool.query(`INSERT INTO unit_targets (unit_id, year, target_group, percent) SELECT id, 2025, 'resident', 50 FROM units WHERE code = $1`, [B]);
+  const ofB1 = await insertOfficer(rt.db.pool, [B1]);
+  officerOfB1 = (await rt.db.pool.query(`SELECT id FROM officers WHERE person_id = $1`, [ofB1])).rows[0].id;
+  const campaign = await rt.app.inject({ method: "POST", url: "/api/v1/campaigns", headers: admin, payload: { preset: "learning-week", year: 2027, from: "2027-10-01", to: "2027-10-07", units: [B] } });
+  campaignOfB = campaign.json().id;
   const person = await insertOfficer(rt.db.pool, [A]);
   const link = await createSignInLink(rt.db.pool, person, rt.config.publicBaseUrl);
   const res = await rt.app.inject({ method: "POST", url: "/api/auth/sign-in", payload: { token: link!.token } });
@@ -81,7 +103,10 @@ afterAll(async () => {
 async function stateOfB() {
   const units = await rt.db.pool.query(`SELECT code, name, kind, parent_id, member_count, updated_at FROM units WHERE code LIKE $1 ORDER BY code`, [`${P}-%`]);
   const targets = await rt.db.pool.query(`SELECT t.* FROM unit_targets t JOIN units u ON u.id = t.unit_id WHERE u.code LIKE $1 ORDER BY u.code`, [`${P}-%`]);
-  return { units: units.rows, targets: targets.rows };
+  const officers = await rt.db.pool.query(`SELECT o.* FROM officers o JOIN units u ON u.id = o.unit_id WHERE u.code LIKE $1 ORDER BY o.id`, [`${P}-%`]);
+  const invitations = await rt.db.pool.query(`SELECT count(*)::int AS n FROM officer_invitations i JOIN units u ON u.id = i.unit_id WHERE u.code LIKE $1`, [`${P}-%`]);
+  const campaigns = await rt.db.pool.query(`SELECT id, status, updated_at FROM campaigns WHERE id = $1`, [campaignOfB]);
+  return { units: units.rows, targets: targets.rows, officers: officers.rows, invitations: invitations.rows, campaigns: campaigns.rows };
 }
 
 describe("an officer of commune A", () => {
