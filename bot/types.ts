@@ -2,7 +2,7 @@
 // channel adapters turn platform updates into InboundEvents and OutMessages into platform calls;
 // the server applies Effects and stores the state in one database transaction.
 import type { Answers, CriteriaSet, ScoreResult, TargetGroup } from "../rules/index.ts";
-import type { ReviewContext } from "./review.ts";
+import type { Decision, ReviewContext } from "./review.ts";
 import type { AudienceStatus, CampaignMessageSpec } from "./campaigns/types.ts";
 
 export type Lang = "vi" | "en";
@@ -43,6 +43,11 @@ export type SystemEvent =
   | { type: "system"; name: "review.reminder"; items: ReviewReminderItem[] }
   /** Officer review: the daily digest of an officer who chose it. */
   | { type: "system"; name: "review.digest"; pending: number; overdue: number }
+  /**
+   * Officer review: a decision this officer made on the dashboard (admin API), applied in their
+   * conversation under the chat's rules; the citizen is told, the officer's chat says nothing.
+   */
+  | { type: "system"; name: "review.decide"; assessmentId: string; decision: Decision; reasonCode?: string; reason?: string }
   /**
    * A campaign's message (server/campaigns), said in the bulk lane and rendered in this conversation's
    * language for this person; status and backlog as the campaign found them at send time.

@@ -192,7 +192,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   const allQueues = () => [...queues.messages.values(), ...queues.bulk.values(), ...queues.acks.values()];
   if (web) {
     routes.unshift(async (root) => metrics.observeWebhooks(root));
-    routes.push(adminApi({ pool: db.pool, config, more: [chartRoutes({ pool: db.pool, config })] }));
+    routes.push(adminApi({ pool: db.pool, config, handleSystem: handleInbound.handleSystem, more: [chartRoutes({ pool: db.pool, config })] }));
     routes.push(dashboardRoutes({ pool: db.pool, config }));
     routes.push(opsRoutes({ pool: db.pool, config, metrics, queues: allQueues }));
   }

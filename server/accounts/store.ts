@@ -42,7 +42,7 @@ export function claimForInbound(input: { channel: ChannelName; eventId: string; 
  * Locks the account a system event is applied to: the given account, or the person's reachable account
  * used last. No row when there is none.
  */
-export function lockForSystem(target: { accountId: string } | { personId: string }): Statement {
+export function lockForSystem(target: { accountId: string } | { personId: string; anyAccount?: boolean }): Statement {
   if ("accountId" in target) {
     return sql(
       `SELECT id, person_id, channel, external_id, state FROM channel_accounts WHERE id = $1::uuid FOR UPDATE`,
@@ -51,9 +51,9 @@ export function lockForSystem(target: { accountId: string } | { personId: string
   }
   return sql(
     `SELECT id, person_id, channel, external_id, state FROM channel_accounts
-      WHERE person_id = $1::uuid AND reachable
-      ORDER BY last_interaction_at DESC NULLS LAST, id LIMIT 1 FOR UPDATE`,
-    target.personId,
+      WHERE person_id = $1::uuid AND (reachable OR $2)
+      ORDER BY reachable DESC, last_interaction_at DESC NULLS LAST, id LIMIT 1 FOR UPDATE`,
+    target.personId, target.anyAccount === true,
   );
 }
 

@@ -6,11 +6,13 @@ import type { FastifyInstance } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type pg from "pg";
 import type { Config } from "../config.ts";
+import type { HandleSystem } from "../conversation/types.ts";
 import { AppError } from "../errors.ts";
 import { authenticate, presentedToken } from "./auth.ts";
 import { authRoutes, signInRoutes } from "./auth-routes.ts";
 import { assessmentRoutes } from "./assessment-routes.ts";
 import { campaignRoutes } from "./campaign-routes.ts";
+import { decisionRoutes } from "./decision-routes.ts";
 import { officerRoutes } from "./officer-routes.ts";
 import { reportRoutes } from "./report-routes.ts";
 import { unitRoutes } from "./unit-routes.ts";
@@ -18,6 +20,8 @@ import { unitRoutes } from "./unit-routes.ts";
 export interface AdminApiDeps {
   pool: pg.Pool;
   config: Config;
+  /** The pipeline's entry for system events: decisions made through the API go through it. */
+  handleSystem?: HandleSystem;
   /** More /api/v1 route plugins (reports, metrics …), registered inside the authenticated scope. */
   more?: ((api: FastifyInstance) => Promise<void>)[];
 }
@@ -58,6 +62,7 @@ export function adminApi(deps: AdminApiDeps) {
         await unitRoutes(api, deps);
         await reportRoutes(deps)(api);
         await assessmentRoutes(deps)(api);
+        await decisionRoutes(deps)(api);
         await officerRoutes(deps)(api);
         await campaignRoutes(deps)(api);
         for (const more of deps.more ?? []) await more(api);

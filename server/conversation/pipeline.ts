@@ -13,6 +13,7 @@ import { batch, type Statement } from "../db/statement.ts";
 import { outboxInsert } from "../outbox/store.ts";
 import type { OutboxPayload } from "../outbox/types.ts";
 import type { CachedUnitDirectory } from "../units/directory.ts";
+import type { ReviewContext } from "../../bot/review.ts";
 import type { ReviewHook } from "../review/hook.ts";
 import { isToken, lookupToken, storeTokens } from "./button-tokens.ts";
 import { effectStatements } from "./effects.ts";
@@ -63,7 +64,7 @@ export function createPipeline(deps: PipelineDeps) {
   const scope = deps.officers ?? DEFAULT_SCOPE;
 
   /** Step, addressees, effects, state, outbox, COMMIT; returns the new rows. The caller holds BEGIN. */
-  async function apply(client: pg.PoolClient, a: Applying): Promise<NewRow[]> {
+  async function apply(client: pg.PoolClient, a: Applying, seen?: { review?: ReviewContext }): Promise<NewRow[]> {
     const units = a.units;
     const at = now();
     const state = parseState(a.account.state);
@@ -71,6 +72,7 @@ export function createPipeline(deps: PipelineDeps) {
     const review = deps.review
       ? await deps.review(client, { personId: a.account.personId ?? undefined, channel: a.account.channel, state, event: a.event, now: at })
       : undefined;
+    if (seen && review) seen.review = review;
     const ctx: StepContext = {
       ...deps.context,
       now: at,
@@ -174,6 +176,7 @@ export function createPipeline(deps: PipelineDeps) {
     const units = await deps.units.get();
     const client = await deps.pool.connect();
     let rows: NewRow[];
+    const seen: { review?: ReviewContext } = {};
     try {
       const [, fresh, locked] = await batch(client, [
         "BEGIN",
@@ -189,7 +192,7 @@ export function createPipeline(deps: PipelineDeps) {
         await client.query("ROLLBACK");
         return { status: "no_account" };
       }
-      rows = await apply(client, { units, account, event: input.event, source: `system:${input.eventId}`, ownLane: input.lane ?? "notice" });
+      rows = await apply(client, { units, account, event: input.event, source: `system:${input.eventId}`, ownLane: input.lane ?? "notice" }, seen);
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {});
       throw error;
@@ -197,7 +200,7 @@ export function createPipeline(deps: PipelineDeps) {
       client.release();
     }
     await afterCommit(rows);
-    return { status: "applied", outboxIds: rows.map((r) => r.id) };
+    return { status: "applied", outboxIds: rows.map((r) => r.id), ...(seen.review ? { review: seen.review } : {}) };
   }
 
   return Object.assign(handleInbound, { handleSystem });

@@ -1,6 +1,7 @@
 // The inbound path's contract: channel adapters hand over one platform event already turned into an
 // engine event; the pipeline deduplicates it and applies it in one transaction with its outbox rows.
 // System events (no chat sent them) take the second entry, handleSystem, with the same guarantees.
+import type { ReviewContext } from "../../bot/review.ts";
 import type { ChannelName, ChatEvent, Lane, SystemEvent } from "../../bot/types.ts";
 
 export interface InboundInput {
@@ -22,7 +23,7 @@ export type HandleInbound = (input: InboundInput) => Promise<InboundOutcome>;
 
 export interface SystemInput {
   /** The conversation the event is applied to: an account, or a person's reachable account used last. */
-  target: { accountId: string } | { personId: string };
+  target: { accountId: string } | { personId: string; /** also an account marked unreachable (nothing is said to it) */ anyAccount?: boolean };
   /** Stable id of the event (e.g. "reminder:<assessment id>:<day>"): a retried job applies once. */
   eventId: string;
   event: SystemEvent;
@@ -31,7 +32,8 @@ export interface SystemInput {
 }
 
 export type SystemOutcome =
-  | { status: "applied"; outboxIds: string[] }
+  /** review: what officer review did in the event's transaction (e.g. a decision's outcome). */
+  | { status: "applied"; outboxIds: string[]; review?: ReviewContext }
   | { status: "duplicate" }
   /** No (reachable) account to apply it to; nothing was recorded, a later retry may apply it. */
   | { status: "no_account" };

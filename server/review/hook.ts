@@ -138,6 +138,17 @@ export function createReviewHook(settings: ReviewSettings, t: Translate): Review
 
   return async (client, input) => {
     if (input.personId === undefined) return undefined;
+    const e = input.event;
+    if (e.type === "system" && e.name === "review.decide") {
+      // A decision made on the dashboard (a web client), under the same rules as in chat.
+      const out: ReviewContext = {};
+      const need: ReviewNeed = {
+        kind: "decide", assessmentId: e.assessmentId, decision: e.decision,
+        ...(e.reasonCode !== undefined ? { reasonCode: e.reasonCode } : {}), ...(e.reason !== undefined ? { reason: e.reason } : {}),
+      };
+      await run(client, input.personId, { ...input, channel: "web" }, need, out);
+      return out;
+    }
     const needs = reviewNeeds(input.state, input.event, input.personId, t, input.now);
     if (needs.length === 0) return undefined;
     const out: ReviewContext = {};

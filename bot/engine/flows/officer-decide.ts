@@ -164,6 +164,15 @@ export function decided(turn: Turn): boolean {
   return true;
 }
 
+/** A decision made on the dashboard: the citizen is told; the officer, who sees the outcome there, is not. */
+export function decidedElsewhere(turn: Turn): void {
+  const d = turn.ctx.review?.decided;
+  if (!d?.ok) return;
+  const officer = officerState(turn.s);
+  if (officer.awaiting?.id === d.assessmentId) setOfficerState(turn.s, { ...officer, awaiting: undefined });
+  tellCitizen(turn, d);
+}
+
 /** "Tiếp": the oldest waiting submission's card, or that the queue is empty. */
 export function nextCard(turn: Turn): boolean {
   const next = turn.ctx.review?.next;

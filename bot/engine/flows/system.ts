@@ -3,6 +3,7 @@
 // name; officer review and campaigns register theirs here. A handler that has nothing to say says nothing.
 import type { SystemEvent, SystemEventName } from "../../types.ts";
 import { campaignMessage } from "./campaign.ts";
+import { decidedElsewhere } from "./officer-decide.ts";
 import { reviewDigest, reviewReminder } from "./officer-system.ts";
 import { column, recordButton, reprompt, say, tr, type Turn } from "../turn.ts";
 
@@ -28,6 +29,7 @@ export const systemHandlers: Handlers = {
   "campaign.message": campaignMessage,
   "review.reminder": reviewReminder,
   "review.digest": reviewDigest,
+  "review.decide": decidedElsewhere,
 };
 
 export function systemEvent(turn: Turn, event: SystemEvent): void {

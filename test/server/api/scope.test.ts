@@ -55,6 +55,10 @@ const CASES: Record<string, () => Req[]> = {
   "GET /api/v1/charts/weekly": () => [{ method: "GET", url: `/api/v1/charts/weekly?unit=${B}` }],
   "GET /api/v1/assessments": () => [{ method: "GET", url: `/api/v1/assessments?unit=${B}` }],
   "GET /api/v1/assessments/{id}": () => [{ method: "GET", url: `/api/v1/assessments/${assessmentOfB}` }],
+  "POST /api/v1/assessments/{id}/decision": () => [
+    { method: "POST", url: `/api/v1/assessments/${assessmentOfB}/decision`, payload: { decision: "confirmed" } },
+    { method: "POST", url: `/api/v1/assessments/${assessmentOfB}/decision`, payload: { decision: "rejected", reasonCode: "not_member" } },
+  ],
   "POST /api/v1/officers/invitations": () => [
     { method: "POST", url: "/api/v1/officers/invitations", payload: { unitCode: B1 } },
     { method: "POST", url: "/api/v1/officers/invitations", payload: { unitCode: A, role: "lead" } },
@@ -106,7 +110,8 @@ async function stateOfB() {
   const officers = await rt.db.pool.query(`SELECT o.* FROM officers o JOIN units u ON u.id = o.unit_id WHERE u.code LIKE $1 ORDER BY o.id`, [`${P}-%`]);
   const invitations = await rt.db.pool.query(`SELECT count(*)::int AS n FROM officer_invitations i JOIN units u ON u.id = i.unit_id WHERE u.code LIKE $1`, [`${P}-%`]);
   const campaigns = await rt.db.pool.query(`SELECT id, status, updated_at FROM campaigns WHERE id = $1`, [campaignOfB]);
-  return { units: units.rows, targets: targets.rows, officers: officers.rows, invitations: invitations.rows, campaigns: campaigns.rows };
+  const assessments = await rt.db.pool.query(`SELECT status, decided_at FROM assessments WHERE id = $1`, [assessmentOfB]);
+  return { assessments: assessments.rows, units: units.rows, targets: targets.rows, officers: officers.rows, invitations: invitations.rows, campaigns: campaigns.rows };
 }
 
 describe("an officer of commune A", () => {
