@@ -27,7 +27,9 @@ export type ReviewNeed =
   | { kind: "submission" }
   /** A citizen's own assessment, for "edit what the officer asked for". */
   | { kind: "own"; assessmentId: string }
-  | { kind: "prefs"; mode: NoticeMode };
+  | { kind: "prefs"; mode: NoticeMode }
+  /** /dashboard: a short-lived sign-in link to the dashboard, for an active officer. */
+  | { kind: "dashboard" };
 
 /** A submission as an officer sees it. */
 export interface ReviewCard {
@@ -94,4 +96,6 @@ export interface ReviewContext {
   submission?: { assessmentId: string; notify: string[] };
   own?: { assessmentId: string; status: string } | null;
   prefs?: { mode: NoticeMode };
+  /** /dashboard: the sign-in link (made only for an active officer), or none. */
+  dashboard?: { ok: true; url: string; minutes: number } | { ok: false };
 }

@@ -10,7 +10,7 @@ export const LANGS: readonly Lang[] = ["vi", "en"];
 export type ChannelName = "telegram" | "zalo" | "web";
 
 /** queue: an officer's review queue (officer review; "HÀNG CHỜ"). */
-export type CommandName = "start" | "help" | "status" | "lang" | "restart" | "stop" | "delete" | "queue";
+export type CommandName = "start" | "help" | "status" | "lang" | "restart" | "stop" | "delete" | "queue" | "dashboard";
 
 /** What the engine gets: something a chat sent, or a system event. */
 export type InboundEvent = ChatEvent | SystemEvent;

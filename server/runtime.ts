@@ -36,6 +36,7 @@ import type { ChannelSender } from "./outbox/types.ts";
 import { createBulkQueue, createOutboxQueue, OutboxDelivery, type DeliveryOptions } from "./outbox/worker.ts";
 import { createFailFastRedis, createProbeRedis, createRedis, type Redis } from "./redis.ts";
 import { createReviewHook } from "./review/hook.ts";
+import { createSignInLink } from "./api/sessions.ts";
 import { startReviewJobs } from "./review/jobs.ts";
 import { CachedUnitDirectory } from "./units/directory.ts";
 
@@ -164,7 +165,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
       ...(config.evaluationYearCutoff ? { yearCutoff: config.evaluationYearCutoff } : {}),
       retentionYears: config.personalDataYearsAfter,
     },
-    review: createReviewHook(config.review, t),
+    review: createReviewHook(config.review, t, (client, personId, at) => createSignInLink(client, personId, config.publicBaseUrl, at)),
     logger,
     officers: config.officerNotices,
     now: options.now,

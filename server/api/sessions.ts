@@ -19,7 +19,7 @@ export interface SessionRow {
  * Returns undefined when the person is no active officer. The chat command /dashboard sends it.
  */
 export async function createSignInLink(
-  pool: pg.Pool,
+  pool: Pick<pg.Pool, "query">,
   personId: string,
   publicBaseUrl: string,
   now = new Date(),

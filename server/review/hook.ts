@@ -54,7 +54,10 @@ function cardOf(d: ReviewDetails): ReviewCard {
   };
 }
 
-export function createReviewHook(settings: ReviewSettings, t: Translate): ReviewHook {
+/** Makes a dashboard sign-in link for an active officer (server/api/sessions.ts), in the event's transaction. */
+export type SignInLinks = (db: pg.PoolClient, personId: string, now: Date) => Promise<{ url: string; expiresAt: Date } | undefined>;
+
+export function createReviewHook(settings: ReviewSettings, t: Translate, signInLink?: SignInLinks): ReviewHook {
   async function run(client: pg.PoolClient, personId: string, input: ReviewHookInput, need: ReviewNeed, out: ReviewContext): Promise<void> {
     const { now } = input;
     switch (need.kind) {
@@ -133,6 +136,11 @@ export function createReviewHook(settings: ReviewSettings, t: Translate): Review
         await setNoticePreference(client, personId, { mode: need.mode });
         out.prefs = { mode: need.mode };
         return;
+      case "dashboard": {
+        const link = signInLink ? await signInLink(client, personId, now) : undefined;
+        out.dashboard = link ? { ok: true, url: link.url, minutes: Math.round((link.expiresAt.getTime() - now.getTime()) / 60_000) } : { ok: false };
+        return;
+      }
     }
   }
 

@@ -6,9 +6,17 @@ import { reprompt, say, setStep, tr, type Turn } from "../turn.ts";
 import { cardMessage, detailsMessage } from "./officer-card.ts";
 import { askReason, decided, nextCard, refusal } from "./officer-decide.ts";
 import { invitationAnswered, keepInvitation } from "./officer-invite.ts";
-import { invitationIn, isQueueCommand } from "./officer-needs.ts";
+import { invitationIn, isDashboardCommand, isQueueCommand } from "./officer-needs.ts";
 import { preferenceSaved, queueList } from "./officer-queue.ts";
 import { officerState, REASON_WAIT_MS } from "./officer-state.ts";
+
+/** /dashboard: the sign-in link the server made for an officer, or whom the dashboard is for. */
+function dashboardLink(turn: Turn): void {
+  const { t, lang } = tr(turn);
+  const d = turn.ctx.review?.dashboard;
+  if (d?.ok) say(turn, { title: t(lang, "officer.dashboard_title"), text: t(lang, "officer.dashboard_link", { url: d.url, minutes: d.minutes }) });
+  else say(turn, { text: t(lang, "officer.dashboard_not_officer") });
+}
 
 /** Text, commands: true when officer work took the event (the citizen's flow must not see it). */
 export function officerEvent(turn: Turn, event: InboundEvent): boolean {
@@ -33,6 +41,10 @@ export function officerEvent(turn: Turn, event: InboundEvent): boolean {
     if (queueList(turn)) return true;
     const { t, lang } = tr(turn);
     say(turn, { text: t(lang, "officer.not_officer") });
+    return true;
+  }
+  if (isDashboardCommand(event)) {
+    dashboardLink(turn);
     return true;
   }
   if (event.type !== "text") return false;
