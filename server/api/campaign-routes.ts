@@ -53,7 +53,7 @@ const summary = (c: CampaignRecord) => ({
 });
 
 /** An officer's campaign: one for some units, every one of them theirs or below theirs. */
-const mayRun = (p: Principal, c: CampaignRecord) => p.kind === "admin" || (c.audience.units.length > 0 && c.audience.units.every((u) => mayRead(p, u.id)));
+export const mayRunCampaign = (p: Principal, c: CampaignRecord) => p.kind === "admin" || (c.audience.units.length > 0 && c.audience.units.every((u) => mayRead(p, u.id)));
 
 const idParams = z.object({ id: z.string().max(64) });
 
@@ -81,7 +81,7 @@ export function campaignRoutes(deps: Deps) {
 
     async function campaignOf(p: Principal, id: string): Promise<CampaignRecord> {
       const found = await findCampaign(pool, id);
-      if (!found.ok || !mayRun(p, found.value)) throw new AppError(404, "campaign_not_found", `No campaign ${id} among those you may see.`);
+      if (!found.ok || !mayRunCampaign(p, found.value)) throw new AppError(404, "campaign_not_found", `No campaign ${id} among those you may see.`);
       return found.value;
     }
 
@@ -137,7 +137,7 @@ export function campaignRoutes(deps: Deps) {
       async (request) => {
         const p = principalOf(request);
         const all = await campaignsWithStatus(pool, request.query.status ? [request.query.status] : STATUSES);
-        return { campaigns: all.filter((c) => mayRun(p, c)).reverse().map(summary) };
+        return { campaigns: all.filter((c) => mayRunCampaign(p, c)).reverse().map(summary) };
       },
     );
 

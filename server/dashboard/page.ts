@@ -32,6 +32,8 @@ export interface OverviewModel {
   sort: SortKey;
   dir: "asc" | "desc";
   isAdmin: boolean;
+  /** More sections (review queue, campaigns), after the charts. */
+  sections?: string;
 }
 
 export const SORT_KEYS = ["code", "name", "members", "submitted", "confirmed", "share", "target"] as const;
@@ -131,6 +133,7 @@ export function overviewPage(m: OverviewModel): string {
 <section><h2>${esc(adminT(lang, "dashboard.charts"))}</h2>
 <img class="chart" alt="${esc(adminT(lang, "dashboard.chart_targets"))}" src="${esc(api("charts/targets", { lang }))}">
 <img class="chart" alt="${esc(adminT(lang, "dashboard.chart_weekly"))}" src="${esc(api("charts/weekly", { lang }))}"></section>
+${m.sections ?? ""}
 <section><h2>${esc(adminT(lang, "dashboard.units"))}</h2>
 ${rows.length === 0 ? `<p class="muted">${esc(adminT(lang, "dashboard.no_units"))}</p>` : `<div class="table"><table id="units"><thead><tr>
 ${head("code", adminT(lang, "dashboard.code"))}${head("name", adminT(lang, "dashboard.unit"))}${head("members", adminT(lang, "dashboard.members"))}

@@ -5,13 +5,16 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type pg from "pg";
 import { z } from "zod";
 import type { Lang } from "../../bot/types.ts";
-import { authenticate, isAdminToken, presentedToken, SESSION_COOKIE } from "../api/auth.ts";
+import { authenticate, isAdminToken, mayRead, presentedToken, SESSION_COOKIE } from "../api/auth.ts";
 import { currentYear, reportRoots } from "../api/report-routes.ts";
 import { createSession, endSession, redeemSignInLink, SESSION_TTL_MS } from "../api/sessions.ts";
 import { recordAudit } from "../audit/store.ts";
 import type { Config } from "../config.ts";
 import { AppError } from "../errors.ts";
+import { assessmentDetail } from "../reports/assessments.ts";
 import { reportFor } from "../reports/store.ts";
+import { campaignRows, reviewModel } from "./data.ts";
+import { assessmentPage, campaignSection, decideScript, reviewSection, SECTION_STYLE } from "./sections.ts";
 import { adminT } from "./i18n.ts";
 import { esc, layout, overviewPage, signInPage, SORT_KEYS } from "./page.ts";
 
@@ -100,7 +103,19 @@ export function dashboardRoutes(deps: Deps) {
           const { rows } = await deps.pool.query<{ name: string }>(`SELECT name FROM units WHERE id = ANY($1::uuid[]) ORDER BY code`, [p.roots]);
           who = adminT(q.lang, "dashboard.officer_of", { units: rows.map((r) => r.name).join(", ") });
         }
-        return html(reply, overviewPage({ lang: q.lang, year, who, unitCode: q.unit, report, sort: q.sort, dir: q.dir, isAdmin: p.kind === "admin" }));
+        const now = new Date();
+        const sections = reviewSection(q.lang, await reviewModel(deps.pool, p, { roots, year, now }, deps.config.review), deps.config.timeZone) +
+          campaignSection(q.lang, await campaignRows(deps.pool, p)) + SECTION_STYLE + decideScript(q.lang);
+        return html(reply, overviewPage({ lang: q.lang, year, who, unitCode: q.unit, report, sort: q.sort, dir: q.dir, isAdmin: p.kind === "admin", sections }));
+      });
+
+      scope.get("/dashboard/assessments/:id", async (request, reply) => {
+        const p = await authenticate(deps.pool, deps.config.adminToken, presentedToken(request));
+        if (!p) return reply.redirect("/dashboard/sign-in", 303);
+        const lang = langOf(request);
+        const a = await assessmentDetail(deps.pool, (request.params as { id: string }).id);
+        if (!a || a.unitId === null || !mayRead(p, a.unitId)) throw new AppError(404, "assessment_not_found", "No such assessment among those you may see.");
+        return html(reply, assessmentPage(lang, a, p.kind === "officer", deps.config.timeZone));
       });
     });
   };
