@@ -149,7 +149,7 @@ async function decide(button) {
     body: JSON.stringify(reason ? { decision, reason: reason.trim() } : { decision }),
   });
   const body = await res.json().catch(() => ({}));
-  if (res.ok) { out.className = "outcome ok"; out.textContent = T["done_" + decision]; return; }
+  if (res.ok) { out.className = "outcome ok"; out.textContent = T["done_" + decision]; buttons.forEach((b) => { b.hidden = true; }); return; }
   const e = body.error || {};
   out.className = "outcome miss";
   if (e.code === "already_decided") {
