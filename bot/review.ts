@@ -29,7 +29,21 @@ export type ReviewNeed =
   | { kind: "own"; assessmentId: string }
   | { kind: "prefs"; mode: NoticeMode }
   /** /dashboard: a short-lived sign-in link to the dashboard, for an active officer. */
-  | { kind: "dashboard" };
+  | { kind: "dashboard" }
+  /** /report: the chart of the officer's units against their target, and the figures. */
+  | { kind: "report" };
+
+/** An officer's units this year: the chart (PNG, base64) and the figures of one line. */
+export interface ChatReport {
+  png: string;
+  units: string;
+  year: number;
+  members: number | null;
+  submitted: number;
+  confirmed: number;
+  sharePercent: number | null;
+  targetPercent: number | null;
+}
 
 /** A submission as an officer sees it. */
 export interface ReviewCard {
@@ -98,4 +112,6 @@ export interface ReviewContext {
   prefs?: { mode: NoticeMode };
   /** /dashboard: the sign-in link (made only for an active officer), or none. */
   dashboard?: { ok: true; url: string; minutes: number } | { ok: false };
+  /** /report: the officer's units' chart and figures, or none (no active officer). */
+  report?: ({ ok: true } & ChatReport) | { ok: false };
 }

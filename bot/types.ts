@@ -10,7 +10,7 @@ export const LANGS: readonly Lang[] = ["vi", "en"];
 export type ChannelName = "telegram" | "zalo" | "web";
 
 /** queue: an officer's review queue (officer review; "HÀNG CHỜ"). */
-export type CommandName = "start" | "help" | "status" | "lang" | "restart" | "stop" | "delete" | "queue" | "dashboard";
+export type CommandName = "start" | "help" | "status" | "lang" | "restart" | "stop" | "delete" | "queue" | "dashboard" | "report";
 
 /** What the engine gets: something a chat sent, or a system event. */
 export type InboundEvent = ChatEvent | SystemEvent;
@@ -128,6 +128,8 @@ export interface OutMessage {
   text: string;
   /** Rows of buttons. */
   buttons?: Button[][];
+  /** A picture sent with the text as its caption (a chart): PNG bytes, base64. */
+  image?: { png: string };
   /**
    * The platform id of the message this one replaces in place (a multi-choice tick re-renders the
    * question it was tapped on): Telegram edits that message, the web chat re-renders it; channels that

@@ -37,6 +37,7 @@ import { createBulkQueue, createOutboxQueue, OutboxDelivery, type DeliveryOption
 import { createFailFastRedis, createProbeRedis, createRedis, type Redis } from "./redis.ts";
 import { createReviewHook } from "./review/hook.ts";
 import { createSignInLink } from "./api/sessions.ts";
+import { chatReport } from "./reports/chat-report.ts";
 import { startReviewJobs } from "./review/jobs.ts";
 import { CachedUnitDirectory } from "./units/directory.ts";
 
@@ -165,7 +166,10 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
       ...(config.evaluationYearCutoff ? { yearCutoff: config.evaluationYearCutoff } : {}),
       retentionYears: config.personalDataYearsAfter,
     },
-    review: createReviewHook(config.review, t, (client, personId, at) => createSignInLink(client, personId, config.publicBaseUrl, at)),
+    review: createReviewHook(config.review, t, {
+      signInLink: (client, personId, at) => createSignInLink(client, personId, config.publicBaseUrl, at),
+      report: (client, input) => chatReport(client, { ...input, timeZone: config.timeZone }),
+    }),
     logger,
     officers: config.officerNotices,
     now: options.now,

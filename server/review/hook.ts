@@ -6,8 +6,8 @@
 import type pg from "pg";
 import type { ConversationState } from "../../bot/engine/index.ts";
 import { reviewNeeds } from "../../bot/engine/flows/officer-needs.ts";
-import type { ReviewCard, ReviewContext, ReviewNeed } from "../../bot/review.ts";
-import type { InboundEvent, Translate } from "../../bot/types.ts";
+import type { ChatReport, ReviewCard, ReviewContext, ReviewNeed } from "../../bot/review.ts";
+import type { InboundEvent, Lang, Translate } from "../../bot/types.ts";
 import type { TargetGroup } from "../../rules/index.ts";
 import type { ReviewSettings } from "../config.ts";
 import { acceptInvitation, invitationSecretOf } from "../officers/invitations.ts";
@@ -57,7 +57,14 @@ function cardOf(d: ReviewDetails): ReviewCard {
 /** Makes a dashboard sign-in link for an active officer (server/api/sessions.ts), in the event's transaction. */
 export type SignInLinks = (db: pg.PoolClient, personId: string, now: Date) => Promise<{ url: string; expiresAt: Date } | undefined>;
 
-export function createReviewHook(settings: ReviewSettings, t: Translate, signInLink?: SignInLinks): ReviewHook {
+export interface ReviewHookExtras {
+  signInLink?: SignInLinks;
+  /** /report: the officer's units' chart and figures (server/reports/chat-report.ts). */
+  report?: (db: pg.PoolClient, input: { personId: string; lang: Lang; now: Date }) => Promise<ChatReport | undefined>;
+}
+
+export function createReviewHook(settings: ReviewSettings, t: Translate, extras: ReviewHookExtras = {}): ReviewHook {
+  const { signInLink } = extras;
   async function run(client: pg.PoolClient, personId: string, input: ReviewHookInput, need: ReviewNeed, out: ReviewContext): Promise<void> {
     const { now } = input;
     switch (need.kind) {
@@ -139,6 +146,11 @@ export function createReviewHook(settings: ReviewSettings, t: Translate, signInL
       case "dashboard": {
         const link = signInLink ? await signInLink(client, personId, now) : undefined;
         out.dashboard = link ? { ok: true, url: link.url, minutes: Math.round((link.expiresAt.getTime() - now.getTime()) / 60_000) } : { ok: false };
+        return;
+      }
+      case "report": {
+        const report = extras.report ? await extras.report(client, { personId, lang: input.state?.lang ?? "vi", now }) : undefined;
+        out.report = report ? { ok: true, ...report } : { ok: false };
         return;
       }
     }

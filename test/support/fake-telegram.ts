@@ -55,7 +55,7 @@ export class FakeTelegram {
 
   /** Messages sent to one chat, in order, and edits of them (a multi-choice tick edits its question). */
   messages(chatId: string | number): RecordedCall[] {
-    return this.calls.filter((c) => (c.method === "sendMessage" || c.method === "editMessageText") && String(c.body.chat_id) === String(chatId));
+    return this.calls.filter((c) => (c.method === "sendMessage" || c.method === "sendPhoto" || c.method === "editMessageText") && String(c.body.chat_id) === String(chatId));
   }
 
   private async handle(req: IncomingMessage, res: import("node:http").ServerResponse): Promise<void> {
@@ -70,10 +70,18 @@ export class FakeTelegram {
     if (!match || match[1] !== this.token) return send(401, { ok: false, error_code: 401, description: "Unauthorized" });
     const method = match[2]!;
     let body: Record<string, any> = {};
-    try {
-      body = raw ? JSON.parse(raw) : {};
-    } catch {
-      return send(400, { ok: false, error_code: 400, description: "Bad Request: invalid JSON" });
+    const type = String(req.headers["content-type"] ?? "");
+    if (type.startsWith("multipart/form-data")) {
+      // An upload (sendPhoto with the file's bytes): fields as strings or parsed JSON, files as their bytes.
+      const parsed = parseMultipart(Buffer.concat(chunks), /boundary=(.+)$/.exec(type)?.[1] ?? "");
+      if (!parsed) return send(400, { ok: false, error_code: 400, description: "Bad Request: invalid multipart body" });
+      body = parsed;
+    } else {
+      try {
+        body = raw ? JSON.parse(raw) : {};
+      } catch {
+        return send(400, { ok: false, error_code: 400, description: "Bad Request: invalid JSON" });
+      }
     }
     const call: RecordedCall = { method, body, at: Date.now() };
     const i = this.script.findIndex((s) => s.method === method);
@@ -124,10 +132,10 @@ export class FakeTelegram {
 
   private succeed(call: RecordedCall, send: (s: number, b: object) => void): void {
     const { method, body } = call;
-    if (method === "sendMessage" || method === "editMessageText") {
+    if (method === "sendMessage" || method === "sendPhoto" || method === "editMessageText") {
       // Like Telegram, only a message that was sent gets an id (kept on the recorded call too).
-      if (method === "sendMessage") call.messageId = this.nextMessageId++;
-      const messageId = method === "sendMessage" ? call.messageId : Number(body.message_id);
+      if (method !== "editMessageText") call.messageId = this.nextMessageId++;
+      const messageId = method !== "editMessageText" ? call.messageId : Number(body.message_id);
       return send(200, {
         ok: true,
         result: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: Number(body.chat_id), type: "private" }, text: body.text },
@@ -136,6 +144,47 @@ export class FakeTelegram {
     if (method === "answerCallbackQuery" || method === "setWebhook" || method === "deleteWebhook") return send(200, { ok: true, result: true });
     send(200, { ok: true, result: true });
   }
+}
+
+type Upload = { filename: string; bytes: Buffer };
+
+/** A multipart/form-data body as grammY sends it; "attach://<name>" fields resolved to their file part. */
+function parseMultipart(raw: Buffer, boundary: string): Record<string, any> | undefined {
+  if (!boundary) return undefined;
+  const parts: { name: string; filename?: string; data: Buffer }[] = [];
+  const delimiter = Buffer.from(`--${boundary}`);
+  let at = raw.indexOf(delimiter);
+  while (at >= 0) {
+    const start = at + delimiter.length;
+    if (raw.subarray(start, start + 2).toString() === "--") break;
+    const next = raw.indexOf(delimiter, start);
+    if (next < 0) return undefined;
+    const part = raw.subarray(start + 2, next - 2); // after CRLF, before the CRLF ending the part
+    const split = part.indexOf("\r\n\r\n");
+    if (split < 0) return undefined;
+    const head = part.subarray(0, split).toString("utf8");
+    const name = /;\s*name="([^"]*)"/i.exec(head)?.[1];
+    if (name === undefined) return undefined;
+    const filename = /;\s*filename="?([^";\r\n]*)"?/i.exec(head)?.[1];
+    parts.push({ name, ...(filename !== undefined ? { filename } : {}), data: part.subarray(split + 4) });
+    at = next;
+  }
+  const files = new Map<string, Upload>(parts.filter((p) => p.filename !== undefined).map((p) => [p.name, { filename: p.filename!, bytes: p.data }]));
+  const body: Record<string, any> = {};
+  for (const p of parts) {
+    if (p.filename !== undefined) continue;
+    const value = p.data.toString("utf8");
+    const attached = /^attach:\/\/(.+)$/.exec(value);
+    if (attached) body[p.name] = files.get(attached[1]!);
+    else {
+      try {
+        body[p.name] = /^[[{]/.test(value) ? JSON.parse(value) : value;
+      } catch {
+        body[p.name] = value;
+      }
+    }
+  }
+  return body;
 }
 
 export const retryAfter = (seconds: number) => ({

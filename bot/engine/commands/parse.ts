@@ -8,7 +8,7 @@ import viWords from "../../../locales/vi/commands.json" with { type: "json" };
 import type { CommandName } from "../../types.ts";
 import { foldDiacritics } from "../text.ts";
 
-export const COMMAND_NAMES: readonly CommandName[] = ["start", "help", "status", "lang", "restart", "stop", "delete", "queue", "dashboard"];
+export const COMMAND_NAMES: readonly CommandName[] = ["start", "help", "status", "lang", "restart", "stop", "delete", "queue", "dashboard", "report"];
 
 export type ParsedCommand =
   | { kind: "command"; name: CommandName; arg?: string; /** typed as a word, not as "/name" */ word: boolean }

@@ -47,6 +47,7 @@ export function runCommand(turn: Turn, name: CommandName, arg: string | undefine
     case "delete":
       return openDialog(turn, "delete");
     case "dashboard":
+    case "report":
     case "queue": {
       // Officer work (flows/officer-route.ts) answers /queue for officers; anyone else is told whom it is for.
       const { t, lang } = tr(turn);

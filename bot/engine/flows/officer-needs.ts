@@ -23,13 +23,16 @@ export function isQueueCommand(event: InboundEvent): boolean {
   return typed?.kind === "command" && typed.name === "queue";
 }
 
-/** /dashboard or one of its words ("TRANG QUẢN LÝ"). */
-export function isDashboardCommand(event: InboundEvent): boolean {
-  if (event.type === "command") return event.name === "dashboard";
+/** A command, typed as "/name" or as one of its words ("TRANG QUẢN LÝ", "BÁO CÁO"). */
+function isCommand(event: InboundEvent, name: "dashboard" | "report"): boolean {
+  if (event.type === "command") return event.name === name;
   if (event.type !== "text") return false;
   const typed = parseCommand(event.text);
-  return typed?.kind === "command" && typed.name === "dashboard";
+  return typed?.kind === "command" && typed.name === name;
 }
+
+export const isDashboardCommand = (event: InboundEvent) => isCommand(event, "dashboard");
+export const isReportCommand = (event: InboundEvent) => isCommand(event, "report");
 
 /** An invitation in a start payload ("o_<token>") or typed (the Zalo code). */
 export function invitationIn(event: InboundEvent): Extract<ReviewNeed, { kind: "accept" }> | undefined {
@@ -92,6 +95,8 @@ export function reviewNeeds(state: ConversationState | null, event: InboundEvent
     needs.push({ kind: "queue" });
   } else if (isDashboardCommand(event)) {
     needs.push({ kind: "dashboard" });
+  } else if (isReportCommand(event)) {
+    needs.push({ kind: "report" });
   } else if (event.type === "text") {
     const awaiting = officer.awaiting;
     if (awaiting && now.getTime() - awaiting.at < REASON_WAIT_MS && !event.text.trim().startsWith("/")) {

@@ -6,7 +6,7 @@ import { reprompt, say, setStep, tr, type Turn } from "../turn.ts";
 import { cardMessage, detailsMessage } from "./officer-card.ts";
 import { askReason, decided, nextCard, refusal } from "./officer-decide.ts";
 import { invitationAnswered, keepInvitation } from "./officer-invite.ts";
-import { invitationIn, isDashboardCommand, isQueueCommand } from "./officer-needs.ts";
+import { invitationIn, isDashboardCommand, isQueueCommand, isReportCommand } from "./officer-needs.ts";
 import { preferenceSaved, queueList } from "./officer-queue.ts";
 import { officerState, REASON_WAIT_MS } from "./officer-state.ts";
 
@@ -16,6 +16,22 @@ function dashboardLink(turn: Turn): void {
   const d = turn.ctx.review?.dashboard;
   if (d?.ok) say(turn, { title: t(lang, "officer.dashboard_title"), text: t(lang, "officer.dashboard_link", { url: d.url, minutes: d.minutes }) });
   else say(turn, { text: t(lang, "officer.dashboard_not_officer") });
+}
+
+/** /report: the chart of the officer's units against their target with one line of figures. */
+function chatReport(turn: Turn): void {
+  const { t, lang } = tr(turn);
+  const r = turn.ctx.review?.report;
+  if (!r?.ok) {
+    say(turn, { text: t(lang, "officer.report_not_officer") });
+    return;
+  }
+  const n = (x: number) => x.toLocaleString(lang === "vi" ? "vi-VN" : "en-US");
+  const share = r.sharePercent === null ? "–" : `${n(r.sharePercent)}%`;
+  const line = r.targetPercent === null
+    ? t(lang, "officer.report_line", { units: r.units, members: r.members === null ? "–" : n(r.members), submitted: n(r.submitted), confirmed: n(r.confirmed), share })
+    : t(lang, "officer.report_line_target", { units: r.units, members: r.members === null ? "–" : n(r.members), submitted: n(r.submitted), confirmed: n(r.confirmed), share, target: `${r.targetPercent}%` });
+  say(turn, { title: t(lang, "officer.report_title", { year: r.year }), text: line, image: { png: r.png } });
 }
 
 /** Text, commands: true when officer work took the event (the citizen's flow must not see it). */
@@ -45,6 +61,10 @@ export function officerEvent(turn: Turn, event: InboundEvent): boolean {
   }
   if (isDashboardCommand(event)) {
     dashboardLink(turn);
+    return true;
+  }
+  if (isReportCommand(event)) {
+    chatReport(turn);
     return true;
   }
   if (event.type !== "text") return false;

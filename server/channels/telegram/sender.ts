@@ -1,10 +1,23 @@
 // Delivers outbox payloads through grammY's Api and classifies failures by cause: Telegram said no
 // (GrammyError: 429 → wait retry_after, 403/chat gone → unreachable, other 4xx → never), or the
 // network/5xx failed (HttpError, 5xx → back off).
-import { Api, GrammyError, HttpError } from "grammy";
+import { Api, GrammyError, HttpError, InputFile } from "grammy";
 import { sendInParts } from "../../outbox/parts.ts";
 import type { ChannelSender, OutboxPayload, PartsSent, RecipientInfo, SendResult } from "../../outbox/types.ts";
-import { renderTelegram } from "./render.ts";
+import { renderTelegram, type TelegramSend } from "./render.ts";
+
+/** Telegram's limit on a photo's caption. */
+export const TELEGRAM_CAPTION_LIMIT = 1024;
+
+/** A picture (sendPhoto, uploaded) with the first part as its caption when it fits; then the other parts. */
+type Part = TelegramSend | { photo: Buffer; caption?: TelegramSend };
+
+function withPhoto(png: string, parts: TelegramSend[]): Part[] {
+  const photo = Buffer.from(png, "base64");
+  const [first, ...rest] = parts;
+  if (first && rest.length === 0 && first.text.length <= TELEGRAM_CAPTION_LIMIT) return [{ photo, caption: first }];
+  return [{ photo }, ...parts];
+}
 
 export function classify(error: unknown): SendResult {
   if (error instanceof GrammyError) {
@@ -40,6 +53,23 @@ export function createTelegramSender(api: Api, limits = TELEGRAM_LIMITS): Channe
           if (error instanceof GrammyError && error.error_code === 400) return { ok: true, platformMessageId: "callback-expired" };
           return classify(error);
         }
+      }
+      const image = payload.message.image;
+      if (image) {
+        return sendInParts(
+          withPhoto(image.png, renderTelegram(payload.message)),
+          done,
+          async (part) => {
+            if (!("photo" in part)) {
+              const { text, ...rest } = part;
+              return String((await api.sendMessage(recipient, text, rest)).message_id);
+            }
+            const c = part.caption;
+            const options = c ? { caption: c.text, parse_mode: c.parse_mode, ...(c.reply_markup ? { reply_markup: c.reply_markup } : {}) } : {};
+            return String((await api.sendPhoto(recipient, new InputFile(part.photo, "chart.png"), options)).message_id);
+          },
+          classify,
+        );
       }
       const parts = renderTelegram(payload.message);
       const replaces = Number(payload.message.replaces);

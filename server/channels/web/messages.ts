@@ -19,11 +19,13 @@ export interface WebMessage {
   replaces?: string;
   /** The review as one scrollable summary: the page shows it instead of the paged text and buttons. */
   summary?: ReviewSummary;
+  /** A picture (a chart) shown with the text: its URL, served to this account only. */
+  image?: string;
 }
 
 function toMessage(id: string, payload: OutboxPayload): WebMessage | null {
   if (payload.kind !== "message") return null;
-  const { title, text, buttons, replaces, summary } = payload.message;
+  const { title, text, buttons, replaces, summary, image } = payload.message;
   const rows = buttons?.filter((row) => row.length > 0);
   return {
     id,
@@ -32,12 +34,24 @@ function toMessage(id: string, payload: OutboxPayload): WebMessage | null {
     ...(rows?.length ? { buttons: rows } : {}),
     ...(replaces ? { replaces } : {}),
     ...(summary ? { summary: { ...summary, groups: summary.groups.map((g) => ({ ...g, items: g.items.map((i) => ({ ...i, evidence: webUploadIds(i.evidence) })) })) } } : {}),
+    ...(image ? { image: `/chat/api/images/${id}` } : {}),
   };
 }
 
 /** The web chat's own photos among evidence refs ("web-upload:<id>" → id): the page shows them. */
 function webUploadIds(refs: string[]): string[] {
   return refs.flatMap((ref) => (ref.startsWith("web-upload:") ? [ref.slice("web-upload:".length)] : []));
+}
+
+/** The picture of a message delivered to the account (PNG bytes), or undefined. */
+export async function readImage(pool: pg.Pool, account: string, id: string): Promise<Buffer | undefined> {
+  if (!/^[0-9]{1,19}$/.test(id)) return undefined;
+  const { rows } = await pool.query<{ png: string | null }>(
+    `SELECT payload->'message'->'image'->>'png' AS png FROM outbox
+      WHERE id = $2::bigint AND channel = 'web' AND recipient = $1 AND status IN ('sent', 'uncertain')`,
+    [account, id],
+  );
+  return rows[0]?.png ? Buffer.from(rows[0].png, "base64") : undefined;
 }
 
 /**

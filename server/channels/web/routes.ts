@@ -12,7 +12,7 @@ import type { Lang } from "../../../bot/types.ts";
 import { conversationLanguage } from "../../accounts/store.ts";
 import { AppError } from "../../errors.ts";
 import { COOKIE_NAME, newAccountId, readCookie, setCookieHeader, signAccountId, verifyAccountCookie } from "./cookie.ts";
-import { readMessages, waitForMessages } from "./messages.ts";
+import { readImage, readMessages, waitForMessages } from "./messages.ts";
 import { WebPush } from "./push.ts";
 import { ASSETS, createPageRenderer, FAVICON } from "./page.ts";
 import { LimiterUnavailable, registerLimiter, type Limiter, type LimitName } from "./rate-limit.ts";
@@ -228,6 +228,13 @@ export function webRoutes(deps: WebDeps, s: WebSettings) {
         // With new replies, the conversation's language: a switch in the chat re-labels the page at once.
         const lang = page.messages.length > 0 ? await conversationLanguage(pool, "web", account) : null;
         return reply.header("cache-control", "no-store").send(lang ? { ...page, lang } : page);
+      });
+
+      // A message's picture (a chart), for the account it was delivered to only.
+      scope.get("/chat/api/images/:id", { onRequest: [requireSession, limit("polls")] }, async (request, reply) => {
+        const png = await readImage(pool, request.webAccount!, String((request.params as { id?: string }).id ?? ""));
+        if (!png) throw new AppError(404, "no_image", "No such picture in this conversation.");
+        return reply.headers({ "content-type": "image/png", "cache-control": "private, max-age=86400" }).send(png);
       });
 
       // Browsers ask for it on every page; without it each visit logs a 404.

@@ -113,6 +113,13 @@
       title.textContent = m.summary ? m.summary.title : m.title;
       bubble.appendChild(title);
     }
+    if (m.image) {
+      var picture = document.createElement("img");
+      picture.className = "picture";
+      picture.src = m.image;
+      picture.alt = m.title || "";
+      bubble.appendChild(picture);
+    }
     // The review is one scrollable summary here: every answer by group, photos, submit at its end.
     bubble.appendChild(document.createTextNode(m.summary ? m.summary.intro : m.text));
     el.appendChild(bubble);
