@@ -11,6 +11,7 @@
 //     `failNextRefreshes` makes it refuse, `refreshCount` counts the calls.
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { parseMultipart, type Upload } from "./multipart.ts";
 
 export interface RecordedCall {
   method: string;
@@ -36,6 +37,8 @@ export interface FakeZalo {
   url: string;
   calls: RecordedCall[];
   sends(): RecordedCall[];
+  /** Pictures uploaded for media messages (POST /v2.0/oa/upload/image), by attachment id. */
+  uploads: Map<string, Upload>;
   /** ZBS transaction template messages (same script and answers as sends). */
   templates(): RecordedCall[];
   refreshCount: number;
@@ -63,6 +66,7 @@ export async function startFakeZalo(options: FakeZaloOptions = {}): Promise<Fake
     url: "",
     calls: [],
     sends: () => fake.calls.filter((c) => c.path === "/v3.0/oa/message/cs"),
+    uploads: new Map(),
     templates: () => fake.calls.filter((c) => c.path === "/v3.0/oa/message/transaction"),
     refreshCount: 0,
     validAccessTokens: new Set(options.validAccessTokens ?? []),
@@ -97,7 +101,8 @@ export async function startFakeZalo(options: FakeZaloOptions = {}): Promise<Fake
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", async () => {
-      const body = Buffer.concat(chunks).toString("utf8");
+      const raw = Buffer.concat(chunks);
+      const body = raw.toString("utf8");
       const path = (req.url ?? "/").split("?")[0]!;
       const call: RecordedCall = { method: req.method ?? "GET", path, headers: req.headers, body };
       fake.calls.push(call);
@@ -125,6 +130,18 @@ export async function startFakeZalo(options: FakeZaloOptions = {}): Promise<Fake
         if (step?.type === "error") return answer(200, { error: step.code, message: step.message });
         const userId = (call.json as { recipient?: { user_id?: string } }).recipient?.user_id;
         return answer(200, { error: 0, message: "Success", data: { message_id: `m${(++messageSeq).toString(16).padStart(8, "0")}`, user_id: userId } });
+      }
+      if (req.method === "POST" && path === "/v2.0/oa/upload/image") {
+        const token = req.headers["access_token"];
+        if (typeof token !== "string" || !fake.validAccessTokens.has(token)) return answer(200, { error: -216, message: "Access token is invalid" });
+        const type = String(req.headers["content-type"] ?? "");
+        const form = type.startsWith("multipart/form-data") ? parseMultipart(raw, /boundary=(.+)$/.exec(type)?.[1] ?? "", { files: true }) : undefined;
+        const file = form?.file as Upload | undefined;
+        if (!file?.bytes?.length) return answer(200, { error: -201, message: "file is missing" });
+        if (file.bytes.length > 1_048_576) return answer(200, { error: -210, message: "file is larger than 1 MB" });
+        const attachmentId = `att${fake.uploads.size + 1}_${"y".repeat(20)}`;
+        fake.uploads.set(attachmentId, file);
+        return answer(200, { error: 0, message: "Success", data: { attachment_id: attachmentId } });
       }
       if (req.method === "POST" && path === "/v4/oa/access_token") {
         fake.refreshCount++;

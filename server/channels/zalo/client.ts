@@ -2,7 +2,7 @@
 // refresh the token pair (OAuth v4). Zalo answers HTTP 200 with a numeric `error` field; a non-zero
 // error becomes a ZaloApiError with its kind, anything that is not such an answer (network failure,
 // timeout, non-200, unreadable body) a ZaloNetworkError.
-import type { ZaloMessageBody, ZaloTransactionBody } from "./render.ts";
+import type { ZaloSendBody, ZaloTransactionBody } from "./render.ts";
 
 export type ZaloErrorKind = "token" | "window" | "rate_limit" | "night_ban" | "bad_request" | "quota" | "blocked" | "unknown";
 
@@ -117,7 +117,7 @@ export class ZaloClient {
    * message answers that one (`recipient.message_id`) and is billed as a free reply, not as a
    * proactive message to `user_id`.
    */
-  async sendMessage(userId: string, message: ZaloMessageBody, accessToken: string, replyTo?: string): Promise<{ messageId: string }> {
+  async sendMessage(userId: string, message: ZaloSendBody, accessToken: string, replyTo?: string): Promise<{ messageId: string }> {
     const body = await this.call(`${trimSlash(this.options.apiBase)}/v3.0/oa/message/cs`, {
       method: "POST",
       headers: { "content-type": "application/json", access_token: accessToken },
@@ -137,6 +137,22 @@ export class ZaloClient {
       body: JSON.stringify({ recipient: { user_id: userId }, message }),
     });
     return this.messageIdOf(body);
+  }
+
+  /** Uploads a PNG or JPEG (at most 1 MB) for a media message; returns Zalo's attachment id. */
+  async uploadImage(image: Buffer, accessToken: string, filename = "chart.png"): Promise<{ attachmentId: string }> {
+    const form = new FormData();
+    form.append("file", new Blob([new Uint8Array(image)], { type: "image/png" }), filename);
+    const body = await this.call(`${trimSlash(this.options.apiBase)}/v2.0/oa/upload/image`, {
+      method: "POST",
+      headers: { access_token: accessToken },
+      body: form,
+    });
+    const code = Number(body.error ?? 0);
+    if (code !== 0) throw new ZaloApiError(code, String(body.message ?? "unknown error"));
+    const id = (body.data as Record<string, unknown> | undefined)?.attachment_id;
+    if (typeof id !== "string" || id.length === 0) throw new ZaloNetworkError("bad_response", "upload answer without attachment_id");
+    return { attachmentId: id };
   }
 
   private messageIdOf(body: Record<string, unknown>): { messageId: string } {

@@ -30,10 +30,24 @@ export interface ZaloButton {
   payload: string;
 }
 
+/** A picture uploaded first (POST /v2.0/oa/upload/image), then sent as a media template with the text. */
+export interface ZaloMedia {
+  type: "template";
+  payload: { template_type: "media"; elements: [{ media_type: "image"; attachment_id: string }] };
+}
+
 export interface ZaloMessageBody {
   text: string;
   attachment?: { type: "template"; payload: { buttons: ZaloButton[] } };
 }
+
+/** What a consultation message may carry: text (with buttons), or text with a picture. */
+export type ZaloSendBody = ZaloMessageBody | { text: string; attachment: ZaloMedia };
+
+export const mediaAttachment = (attachmentId: string): ZaloMedia => ({
+  type: "template",
+  payload: { template_type: "media", elements: [{ media_type: "image", attachment_id: attachmentId }] },
+});
 
 /** Cuts to `max` code points, ending with "…" when cut. */
 export function truncateTitle(title: string, max = ZALO_BUTTON_TITLE_MAX): string {
@@ -108,9 +122,10 @@ export function combineMessages(messages: readonly OutMessage[], limit = ZALO_TE
   const textOf = (m: OutMessage) => [...(m.title ? [m.title] : []), m.text].join("\n");
   let text = textOf(first);
   let count = 1;
-  if (text.length > limit || (first.buttons ?? []).some((row) => row.length > 0)) return { message: first, count: 1 };
+  if (text.length > limit || first.image || (first.buttons ?? []).some((row) => row.length > 0)) return { message: first, count: 1 };
   let buttons: OutMessage["buttons"];
   for (const next of messages.slice(1)) {
+    if (next.image) break; // a picture goes as a message of its own
     const joined = `${text}\n\n${textOf(next)}`;
     if (joined.length > limit) break;
     text = joined;

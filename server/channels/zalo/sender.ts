@@ -23,7 +23,18 @@
 import { sendInParts } from "../../outbox/parts.ts";
 import type { ChannelSender, OutboxPayload, PartsSent, RecipientInfo, RowContext, SendResult } from "../../outbox/types.ts";
 import { ZaloApiError, ZaloNetworkError, type ZaloClient } from "./client.ts";
-import { combineMessages, renderTransaction, renderZalo, type ZaloMessageBody, type ZaloTransactionBody } from "./render.ts";
+import { combineMessages, mediaAttachment, renderTransaction, renderZalo, type ZaloMessageBody, type ZaloSendBody, type ZaloTransactionBody } from "./render.ts";
+
+/** A part to send: a message body, or a picture to upload and send with the text (a media message). */
+type Part = ZaloMessageBody | { image: Buffer; text: string };
+
+/** The picture first, with the text when it is one part without buttons; else the picture alone, then the text. */
+function withImage(png: string, parts: ZaloMessageBody[]): Part[] {
+  const image = Buffer.from(png, "base64");
+  const [first, ...rest] = parts;
+  if (first && rest.length === 0 && !first.attachment) return [{ image, text: first.text }];
+  return [{ image, text: "" }, ...parts];
+}
 import { ZaloTokenError, type ZaloTokenSource } from "./tokens.ts";
 
 export const ZALO_WINDOW_MS = 7 * 86_400_000;
@@ -68,7 +79,7 @@ export function nightBanDelayMs(now: Date, timeZone = "Asia/Ho_Chi_Minh"): numbe
 }
 
 export interface ZaloSenderDeps {
-  client: Pick<ZaloClient, "sendMessage" | "sendTransaction">;
+  client: Pick<ZaloClient, "sendMessage" | "sendTransaction" | "uploadImage">;
   tokens: ZaloTokenSource;
   now?: () => Date;
   /** For the night-ban delay (Zalo counts it in Vietnam time). */
@@ -126,7 +137,7 @@ export function createZaloSender(deps: ZaloSenderDeps): ChannelSender {
   const now = deps.now ?? (() => new Date());
   const timeZone = deps.timeZone ?? "Asia/Ho_Chi_Minh";
 
-  async function sendOnce(recipient: string, body: ZaloMessageBody, replyTo?: string): Promise<string> {
+  async function sendOnce(recipient: string, body: ZaloSendBody, replyTo?: string): Promise<string> {
     const token = await deps.tokens.getAccessToken();
     try {
       return (await deps.client.sendMessage(recipient, body, token, replyTo)).messageId;
@@ -152,7 +163,18 @@ export function createZaloSender(deps: ZaloSenderDeps): ChannelSender {
     }
   }
 
-  async function sendPart(recipient: string, body: ZaloMessageBody, replyTo?: string): Promise<string> {
+  /** Uploads a picture (refreshing the token once if Zalo refuses it). */
+  async function upload(image: Buffer): Promise<string> {
+    const token = await deps.tokens.getAccessToken();
+    try {
+      return (await deps.client.uploadImage(image, token)).attachmentId;
+    } catch (error) {
+      if (!(error instanceof ZaloApiError && error.kind === "token")) throw error;
+      return (await deps.client.uploadImage(image, await deps.tokens.refreshAfterRejection(token))).attachmentId;
+    }
+  }
+
+  async function sendPart(recipient: string, body: ZaloSendBody, replyTo?: string): Promise<string> {
     try {
       return await sendOnce(recipient, body, replyTo);
     } catch (error) {
@@ -182,10 +204,11 @@ export function createZaloSender(deps: ZaloSenderDeps): ChannelSender {
         return windowClosed("out_of_window");
       }
 
+      const parts: Part[] = payload.message.image ? withImage(payload.message.image.png, renderZalo(payload.message)) : renderZalo(payload.message);
       return sendInParts(
-        renderZalo(payload.message),
+        parts,
         done,
-        (part) => sendPart(recipient, part, row?.replyTo),
+        async (part) => ("image" in part ? sendPart(recipient, { text: part.text, attachment: mediaAttachment(await upload(part.image)) }, row?.replyTo) : sendPart(recipient, part, row?.replyTo)),
         (error) => classifyZaloError(error, now(), timeZone),
       );
     },
