@@ -36,7 +36,7 @@ import type { ChannelSender } from "./outbox/types.ts";
 import { createBulkQueue, createOutboxQueue, OutboxDelivery, type DeliveryOptions } from "./outbox/worker.ts";
 import { createFailFastRedis, createProbeRedis, createRedis, type Redis } from "./redis.ts";
 import { createReviewHook } from "./review/hook.ts";
-import { startReviewJobs } from "./review/jobs.ts";
+import { reviewTasks } from "./review/jobs.ts";
 import { CachedUnitDirectory } from "./units/directory.ts";
 
 /** Version of the consent text in locales (consent.*); bump it when that text changes. */
@@ -241,12 +241,10 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
       every: config.campaigns.tickMs,
       run: () => runCampaignTick(campaignDeps, (options.now ?? (() => new Date()))()),
     });
+    // Officer reminders, escalations and digests (server/review/jobs.ts).
+    const reviewDeps = { pool: db.pool, handleSystem: handleInbound.handleSystem, settings: config.review, timeZone: config.timeZone, logger };
+    for (const task of reviewTasks(reviewDeps, options.now)) await scheduler.register(task);
   }
-  // Officer reminders, escalations and digests: BullMQ job schedulers of their own (server/review/jobs.ts).
-  const reviewJobs = !worker ? undefined
-    : startReviewJobs({
-        pool: db.pool, handleSystem: handleInbound.handleSystem, settings: config.review, timeZone: config.timeZone, logger, redis, prefix: config.redisPrefix,
-      });
 
   const app = await buildApp({ config, logger, checks, routes });
 
@@ -279,7 +277,6 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
         if (telegram?.isRunning()) await telegram.stop();
         await app.close();
         await scheduler?.close();
-        await reviewJobs?.close();
         await Promise.all([...deliveries.values()].map((d) => d.close()));
         const ownQueues = [...notifyQueues.messages.values(), ...notifyQueues.bulk.values(), ...notifyQueues.acks.values()];
         if (!worker) ownQueues.push(...queues.messages.values(), ...queues.bulk.values(), ...queues.acks.values());
