@@ -27,6 +27,8 @@ export type ReviewNeed =
   | { kind: "submission" }
   /** A citizen's own assessment, for "edit what the officer asked for". */
   | { kind: "own"; assessmentId: string }
+  /** /status after submitting: the person's latest assessment and its latest decision. */
+  | { kind: "mine" }
   | { kind: "prefs"; mode: NoticeMode };
 
 /** A submission as an officer sees it. */
@@ -93,5 +95,7 @@ export interface ReviewContext {
   /** For a citizen in the review step: the open assessment, and the officers to tell immediately. */
   submission?: { assessmentId: string; notify: string[] };
   own?: { assessmentId: string; status: string } | null;
+  /** /status: the person's latest assessment as it stands now (null when none). */
+  mine?: { assessmentId: string; status: string; reason: string | null; reasonCode: string | null; questions: string[] } | null;
   prefs?: { mode: NoticeMode };
 }

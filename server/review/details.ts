@@ -103,6 +103,24 @@ export async function openAssessmentId(db: Queryable, personId: string): Promise
   return rows[0]?.id;
 }
 
+/** A person's latest assessment and its latest decision (/status after submitting). */
+export async function latestOwn(
+  db: Queryable,
+  personId: string,
+): Promise<{ assessmentId: string; status: string; reason: string | null; reasonCode: string | null; questions: string[] } | null> {
+  if (!UUID.test(personId)) return null;
+  const { rows } = await db.query(
+    `SELECT a.id, a.status, d.reason, d.reason_code, d.details->'questions' AS questions
+       FROM assessments a
+       LEFT JOIN LATERAL (SELECT reason, reason_code, details FROM assessment_decisions WHERE assessment_id = a.id ORDER BY id DESC LIMIT 1) d ON true
+      WHERE a.person_id = $1 ORDER BY a.started_at DESC LIMIT 1`,
+    [personId],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return { assessmentId: r.id, status: r.status, reason: r.reason, reasonCode: r.reason_code, questions: Array.isArray(r.questions) ? r.questions : [] };
+}
+
 /** A person's own assessment by id: its status (null when it is not theirs). */
 export async function ownAssessment(db: Queryable, personId: string, assessmentId: string): Promise<{ assessmentId: string; status: string } | null> {
   if (!UUID.test(personId) || !UUID.test(assessmentId)) return null;

@@ -13,7 +13,7 @@ import type { ReviewSettings } from "../config.ts";
 import { acceptInvitation, invitationSecretOf } from "../officers/invitations.ts";
 import { officerRoles, setNoticePreference } from "../officers/store.ts";
 import { decide } from "./decide.ts";
-import { openAssessmentId, ownAssessment, reviewDetails, type ReviewDetails } from "./details.ts";
+import { latestOwn, openAssessmentId, ownAssessment, reviewDetails, type ReviewDetails } from "./details.ts";
 import { queueCounts, queuePage } from "./queue.ts";
 import { noticeRecipients } from "./reminders.ts";
 
@@ -128,6 +128,9 @@ export function createReviewHook(settings: ReviewSettings, t: Translate): Review
       }
       case "own":
         out.own = await ownAssessment(client, personId, need.assessmentId);
+        return;
+      case "mine":
+        out.mine = await latestOwn(client, personId);
         return;
       case "prefs":
         await setNoticePreference(client, personId, { mode: need.mode });

@@ -23,6 +23,14 @@ export function isQueueCommand(event: InboundEvent): boolean {
   return typed?.kind === "command" && typed.name === "queue";
 }
 
+/** /status or one of its words ("TRẠNG THÁI"). */
+export function isStatusCommand(event: InboundEvent): boolean {
+  if (event.type === "command") return event.name === "status";
+  if (event.type !== "text") return false;
+  const typed = parseCommand(event.text);
+  return typed?.kind === "command" && typed.name === "status";
+}
+
 /** An invitation in a start payload ("o_<token>") or typed (the Zalo code). */
 export function invitationIn(event: InboundEvent): Extract<ReviewNeed, { kind: "accept" }> | undefined {
   // "/start o_<token>": a start event (web chat, Zalo) or the text Telegram delivers, read by the parser.
@@ -82,6 +90,8 @@ export function reviewNeeds(state: ConversationState | null, event: InboundEvent
     if (need) needs.push(need);
   } else if (isQueueCommand(event)) {
     needs.push({ kind: "queue" });
+  } else if (isStatusCommand(event) && state.step.kind === "submitted" && state.consentVersion !== undefined) {
+    needs.push({ kind: "mine" });
   } else if (event.type === "text") {
     const awaiting = officer.awaiting;
     if (awaiting && now.getTime() - awaiting.at < REASON_WAIT_MS && !event.text.trim().startsWith("/")) {

@@ -90,3 +90,38 @@ describe("rendering the server's outcome", () => {
     expect(r.effects).toEqual([]);
   });
 });
+
+describe("/status after the officers decided", () => {
+  const submitted = (): ConversationState => ({
+    ...consented(),
+    step: { kind: "submitted" },
+    assessment: { setId: "test-worker", setVersion: "2025.1", year: 2025, answers: {}, evidence: {}, submitted: { verdict: "dat", total: 90, max: 100 } },
+  });
+  const now = new Date("2025-10-02T03:00:00Z");
+
+  it("asks the server for the latest assessment when the citizen has submitted, by command or word", () => {
+    const words = createTranslateSync();
+    expect(reviewNeeds(submitted(), { type: "command", name: "status" }, PERSON, words, now)).toEqual([{ kind: "mine" }]);
+    expect(reviewNeeds(submitted(), { type: "text", text: "trạng thái" }, PERSON, words, now)).toEqual([{ kind: "mine" }]);
+    // Not submitted: the state says where the citizen is, no database read.
+    expect(reviewNeeds(consented(), { type: "command", name: "status" }, PERSON, words, now)).toEqual([]);
+  });
+
+  it("tells the decision instead of 'waiting': confirmed, not confirmed with the reason, needs more with which questions", () => {
+    const ctx = (mine: ReviewContext["mine"]) => ({ ...makeContext({ personId: PERSON }), review: { mine } });
+    const run = (mine: ReviewContext["mine"]) => step(submitted(), { type: "command", name: "status" }, ctx(mine));
+    expect(run(undefined).messages[0]!.text).toContain("status.submitted");
+    expect(run({ assessmentId: ID, status: "submitted", reason: null, reasonCode: null, questions: [] }).messages[0]!.text).toContain("status.submitted");
+    const confirmed = run({ assessmentId: ID, status: "confirmed", reason: null, reasonCode: null, questions: [] }).messages[0]!;
+    expect(confirmed.text).toContain("status.confirmed");
+    expect(confirmed.text).not.toContain("status.submitted");
+    expect(run({ assessmentId: ID, status: "rejected", reason: "Không thuộc đơn vị", reasonCode: null, questions: [] }).messages[0]!.text).toContain(
+      'status.rejected|{"year":2025,"reason":"Không thuộc đơn vị"}',
+    );
+    expect(run({ assessmentId: ID, status: "rejected", reason: null, reasonCode: "not_member", questions: [] }).messages[0]!.text).toContain("officer.reason_not_member");
+    const more = run({ assessmentId: ID, status: "needs_more", reason: "Gửi ảnh", reasonCode: null, questions: ["read", "hours"] }).messages[0]!;
+    expect(more.text).toContain('status.needs_more|{"year":2025,"request":"Gửi ảnh"}');
+    expect(more.text).toMatch(/status\.needs_more_questions\|\{"questions":"1, \d+[a-z]?"\}/);
+    expect(more.buttons?.[0]?.[0]?.data).toBe(`R.ed.${ID}`);
+  });
+});
