@@ -22,7 +22,8 @@ export type ReviewNeed =
   | { kind: "open"; assessmentId: string }
   /** The oldest submission in the officer's queue ("Tiếp"). */
   | { kind: "next" }
-  | { kind: "decide"; assessmentId: string; decision: Decision; reasonCode?: string; reason?: string }
+  /** questions: for needs_more, the question ids the officer named. */
+  | { kind: "decide"; assessmentId: string; decision: Decision; reasonCode?: string; reason?: string; questions?: string[] }
   /** A citizen in the review step may submit: the open assessment's id and who to notify. */
   | { kind: "submission" }
   /** A citizen's own assessment, for "edit what the officer asked for". */
@@ -89,12 +90,17 @@ export interface ReviewContext {
         citizenGroup: TargetGroup;
         reason: string | null;
         reasonCode: string | null;
+        /** needs_more: the questions named, and the set that numbers them. */
+        questions: string[];
+        setId: string;
+        setVersion: string;
         pending: number;
       }
     | { ok: false; code: Refusal; earlier?: { status: string; byName: string | null; at: string | null } };
   /** For a citizen in the review step: the open assessment, and the officers to tell immediately. */
   submission?: { assessmentId: string; notify: string[] };
-  own?: { assessmentId: string; status: string } | null;
+  /** questions: those the latest needs_more decision named (the citizen is taken to exactly these). */
+  own?: { assessmentId: string; status: string; questions: string[] } | null;
   /** /status: the person's latest assessment as it stands now (null when none). */
   mine?: { assessmentId: string; status: string; reason: string | null; reasonCode: string | null; questions: string[] } | null;
   prefs?: { mode: NoticeMode };

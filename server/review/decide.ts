@@ -39,6 +39,8 @@ export interface Decided {
   targetGroup: string;
   year: number;
   unitId: string | null;
+  setId: string;
+  setVersion: string;
 }
 
 export interface EarlierDecision {
@@ -113,7 +115,7 @@ function write(
     `WITH d AS (
        UPDATE assessments SET status = $2::text::assessment_status, decided_at = $3, decided_by_id = $4, reason = $5, updated_at = $3
         WHERE id = $1 AND status = $9::text::assessment_status AND ($10::timestamptz IS NULL OR decided_at = $10)
-        RETURNING id, person_id, unit_id, year, target_group),
+        RETURNING id, person_id, unit_id, year, target_group, set_id, set_version),
      h AS (
        INSERT INTO assessment_decisions (assessment_id, decision, status_before, revision, decided_by_person_id, channel, reason_code, reason, details, decided_at)
        SELECT d.id, $2::text::decision_kind, $9::text::assessment_status, $11, $4, $6::channel, $7, $5, $8::jsonb, $3 FROM d RETURNING id),
@@ -122,7 +124,7 @@ function write(
        SELECT $3, 'officer', $4, $12, d.id, jsonb_build_object('channel', $6::text, 'status_before', $9::text, 'status_after', $2::text,
                                                              'reason_code', $7::text, 'reason_given', $5::text IS NOT NULL, 'decision_id', h.id)
          FROM d, h)
-     SELECT d.person_id, d.unit_id, d.year, h.id AS decision_id, d.target_group,
+     SELECT d.person_id, d.unit_id, d.year, h.id AS decision_id, d.target_group, d.set_id, d.set_version,
             (SELECT full_name FROM people WHERE id = d.person_id) AS full_name, (SELECT birth_year FROM people WHERE id = d.person_id) AS birth_year
        FROM d, h`,
     [
@@ -155,7 +157,7 @@ export async function decide(db: Queryable, input: DecideInput, settings: Pick<R
     ok: true,
     value: {
       assessmentId: input.assessmentId, decisionId: String(r.decision_id), decision: input.decision, statusBefore: "submitted",
-      decidedAt: input.now, citizenPersonId: r.person_id, fullName: r.full_name, birthYear: r.birth_year, targetGroup: r.target_group, year: r.year, unitId: r.unit_id,
+      decidedAt: input.now, citizenPersonId: r.person_id, fullName: r.full_name, birthYear: r.birth_year, targetGroup: r.target_group, year: r.year, unitId: r.unit_id, setId: r.set_id, setVersion: r.set_version,
     },
   };
 }
@@ -190,7 +192,7 @@ export async function revise(db: Queryable, input: DecideInput, settings: Pick<R
     ok: true,
     value: {
       assessmentId: input.assessmentId, decisionId: String(r.decision_id), decision: input.decision, statusBefore: looked.status,
-      decidedAt: input.now, citizenPersonId: r.person_id, fullName: r.full_name, birthYear: r.birth_year, targetGroup: r.target_group, year: r.year, unitId: r.unit_id,
+      decidedAt: input.now, citizenPersonId: r.person_id, fullName: r.full_name, birthYear: r.birth_year, targetGroup: r.target_group, year: r.year, unitId: r.unit_id, setId: r.set_id, setVersion: r.set_version,
     },
   };
 }

@@ -122,8 +122,18 @@ export async function latestOwn(
 }
 
 /** A person's own assessment by id: its status (null when it is not theirs). */
-export async function ownAssessment(db: Queryable, personId: string, assessmentId: string): Promise<{ assessmentId: string; status: string } | null> {
+export async function ownAssessment(
+  db: Queryable,
+  personId: string,
+  assessmentId: string,
+): Promise<{ assessmentId: string; status: string; questions: string[] } | null> {
   if (!UUID.test(personId) || !UUID.test(assessmentId)) return null;
-  const { rows } = await db.query(`SELECT id, status FROM assessments WHERE id = $1 AND person_id = $2`, [assessmentId, personId]);
-  return rows[0] ? { assessmentId: rows[0].id, status: rows[0].status } : null;
+  const { rows } = await db.query(
+    `SELECT a.id, a.status,
+            (SELECT d.details->'questions' FROM assessment_decisions d WHERE d.assessment_id = a.id ORDER BY d.id DESC LIMIT 1) AS questions
+       FROM assessments a WHERE a.id = $1 AND a.person_id = $2`,
+    [assessmentId, personId],
+  );
+  const r = rows[0];
+  return r ? { assessmentId: r.id, status: r.status, questions: Array.isArray(r.questions) ? r.questions : [] } : null;
 }

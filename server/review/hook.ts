@@ -103,6 +103,7 @@ export function createReviewHook(settings: ReviewSettings, t: Translate): Review
           assessmentId: need.assessmentId, personId, decision: need.decision, channel: input.channel, now,
           ...(need.reasonCode !== undefined ? { reasonCode: need.reasonCode } : {}),
           ...(need.reason !== undefined ? { reason: need.reason } : {}),
+          ...(need.questions !== undefined ? { questions: need.questions } : {}),
         }, settings);
         if (!r.ok) {
           out.decided = {
@@ -116,6 +117,7 @@ export function createReviewHook(settings: ReviewSettings, t: Translate): Review
           ok: true, assessmentId: need.assessmentId, decision: need.decision, year: r.value.year, fullName: r.value.fullName,
           citizenBirthYear: r.value.birthYear, citizenGroup: r.value.targetGroup as TargetGroup,
           citizenPersonId: r.value.citizenPersonId, reason: need.reason ?? null, reasonCode: need.reasonCode ?? null, pending: counts.pending,
+          questions: need.questions ?? [], setId: r.value.setId, setVersion: r.value.setVersion,
         };
         return;
       }

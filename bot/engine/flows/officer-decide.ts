@@ -7,6 +7,7 @@ import type { TargetGroup } from "../../../rules/index.ts";
 import { addressOf, column, recordButton, say, sayTo, tr, type Turn } from "../turn.ts";
 import { cardMessage } from "./officer-card.ts";
 import { REASON_CODES } from "./officer-needs.ts";
+import { askMore, questionNames } from "./officer-more.ts";
 import { officerState, setOfficerState } from "./officer-state.ts";
 
 export function localTime(iso: string | null, timeZone: string, lang: Lang): string {
@@ -91,16 +92,16 @@ export function askReason(turn: Turn, assessmentId: string, decision: Exclude<De
     refusal(turn, card.status === "withdrawn" ? "withdrawn" : card.status === "in_progress" ? "not_submitted" : "already_decided", card.decided ? { ...card.decided } : undefined);
     return true;
   }
+  if (decision === "needs_more") {
+    askMore(turn, card);
+    return true;
+  }
   const { t, lang } = tr(turn);
   const officer = officerState(turn.s);
   setOfficerState(turn.s, { ...officer, awaiting: { id: assessmentId, decision, at: turn.ctx.now.getTime() } });
-  const codes = REASON_CODES[decision];
-  const action = decision === "rejected" ? "rc" : "mc";
   say(turn, {
-    text: decision === "rejected"
-      ? t(lang, "officer.ask_reject", { name: card.fullName ?? t(lang, "officer_notice.no_name") })
-      : t(lang, "officer.ask_more", { name: card.fullName ?? t(lang, "officer_notice.no_name") }),
-    buttons: column(codes.map((code) => recordButton(reasonLabel(t, lang, code), action, assessmentId, code))),
+    text: t(lang, "officer.ask_reject", { name: card.fullName ?? t(lang, "officer_notice.no_name") }),
+    buttons: column(REASON_CODES.rejected.map((code) => recordButton(reasonLabel(t, lang, code), "rc", assessmentId, code))),
   });
   return true;
 }
@@ -133,7 +134,12 @@ function tellCitizen(turn: Turn, d: Extract<NonNullable<ReviewContext["decided"]
       case "needs_more":
         return {
           title: t(lang, "officer.citizen_more_title"),
-          text: t(lang, "officer.citizen_more", { year: d.year, request: reason }),
+          text: [
+            t(lang, "officer.citizen_more", { year: d.year, request: reason || t(lang, "officer.citizen_more_no_note") }),
+            ...(d.questions.length > 0
+              ? [t(lang, "officer.citizen_more_questions", { questions: questionNames(turn.ctx.criteria, d.setId, d.setVersion, d.questions) })]
+              : []),
+          ].join("\n"),
           buttons: column([recordButton(t(lang, "officer.citizen_more_edit"), "ed", d.assessmentId)]),
         };
     }

@@ -44,6 +44,13 @@ export function invitationIn(event: InboundEvent): Extract<ReviewNeed, { kind: "
   return undefined;
 }
 
+/** The questions the officer ticked so far for needs_more on this assessment. */
+function pickedFor(state: ConversationState, id: string | undefined): { questions?: string[] } {
+  const awaiting = officerState(state).awaiting;
+  const picked = awaiting && awaiting.id === id && awaiting.decision === "needs_more" ? awaiting.picked ?? [] : [];
+  return picked.length > 0 ? { questions: picked } : {};
+}
+
 function recordNeed(state: ConversationState, data: string): ReviewNeed | undefined {
   const b = decodeRecordButton(data);
   if (!b) return undefined;
@@ -55,9 +62,12 @@ function recordNeed(state: ConversationState, data: string): ReviewNeed | undefi
     case "rc":
       return record && arg ? { kind: "decide", assessmentId: id!, decision: "rejected", reasonCode: arg } : undefined;
     case "mc":
-      return record && arg ? { kind: "decide", assessmentId: id!, decision: "needs_more", reasonCode: arg } : undefined;
+      return record && arg ? { kind: "decide", assessmentId: id!, decision: "needs_more", reasonCode: arg, ...pickedFor(state, id) } : undefined;
+    case "ms":
+      return record ? { kind: "decide", assessmentId: id!, decision: "needs_more", ...pickedFor(state, id) } : undefined;
     case "no":
     case "nm":
+    case "mt":
     case "vw":
       return record ? { kind: "open", assessmentId: id! } : undefined;
     case "nx":
@@ -95,7 +105,7 @@ export function reviewNeeds(state: ConversationState | null, event: InboundEvent
   } else if (event.type === "text") {
     const awaiting = officer.awaiting;
     if (awaiting && now.getTime() - awaiting.at < REASON_WAIT_MS && !event.text.trim().startsWith("/")) {
-      needs.push({ kind: "decide", assessmentId: awaiting.id, decision: awaiting.decision, reason: event.text.trim().slice(0, 1000) });
+      needs.push({ kind: "decide", assessmentId: awaiting.id, decision: awaiting.decision, reason: event.text.trim().slice(0, 1000), ...pickedFor(state, awaiting.id) });
     }
   }
   if (state.step.kind === "review" && needs.length === 0) needs.push({ kind: "submission" });

@@ -2,12 +2,15 @@
 // /queue and its words, a typed reason, an invitation. The citizen's own flow goes on untouched
 // whenever none of these applies, so both roles live in one chat.
 import type { InboundEvent } from "../../types.ts";
+import { assessmentSet, visible } from "../answers.ts";
 import { reprompt, say, setStep, tr, type Turn } from "../turn.ts";
+import { goToQuestion } from "./assessment.ts";
 import { cardMessage, detailsMessage } from "./officer-card.ts";
 import { askReason, decided, nextCard, refusal } from "./officer-decide.ts";
 import { invitationAnswered, keepInvitation } from "./officer-invite.ts";
 import { invitationIn, isQueueCommand } from "./officer-needs.ts";
 import { preferenceSaved, queueList } from "./officer-queue.ts";
+import { questionNames, toggleQuestion } from "./officer-more.ts";
 import { officerState, REASON_WAIT_MS } from "./officer-state.ts";
 
 /** Text, commands: true when officer work took the event (the citizen's flow must not see it). */
@@ -71,8 +74,19 @@ function reopen(turn: Turn): boolean {
     return true;
   }
   delete turn.s.assessment.submitted;
-  say(turn, { text: t(lang, "officer.citizen_edit_intro") });
-  setStep(turn, { kind: "review", page: 0 });
+  // The questions the officer named, as the answers make them visible now: exactly those, one by one.
+  const set = assessmentSet(turn);
+  const named = set ? visible(set, turn.s.assessment.answers).filter((q) => own.questions.includes(q.id)) : [];
+  const [first, ...rest] = named;
+  if (!first) {
+    say(turn, { text: t(lang, "officer.citizen_edit_intro") });
+    setStep(turn, { kind: "review", page: 0 });
+    return true;
+  }
+  if (rest.length > 0) turn.s.assessment.revisit = rest.map((q) => q.id);
+  else delete turn.s.assessment.revisit;
+  say(turn, { text: t(lang, "officer.citizen_edit_named", { questions: questionNames(turn.ctx.criteria, turn.s.assessment.setId, turn.s.assessment.setVersion, named.map((q) => q.id)) }) });
+  goToQuestion(turn, first, true);
   return true;
 }
 
@@ -83,6 +97,8 @@ export const officerRecordHandlers: Readonly<Record<string, RecordHandler>> = {
   ok: (turn) => decided(turn),
   rc: (turn) => decided(turn),
   mc: (turn) => decided(turn),
+  ms: (turn) => decided(turn),
+  mt: toggleQuestion,
   no: (turn, args) => args[0] !== undefined && askReason(turn, args[0], "rejected"),
   nm: (turn, args) => args[0] !== undefined && askReason(turn, args[0], "needs_more"),
   vw: open,

@@ -41,7 +41,7 @@ function decisionLines(turn: Turn): string[] | undefined {
       const labels = set ? questionLabels(set).labels : new Map<string, string>();
       const named = mine.questions.map((q) => labels.get(q) ?? q);
       return [
-        t(lang, "status.needs_more", { year: a.year, request: reason }),
+        t(lang, "status.needs_more", { year: a.year, request: reason || t(lang, "officer.citizen_more_no_note") }),
         ...(named.length > 0 ? [t(lang, "status.needs_more_questions", { questions: named.join(", ") })] : []),
         t(lang, "status.needs_more_edit"),
       ];
