@@ -24,6 +24,8 @@ export type ReviewNeed =
   | { kind: "next" }
   /** questions: for needs_more, the question ids the officer named. */
   | { kind: "decide"; assessmentId: string; decision: Decision; reasonCode?: string; reason?: string; questions?: string[] }
+  /** A lead changes a decision (within REVIEW_REVISE_DAYS): to confirmed, or rejected / needs_more with a common reason. */
+  | { kind: "revise"; assessmentId: string; decision: Decision; reasonCode?: string }
   /** A citizen in the review step may submit: the open assessment's id and who to notify. */
   | { kind: "submission" }
   /** A citizen's own assessment, for "edit what the officer asked for". */
@@ -55,6 +57,8 @@ export interface ReviewCard {
   submittedAt: string | null;
   /** The latest decision, if any. */
   decided?: { status: string; byName: string | null; at: string; reason: string | null; reasonCode: string | null };
+  /** The reader may revise the latest decision now (a lead over the unit, within REVIEW_REVISE_DAYS). */
+  mayRevise?: boolean;
 }
 
 export interface QueueLine {
@@ -67,7 +71,9 @@ export interface QueueLine {
   submittedAt: string;
 }
 
-export type Refusal = "not_found" | "not_allowed" | "own" | "withdrawn" | "not_submitted" | "reason_required" | "invalid" | "already_decided";
+export type Refusal =
+  | "not_found" | "not_allowed" | "own" | "withdrawn" | "not_submitted" | "reason_required" | "invalid" | "already_decided"
+  | "not_lead" | "too_late" | "unchanged" | "conflict";
 
 export interface ReviewContext {
   /** The person's active officer roles, when the need concerned officer work. */
@@ -90,6 +96,8 @@ export interface ReviewContext {
         citizenGroup: TargetGroup;
         reason: string | null;
         reasonCode: string | null;
+        /** A lead's revision: the decision it replaced. */
+        revisedFrom?: string;
         /** needs_more: the questions named, and the set that numbers them. */
         questions: string[];
         setId: string;

@@ -2,7 +2,7 @@
 // whatever its status now, so that one who opens a withdrawn or decided assessment is told so.
 import type pg from "pg";
 import type { ReviewSettings } from "../config.ts";
-import { daysBefore, mayDecide } from "./scope.ts";
+import { daysBefore, isLeadOver, mayDecide } from "./scope.ts";
 
 type Queryable = Pick<pg.PoolClient, "query">;
 
@@ -37,6 +37,8 @@ export interface ReviewDetails {
   evidenceCount: number;
   submittedAt: Date | null;
   history: DecisionHistoryEntry[];
+  /** The reader is a lead of the assessment's unit or of its parent (may revise a decision). */
+  lead: boolean;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -50,7 +52,7 @@ export async function reviewDetails(
   const { rows } = await db.query(
     `SELECT a.id, a.status, a.person_id, p.full_name, p.birth_year, a.target_group, a.set_id, a.set_version, a.year, a.total,
             a.verdict, a.score, a.answers, a.evidence, a.submitted_at, u.id AS unit_id, u.code, u.name,
-            ${mayDecide("$2::uuid", "$3")} AS allowed,
+            ${mayDecide("$2::uuid", "$3")} AS allowed, ${isLeadOver("$2::uuid")} AS lead,
             COALESCE((SELECT json_agg(json_build_object('decision', d.decision, 'statusBefore', d.status_before, 'revision', d.revision,
                          'byName', dp.full_name, 'channel', d.channel, 'reasonCode', d.reason_code, 'reason', d.reason,
                          'questions', d.details->'questions', 'at', d.decided_at) ORDER BY d.id)
@@ -84,6 +86,7 @@ export async function reviewDetails(
       evidence,
       evidenceCount: Object.values(evidence).reduce((n, list) => n + (Array.isArray(list) ? list.length : 0), 0),
       submittedAt: r.submitted_at,
+      lead: r.lead === true,
       history: (r.history as (Omit<DecisionHistoryEntry, "at" | "questions"> & { at: string; questions: string[] | null })[]).map((h) => ({
         ...h,
         questions: h.questions ?? [],

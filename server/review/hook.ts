@@ -12,10 +12,11 @@ import type { TargetGroup } from "../../rules/index.ts";
 import type { ReviewSettings } from "../config.ts";
 import { acceptInvitation, invitationSecretOf } from "../officers/invitations.ts";
 import { officerRoles, setNoticePreference } from "../officers/store.ts";
-import { decide } from "./decide.ts";
+import { decide, revise, type Decided, type DecideResult, type ReviseResult } from "./decide.ts";
 import { latestOwn, openAssessmentId, ownAssessment, reviewDetails, type ReviewDetails } from "./details.ts";
 import { queueCounts, queuePage } from "./queue.ts";
 import { noticeRecipients } from "./reminders.ts";
+import { daysBefore } from "./scope.ts";
 
 export interface ReviewHookInput {
   personId: string | undefined;
@@ -27,8 +28,10 @@ export interface ReviewHookInput {
 
 export type ReviewHook = (client: pg.PoolClient, input: ReviewHookInput) => Promise<ReviewContext | undefined>;
 
-function cardOf(d: ReviewDetails): ReviewCard {
+function cardOf(d: ReviewDetails, now: Date, reviseDays: number): ReviewCard {
   const last = d.history[d.history.length - 1];
+  const mayRevise =
+    d.lead && !d.own && last !== undefined && ["confirmed", "rejected", "needs_more"].includes(d.status) && last.at >= daysBefore(now, reviseDays);
   return {
     assessmentId: d.assessmentId,
     status: d.status,
@@ -48,6 +51,7 @@ function cardOf(d: ReviewDetails): ReviewCard {
     evidence: d.evidence as ReviewCard["evidence"],
     evidenceCount: d.evidenceCount,
     submittedAt: d.submittedAt?.toISOString() ?? null,
+    ...(mayRevise ? { mayRevise } : {}),
     ...(last && d.status !== "submitted"
       ? { decided: { status: last.decision, byName: last.byName, at: last.at.toISOString(), reason: last.reason, reasonCode: last.reasonCode } }
       : {}),
@@ -87,7 +91,7 @@ export function createReviewHook(settings: ReviewSettings, t: Translate): Review
       }
       case "open": {
         const d = await reviewDetails(client, { assessmentId: need.assessmentId, personId, now }, settings);
-        out.card = d.ok ? { ok: true, card: cardOf(d.value) } : { ok: false, code: d.code };
+        out.card = d.ok ? { ok: true, card: cardOf(d.value, now, settings.reviseDays) } : { ok: false, code: d.code };
         return;
       }
       case "next": {
@@ -95,29 +99,33 @@ export function createReviewHook(settings: ReviewSettings, t: Translate): Review
         const counts = await queueCounts(client, { personId, now }, settings);
         const first = page.items[0];
         const d = first ? await reviewDetails(client, { assessmentId: first.assessmentId, personId, now }, settings) : undefined;
-        out.next = { pending: counts.pending, ...(d?.ok ? { card: cardOf(d.value) } : {}) };
+        out.next = { pending: counts.pending, ...(d?.ok ? { card: cardOf(d.value, now, settings.reviseDays) } : {}) };
         return;
       }
-      case "decide": {
-        const r = await decide(client, {
+      case "decide":
+      case "revise": {
+        const decision = {
           assessmentId: need.assessmentId, personId, decision: need.decision, channel: input.channel, now,
           ...(need.reasonCode !== undefined ? { reasonCode: need.reasonCode } : {}),
-          ...(need.reason !== undefined ? { reason: need.reason } : {}),
-          ...(need.questions !== undefined ? { questions: need.questions } : {}),
-        }, settings);
+          ...(need.kind === "decide" && need.reason !== undefined ? { reason: need.reason } : {}),
+          ...(need.kind === "decide" && need.questions !== undefined ? { questions: need.questions } : {}),
+        };
+        const r: DecideResult | ReviseResult = need.kind === "decide" ? await decide(client, decision, settings) : await revise(client, decision, settings);
         if (!r.ok) {
           out.decided = {
             ok: false, code: r.code,
-            ...(r.code === "already_decided" ? { earlier: { status: r.earlier.status, byName: r.earlier.byName, at: r.earlier.at?.toISOString() ?? null } } : {}),
+            ...("earlier" in r ? { earlier: { status: r.earlier.status, byName: r.earlier.byName, at: r.earlier.at?.toISOString() ?? null } } : {}),
           };
           return;
         }
+        const v: Decided = r.value;
         const counts = await queueCounts(client, { personId, now }, settings);
         out.decided = {
-          ok: true, assessmentId: need.assessmentId, decision: need.decision, year: r.value.year, fullName: r.value.fullName,
-          citizenBirthYear: r.value.birthYear, citizenGroup: r.value.targetGroup as TargetGroup,
-          citizenPersonId: r.value.citizenPersonId, reason: need.reason ?? null, reasonCode: need.reasonCode ?? null, pending: counts.pending,
-          questions: need.questions ?? [], setId: r.value.setId, setVersion: r.value.setVersion,
+          ok: true, assessmentId: need.assessmentId, decision: need.decision, year: v.year, fullName: v.fullName,
+          citizenBirthYear: v.birthYear, citizenGroup: v.targetGroup as TargetGroup,
+          citizenPersonId: v.citizenPersonId, reason: decision.reason ?? null, reasonCode: need.reasonCode ?? null, pending: counts.pending,
+          questions: decision.questions ?? [], setId: v.setId, setVersion: v.setVersion,
+          ...(need.kind === "revise" ? { revisedFrom: v.statusBefore } : {}),
         };
         return;
       }

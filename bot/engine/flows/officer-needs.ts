@@ -63,6 +63,13 @@ function recordNeed(state: ConversationState, data: string): ReviewNeed | undefi
       return record && arg ? { kind: "decide", assessmentId: id!, decision: "rejected", reasonCode: arg } : undefined;
     case "mc":
       return record && arg ? { kind: "decide", assessmentId: id!, decision: "needs_more", reasonCode: arg, ...pickedFor(state, id) } : undefined;
+    case "rv": {
+      // R.rv.<id>.<c|r|m>[.<reason code>]: a lead's revision.
+      const decision = arg === "c" ? "confirmed" : arg === "r" ? "rejected" : arg === "m" ? "needs_more" : undefined;
+      const code = b.args[2];
+      if (!record || !decision || (decision !== "confirmed" && (code === undefined || !/^[a-z_]{1,32}$/.test(code)))) return undefined;
+      return { kind: "revise", assessmentId: id!, decision, ...(decision !== "confirmed" ? { reasonCode: code! } : {}) };
+    }
     case "ms":
       return record ? { kind: "decide", assessmentId: id!, decision: "needs_more", ...pickedFor(state, id) } : undefined;
     case "no":

@@ -6,7 +6,7 @@ import { assessmentSet, visible } from "../answers.ts";
 import { reprompt, say, setStep, tr, type Turn } from "../turn.ts";
 import { goToQuestion } from "./assessment.ts";
 import { cardMessage, detailsMessage } from "./officer-card.ts";
-import { askReason, decided, nextCard, refusal } from "./officer-decide.ts";
+import { askReason, decided, nextCard, refusal, reviseMessage } from "./officer-decide.ts";
 import { invitationAnswered, keepInvitation } from "./officer-invite.ts";
 import { invitationIn, isQueueCommand } from "./officer-needs.ts";
 import { preferenceSaved, queueList } from "./officer-queue.ts";
@@ -55,6 +55,10 @@ function open(turn: Turn, args: readonly string[]): boolean {
   }
   const { t, lang } = tr(turn);
   const card = review.card;
+  if (card.status !== "submitted" && card.mayRevise && card.decided) {
+    say(turn, reviseMessage(t, lang, turn.ctx.timeZone, turn.ctx.criteria, card));
+    return true;
+  }
   if (card.status !== "submitted") {
     refusal(turn, card.status === "withdrawn" ? "withdrawn" : card.status === "in_progress" ? "not_submitted" : "already_decided", card.decided ? { ...card.decided } : undefined);
     return true;
@@ -98,6 +102,7 @@ export const officerRecordHandlers: Readonly<Record<string, RecordHandler>> = {
   rc: (turn) => decided(turn),
   mc: (turn) => decided(turn),
   ms: (turn) => decided(turn),
+  rv: (turn) => decided(turn),
   mt: toggleQuestion,
   no: (turn, args) => args[0] !== undefined && askReason(turn, args[0], "rejected"),
   nm: (turn, args) => args[0] !== undefined && askReason(turn, args[0], "needs_more"),

@@ -26,6 +26,13 @@ describe("reviewNeeds", () => {
       { kind: "decide", assessmentId: ID, decision: "rejected", reasonCode: "not_member" },
     ]);
     expect(reviewNeeds(s, { type: "button", data: "R.ok.not-a-uuid" }, PERSON, keyTranslate, now)).toEqual([]);
+    // A lead's revision: to confirmed, or with a common reason; anything else is no need at all.
+    expect(reviewNeeds(s, { type: "button", data: `R.rv.${ID}.c` }, PERSON, keyTranslate, now)).toEqual([{ kind: "revise", assessmentId: ID, decision: "confirmed" }]);
+    expect(reviewNeeds(s, { type: "button", data: `R.rv.${ID}.r.not_member` }, PERSON, keyTranslate, now)).toEqual([
+      { kind: "revise", assessmentId: ID, decision: "rejected", reasonCode: "not_member" },
+    ]);
+    expect(reviewNeeds(s, { type: "button", data: `R.rv.${ID}.r` }, PERSON, keyTranslate, now)).toEqual([]);
+    expect(reviewNeeds(s, { type: "button", data: `R.rv.${ID}.x` }, PERSON, keyTranslate, now)).toEqual([]);
     expect(reviewNeeds(s, { type: "button", data: `R.q.${(1_700_000_000_000).toString(36)}.${ID}` }, PERSON, keyTranslate, now)).toEqual([
       { kind: "queue", after: { at: 1_700_000_000_000, id: ID } },
     ]);
