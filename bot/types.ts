@@ -131,6 +131,11 @@ export interface OutMessage {
   replaces?: string;
   /** The review as one summary (web chat); the text and buttons stay the paged review. */
   summary?: ReviewSummary;
+  /**
+   * What the message is for, where a platform treats kinds differently: a "decision" (an officer's
+   * decision told to the citizen) outside Zalo's 7-day window goes as the decision template.
+   */
+  purpose?: "decision";
   /** Absent: the chat that wrote (or the conversation a system event was applied to). */
   to?: Addressee;
   /** Default: `reply` for the chat that wrote, `notice` for any other addressee. */

@@ -188,7 +188,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   }
   for (const sender of options.senders ?? []) senders.set(sender.channel, sender);
   if (web && options.extraRoutes) routes.push(...options.extraRoutes({ handleInbound, pool: db.pool, redis, config, logger, criteria }));
-  const metrics = createMetrics();
+  const metrics = createMetrics({ consultation: config.campaigns.zalo.consultationPrice, template: config.campaigns.zalo.templatePrice });
   const allQueues = () => [...queues.messages.values(), ...queues.bulk.values(), ...queues.acks.values()];
   if (web) {
     routes.unshift(async (root) => metrics.observeWebhooks(root));

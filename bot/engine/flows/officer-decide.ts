@@ -163,7 +163,7 @@ function tellCitizen(turn: Turn, d: Extract<NonNullable<ReviewContext["decided"]
   if (!d.citizenPersonId) return;
   const t = citizenTranslate(turn, d);
   sayTo(turn, { kind: "person", personId: d.citizenPersonId }, (lang) => {
-    const message = citizenMessage(turn, t, lang, d);
+    const message: OutMessage = { ...citizenMessage(turn, t, lang, d), purpose: "decision" };
     // A lead's revision says so first: the citizen was told another decision before.
     return d.revisedFrom !== undefined ? { ...message, text: `${t(lang, "officer.citizen_revised", { year: d.year })}\n${message.text}` } : message;
   }, "notice");
