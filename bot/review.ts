@@ -32,6 +32,8 @@ export type ReviewNeed =
   | { kind: "own"; assessmentId: string }
   /** /status after submitting: the person's latest assessment and its latest decision. */
   | { kind: "mine" }
+  /** The citizen may be withdrawing a submitted assessment (the restart confirmation is open): its officers' notices. */
+  | { kind: "withdrawing" }
   | { kind: "prefs"; mode: NoticeMode };
 
 /** A submission as an officer sees it. */
@@ -109,6 +111,8 @@ export interface ReviewContext {
   submission?: { assessmentId: string; notify: string[] };
   /** questions: those the latest needs_more decision named (the citizen is taken to exactly these). */
   own?: { assessmentId: string; status: string; questions: string[] } | null;
+  /** The notices of the submitted assessment, per officer account (messageId: null when not delivered yet). */
+  withdrawing?: { assessmentId: string; notices: { accountId: string; messageId: string | null }[] };
   /** /status: the person's latest assessment as it stands now (null when none). */
   mine?: { assessmentId: string; status: string; reason: string | null; reasonCode: string | null; questions: string[] } | null;
   prefs?: { mode: NoticeMode };

@@ -84,7 +84,9 @@ export type Addressee =
    * The active officers of a unit (each on the account they used last). The server's settings say
    * whether the unit's leads and the parent unit's officers are included.
    */
-  | { kind: "unit_officers"; unitId: string };
+  | { kind: "unit_officers"; unitId: string }
+  /** One chat account (an officer's notice there, edited in place). */
+  | { kind: "account"; accountId: string };
 
 export interface Button {
   /** Plain text (adapters escape it for their platform). */
@@ -136,6 +138,11 @@ export interface OutMessage {
    * decision told to the citizen) outside Zalo's 7-day window goes as the decision template.
    */
   purpose?: "decision";
+  /**
+   * The record an addressed message is about (an assessment id, for an officer's notice): stored with
+   * its outbox rows, so a later event can edit it in place (a withdrawal).
+   */
+  subject?: string;
   /** Absent: the chat that wrote (or the conversation a system event was applied to). */
   to?: Addressee;
   /** Default: `reply` for the chat that wrote, `notice` for any other addressee. */

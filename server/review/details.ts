@@ -124,6 +124,34 @@ export async function latestOwn(
   return { assessmentId: r.id, status: r.status, reason: r.reason, reasonCode: r.reason_code, questions: Array.isArray(r.questions) ? r.questions : [] };
 }
 
+/**
+ * The person's submitted assessment and the officers' notices of it (outbox rows about it, lane notice),
+ * one per officer account, the newest: what a withdrawal edits in place.
+ */
+export async function submittedNotices(
+  db: Queryable,
+  personId: string,
+): Promise<{ assessmentId: string; notices: { accountId: string; messageId: string | null }[] } | null> {
+  if (!UUID.test(personId)) return null;
+  const { rows } = await db.query(
+    `WITH a AS (SELECT id FROM assessments WHERE person_id = $1 AND status = 'submitted' ORDER BY started_at DESC LIMIT 1)
+     SELECT a.id AS assessment_id, n.account_id, n.platform_message_id
+       FROM a LEFT JOIN LATERAL (
+         -- The web chat shows a message under its outbox row id; the platforms under their own id.
+         SELECT DISTINCT ON (o.channel, o.recipient) c.id AS account_id,
+                CASE WHEN o.channel = 'web' THEN o.id::text ELSE o.platform_message_id END AS platform_message_id
+           FROM outbox o JOIN channel_accounts c ON c.channel = o.channel AND c.external_id = o.recipient
+          WHERE o.subject_id = a.id AND o.lane = 'notice'
+          ORDER BY o.channel, o.recipient, o.id DESC) n ON true`,
+    [personId],
+  );
+  if (rows.length === 0) return null;
+  return {
+    assessmentId: rows[0].assessment_id,
+    notices: rows.filter((r) => r.account_id !== null).map((r) => ({ accountId: r.account_id, messageId: r.platform_message_id ?? null })),
+  };
+}
+
 /** A person's own assessment by id: its status (null when it is not theirs). */
 export async function ownAssessment(
   db: Queryable,

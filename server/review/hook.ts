@@ -13,7 +13,7 @@ import type { ReviewSettings } from "../config.ts";
 import { acceptInvitation, invitationSecretOf } from "../officers/invitations.ts";
 import { officerRoles, setNoticePreference } from "../officers/store.ts";
 import { decide, revise, type Decided, type DecideResult, type ReviseResult } from "./decide.ts";
-import { latestOwn, openAssessmentId, ownAssessment, reviewDetails, type ReviewDetails } from "./details.ts";
+import { latestOwn, openAssessmentId, ownAssessment, submittedNotices, reviewDetails, type ReviewDetails } from "./details.ts";
 import { queueCounts, queuePage } from "./queue.ts";
 import { noticeRecipients } from "./reminders.ts";
 import { daysBefore } from "./scope.ts";
@@ -139,6 +139,11 @@ export function createReviewHook(settings: ReviewSettings, t: Translate): Review
       case "own":
         out.own = await ownAssessment(client, personId, need.assessmentId);
         return;
+      case "withdrawing": {
+        const found = await submittedNotices(client, personId);
+        if (found) out.withdrawing = found;
+        return;
+      }
       case "mine":
         out.mine = await latestOwn(client, personId);
         return;

@@ -116,5 +116,6 @@ export function reviewNeeds(state: ConversationState | null, event: InboundEvent
     }
   }
   if (state.step.kind === "review" && needs.length === 0) needs.push({ kind: "submission" });
+  if (state.step.kind === "submitted" && state.dialog === "restart" && needs.length === 0) needs.push({ kind: "withdrawing" });
   return needs;
 }

@@ -106,6 +106,25 @@ describe("/status after the officers decided", () => {
   });
   const now = new Date("2025-10-02T03:00:00Z");
 
+  it("asks for the officers' notices while a submitted citizen is asked to confirm /restart, and the confirmation replaces each card", () => {
+    const asking = { ...submitted(), dialog: "restart" as const };
+    expect(reviewNeeds(asking, { type: "button", data: `${asking.seq.toString(36)}.x.y` }, PERSON, keyTranslate, now)).toEqual([{ kind: "withdrawing" }]);
+    expect(reviewNeeds(submitted(), { type: "text", text: "xin chào" }, PERSON, keyTranslate, now)).toEqual([]);
+    const ACCOUNT = "cccccccc-bbbb-4ccc-8ddd-eeeeeeeeeeee";
+    const withdrawing = { assessmentId: ID, notices: [{ accountId: ACCOUNT, messageId: "41" }, { accountId: PERSON, messageId: null }] };
+    const r = step(
+      { ...asking, profile: { unitId: "unit-1", unitName: "Phường 1", fullName: "Y Moan" } },
+      { type: "button", data: `${asking.seq.toString(36)}.x.y` },
+      { ...makeContext({ personId: PERSON }), review: { withdrawing } },
+    );
+    const notices = r.messages.filter((m) => m.to !== undefined && m.lang === "vi");
+    expect(notices.map((m) => [m.to, m.replaces, m.buttons, m.text.split("|")[0]])).toEqual([
+      [{ kind: "account", accountId: ACCOUNT }, "41", undefined, "officer_notice.withdrawn"],
+      [{ kind: "account", accountId: PERSON }, undefined, undefined, "officer_notice.withdrawn"],
+    ]);
+    expect(r.effects).toContainEqual({ type: "assessment.withdraw" });
+  });
+
   it("asks the server for the latest assessment when the citizen has submitted, by command or word", () => {
     const words = createTranslateSync();
     expect(reviewNeeds(submitted(), { type: "command", name: "status" }, PERSON, words, now)).toEqual([{ kind: "mine" }]);

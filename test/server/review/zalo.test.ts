@@ -1,4 +1,4 @@
-// A decision reaching a Zalo citizen silent for more than 7 days: it goes as the ZBS template named by
+// Officer review to and from Zalo. A decision reaching a Zalo citizen silent for more than 7 days: it goes as the ZBS template named by
 // ZALO_DECISION_TEMPLATE (the fake OA API records the template endpoint), and is counted as a template
 // in the message cost metrics. Real PostgreSQL and Redis; the officer decides on the web chat.
 import { randomBytes } from "node:crypto";
@@ -12,7 +12,7 @@ import { driveToVerdict, waitForDelivery } from "../../support/drive.ts";
 import { testConfig } from "../../support/env.ts";
 import { startFakeZalo, type FakeZalo } from "../../support/fake-zalo.ts";
 import { waitFor } from "../../support/processes.ts";
-import { webOfficerOf } from "../../support/review-chat.ts";
+import { inviteOfficer, webOfficerOf, WebUser } from "../../support/review-chat.ts";
 import { addUnit } from "../../support/telegram-runtime.ts";
 import { FAST_WEB } from "../../support/web-runtime.ts";
 import { ZaloCitizen, ZALO_APP_ID, ZALO_OA_SECRET } from "../../support/zalo-citizen.ts";
@@ -43,6 +43,8 @@ afterAll(async () => {
   await rt?.close();
   await fake?.close();
 });
+
+const texts = (calls: { json?: unknown }[]) => calls.map((c) => JSON.stringify((c.json as any).message)).join("\n");
 
 async function billed(kind: string): Promise<{ n: number; cost: number }> {
   const all = await rt.metrics.registry.getMetricsAsJSON();
@@ -75,5 +77,30 @@ describe("a decision to a Zalo citizen outside the 7-day window", () => {
     const { rows } = await rt.db.pool.query(`SELECT status, lane FROM outbox WHERE channel = 'zalo' AND recipient = $1 ORDER BY id DESC LIMIT 1`, [z.userId]);
     expect(rows[0]).toEqual({ status: "sent", lane: "notice" });
     expect(await billed("template")).toEqual({ n: 1, cost: rt.config.campaigns.zalo.templatePrice });
+  });
+});
+
+describe("a withdrawal where the platform cannot edit", () => {
+  it("a Zalo officer gets a short notice that the assessment was withdrawn (the web officer's card is replaced)", async () => {
+    const unit = await addUnit(rt.db.pool, "Xã Không Sửa Được");
+    await rt.units.refresh();
+    const inv = await inviteOfficer(rt, unit.code);
+    const zo = new ZaloCitizen(() => rt, fake);
+    await zo.say(inv.code);
+    await zo.tap("c.y");
+    expect(texts(await zo.say("HÀNG CHỜ"))).toContain("Anh/chị đã là cán bộ phụ trách");
+    const c = new WebUser(() => rt);
+    await c.open();
+    await driveToVerdict(c, resident, unit.code, "best");
+    await waitForDelivery(rt.db.pool, "zalo", zo.userId);
+    expect(texts(await zo.replies())).toContain("Bài tự đánh giá mới cần xác nhận");
+
+    await c.say("/restart");
+    await c.tap("x.y");
+    await waitFor(async () => (await rt.db.pool.query(`SELECT 1 FROM outbox WHERE channel = 'zalo' AND recipient = $1 AND lane = 'notice' AND payload::text LIKE '%rút lại%'`, [zo.userId])).rowCount || undefined, 10_000, "the notice row");
+    await waitForDelivery(rt.db.pool, "zalo", zo.userId);
+    const told = texts(await zo.replies());
+    expect(told).toContain("đã rút lại bài tự đánh giá năm");
+    expect(told.length).toBeLessThan(300);
   });
 });
