@@ -59,6 +59,12 @@ export interface ReviewCard {
   submittedAt: string | null;
   /** The latest decision, if any. */
   decided?: { status: string; byName: string | null; at: string; reason: string | null; reasonCode: string | null };
+  /**
+   * How each evidence item (by ref) can be shown to this officer on their channel: a photo to send (a
+   * Telegram file id to a Telegram officer – same bot –, a Zalo image URL), a link (a web upload's
+   * short-lived signed link, an image URL), or neither (a Telegram photo to an officer elsewhere).
+   */
+  evidenceShow?: Record<string, { photo?: string; link?: string }>;
   /** The reader may revise the latest decision now (a lead over the unit, within REVIEW_REVISE_DAYS). */
   mayRevise?: boolean;
 }

@@ -138,6 +138,8 @@ export interface OutMessage {
    * decision told to the citizen) outside Zalo's 7-day window goes as the decision template.
    */
   purpose?: "decision";
+  /** An image shown with the text as its caption: a Telegram file id or an https URL (Telegram sendPhoto). */
+  photo?: string;
   /**
    * The record an addressed message is about (an assessment id, for an officer's notice): stored with
    * its outbox rows, so a later event can edit it in place (a withdrawal).

@@ -36,6 +36,8 @@ import type { ChannelSender } from "./outbox/types.ts";
 import { createBulkQueue, createOutboxQueue, OutboxDelivery, type DeliveryOptions } from "./outbox/worker.ts";
 import { createFailFastRedis, createProbeRedis, createRedis, type Redis } from "./redis.ts";
 import { createReviewHook } from "./review/hook.ts";
+import { EVIDENCE_LINK_TTL_MS, evidenceRoutes, type EvidenceLinks } from "./review/evidence.ts";
+import { resolveWebSecret } from "./channels/web/index.ts";
 import { reviewTasks } from "./review/jobs.ts";
 import { CachedUnitDirectory } from "./units/directory.ts";
 
@@ -152,6 +154,10 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   const checks: Record<string, Check> = { postgres: postgresCheck(db.pool), redis: redisCheck(probe) };
 
   const t = createTranslateSync();
+  // Officers open web uploads through signed links, when this deployment has the web chat.
+  const evidenceLinks: EvidenceLinks | undefined = options.senders?.some((s) => s.channel === "web")
+    ? { secret: resolveWebSecret(config, logger), baseUrl: config.publicBaseUrl, ttlMs: EVIDENCE_LINK_TTL_MS }
+    : undefined;
   const handleInbound = createPipeline({
     pool: db.pool,
     units,
@@ -164,7 +170,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
       ...(config.evaluationYearCutoff ? { yearCutoff: config.evaluationYearCutoff } : {}),
       retentionYears: config.personalDataYearsAfter,
     },
-    review: createReviewHook(config.review, t),
+    review: createReviewHook(config.review, t, evidenceLinks),
     logger,
     officers: config.officerNotices,
     now: options.now,
@@ -187,6 +193,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     checks.zalo = zalo.tokens.check;
   }
   for (const sender of options.senders ?? []) senders.set(sender.channel, sender);
+  if (web && evidenceLinks) routes.push(evidenceRoutes({ pool: db.pool, secret: evidenceLinks.secret, settings: config.review, now: options.now }));
   if (web && options.extraRoutes) routes.push(...options.extraRoutes({ handleInbound, pool: db.pool, redis, config, logger, criteria }));
   const metrics = createMetrics({ consultation: config.campaigns.zalo.consultationPrice, template: config.campaigns.zalo.templatePrice });
   const allQueues = () => [...queues.messages.values(), ...queues.bulk.values(), ...queues.acks.values()];

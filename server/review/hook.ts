@@ -17,6 +17,7 @@ import { latestOwn, openAssessmentId, ownAssessment, submittedNotices, reviewDet
 import { queueCounts, queuePage } from "./queue.ts";
 import { noticeRecipients } from "./reminders.ts";
 import { daysBefore } from "./scope.ts";
+import { evidenceLink, WEB_UPLOAD_PREFIX, type EvidenceLinks } from "./evidence.ts";
 
 export interface ReviewHookInput {
   personId: string | undefined;
@@ -58,7 +59,24 @@ function cardOf(d: ReviewDetails, now: Date, reviseDays: number): ReviewCard {
   };
 }
 
-export function createReviewHook(settings: ReviewSettings, t: Translate): ReviewHook {
+/** How the card's evidence can be shown to an officer on this channel (ReviewCard.evidenceShow). */
+function evidenceShow(card: ReviewCard, channel: ReviewHookInput["channel"], personId: string, now: Date, links?: EvidenceLinks): ReviewCard {
+  const show: NonNullable<ReviewCard["evidenceShow"]> = {};
+  for (const refs of Object.values(card.evidence)) {
+    for (const { ref } of refs) {
+      if (ref.startsWith(WEB_UPLOAD_PREFIX)) {
+        if (links) show[ref] = { link: evidenceLink(links, ref.slice(WEB_UPLOAD_PREFIX.length), personId, now) };
+      } else if (/^https:\/\//.test(ref)) {
+        show[ref] = channel === "telegram" ? { photo: ref } : { link: ref };
+      } else if (channel === "telegram") {
+        show[ref] = { photo: ref };
+      }
+    }
+  }
+  return { ...card, evidenceShow: show };
+}
+
+export function createReviewHook(settings: ReviewSettings, t: Translate, links?: EvidenceLinks): ReviewHook {
   async function run(client: pg.PoolClient, personId: string, input: ReviewHookInput, need: ReviewNeed, out: ReviewContext): Promise<void> {
     const { now } = input;
     switch (need.kind) {
@@ -91,7 +109,7 @@ export function createReviewHook(settings: ReviewSettings, t: Translate): Review
       }
       case "open": {
         const d = await reviewDetails(client, { assessmentId: need.assessmentId, personId, now }, settings);
-        out.card = d.ok ? { ok: true, card: cardOf(d.value, now, settings.reviseDays) } : { ok: false, code: d.code };
+        out.card = d.ok ? { ok: true, card: evidenceShow(cardOf(d.value, now, settings.reviseDays), input.channel, personId, now, links) } : { ok: false, code: d.code };
         return;
       }
       case "next": {

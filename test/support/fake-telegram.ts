@@ -124,10 +124,10 @@ export class FakeTelegram {
 
   private succeed(call: RecordedCall, send: (s: number, b: object) => void): void {
     const { method, body } = call;
-    if (method === "sendMessage" || method === "editMessageText") {
+    if (method === "sendMessage" || method === "editMessageText" || method === "sendPhoto") {
       // Like Telegram, only a message that was sent gets an id (kept on the recorded call too).
-      if (method === "sendMessage") call.messageId = this.nextMessageId++;
-      const messageId = method === "sendMessage" ? call.messageId : Number(body.message_id);
+      if (method !== "editMessageText") call.messageId = this.nextMessageId++;
+      const messageId = method !== "editMessageText" ? call.messageId : Number(body.message_id);
       return send(200, {
         ok: true,
         result: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: Number(body.chat_id), type: "private" }, text: body.text },

@@ -5,7 +5,7 @@ import type { InboundEvent } from "../../types.ts";
 import { assessmentSet, visible } from "../answers.ts";
 import { reprompt, say, setStep, tr, type Turn } from "../turn.ts";
 import { goToQuestion } from "./assessment.ts";
-import { cardMessage, detailsMessage } from "./officer-card.ts";
+import { cardMessage, detailPhotos, detailsMessage } from "./officer-card.ts";
 import { askReason, decided, nextCard, refusal, reviseMessage } from "./officer-decide.ts";
 import { invitationAnswered, keepInvitation } from "./officer-invite.ts";
 import { invitationIn, isQueueCommand } from "./officer-needs.ts";
@@ -64,7 +64,11 @@ function open(turn: Turn, args: readonly string[]): boolean {
     return true;
   }
   const page = args[1] !== undefined && /^\d{1,3}$/.test(args[1]) ? Number(args[1]) : undefined;
-  say(turn, page === undefined ? cardMessage(t, lang, turn.ctx.criteria, card, "open") : detailsMessage(t, lang, turn.ctx.criteria, card, page));
+  if (page === undefined) say(turn, cardMessage(t, lang, turn.ctx.criteria, card, "open"));
+  else {
+    for (const photo of detailPhotos(t, lang, turn.ctx.criteria, card, page)) say(turn, photo);
+    say(turn, detailsMessage(t, lang, turn.ctx.criteria, card, page));
+  }
   return true;
 }
 
