@@ -14,7 +14,7 @@ import { acceptInvitation, invitationSecretOf } from "../officers/invitations.ts
 import { officerRoles, setNoticePreference } from "../officers/store.ts";
 import { decide, revise, type Decided, type DecideResult, type ReviseResult } from "./decide.ts";
 import { latestOwn, openAssessmentId, ownAssessment, submittedNotices, reviewDetails, type ReviewDetails } from "./details.ts";
-import { queueCounts, queuePage } from "./queue.ts";
+import { queueCounts, queuePage, type QueueCounts } from "./queue.ts";
 import { noticeRecipients } from "./reminders.ts";
 import { daysBefore } from "./scope.ts";
 import { evidenceLink, WEB_UPLOAD_PREFIX, type EvidenceLinks } from "./evidence.ts";
@@ -128,7 +128,12 @@ export function createReviewHook(settings: ReviewSettings, t: Translate, links?:
           ...(need.kind === "decide" && need.reason !== undefined ? { reason: need.reason } : {}),
           ...(need.kind === "decide" && need.questions !== undefined ? { questions: need.questions } : {}),
         };
-        const r: DecideResult | ReviseResult = need.kind === "decide" ? await decide(client, decision, settings) : await revise(client, decision, settings);
+        // The counts are queued right behind the decision's statement (one round trip in pipeline mode)
+        // and see it: "n left" after this decision.
+        const [r, counts]: [DecideResult | ReviseResult, QueueCounts] = await Promise.all([
+          need.kind === "decide" ? decide(client, decision, settings) : revise(client, decision, settings),
+          queueCounts(client, { personId, now }, settings),
+        ]);
         if (!r.ok) {
           out.decided = {
             ok: false, code: r.code,
@@ -137,7 +142,6 @@ export function createReviewHook(settings: ReviewSettings, t: Translate, links?:
           return;
         }
         const v: Decided = r.value;
-        const counts = await queueCounts(client, { personId, now }, settings);
         out.decided = {
           ok: true, assessmentId: need.assessmentId, decision: need.decision, year: v.year, fullName: v.fullName,
           citizenBirthYear: v.birthYear, citizenGroup: v.targetGroup as TargetGroup,
