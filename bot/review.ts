@@ -22,11 +22,18 @@ export type ReviewNeed =
   | { kind: "open"; assessmentId: string }
   /** The oldest submission in the officer's queue ("Tiếp"). */
   | { kind: "next" }
-  | { kind: "decide"; assessmentId: string; decision: Decision; reasonCode?: string; reason?: string }
+  /** questions: for needs_more, the question ids the officer named. */
+  | { kind: "decide"; assessmentId: string; decision: Decision; reasonCode?: string; reason?: string; questions?: string[] }
+  /** A lead changes a decision (within REVIEW_REVISE_DAYS): to confirmed, or rejected / needs_more with a common reason. */
+  | { kind: "revise"; assessmentId: string; decision: Decision; reasonCode?: string }
   /** A citizen in the review step may submit: the open assessment's id and who to notify. */
   | { kind: "submission" }
   /** A citizen's own assessment, for "edit what the officer asked for". */
   | { kind: "own"; assessmentId: string }
+  /** /status after submitting: the person's latest assessment and its latest decision. */
+  | { kind: "mine" }
+  /** The citizen may be withdrawing a submitted assessment (the restart confirmation is open): its officers' notices. */
+  | { kind: "withdrawing" }
   | { kind: "prefs"; mode: NoticeMode }
   /** /dashboard: a short-lived sign-in link to the dashboard, for an active officer. */
   | { kind: "dashboard" }
@@ -68,6 +75,14 @@ export interface ReviewCard {
   submittedAt: string | null;
   /** The latest decision, if any. */
   decided?: { status: string; byName: string | null; at: string; reason: string | null; reasonCode: string | null };
+  /**
+   * How each evidence item (by ref) can be shown to this officer on their channel: a photo to send (a
+   * Telegram file id to a Telegram officer – same bot –, a Zalo image URL), a link (a web upload's
+   * short-lived signed link, an image URL), or neither (a Telegram photo to an officer elsewhere).
+   */
+  evidenceShow?: Record<string, { photo?: string; link?: string }>;
+  /** The reader may revise the latest decision now (a lead over the unit, within REVIEW_REVISE_DAYS). */
+  mayRevise?: boolean;
 }
 
 export interface QueueLine {
@@ -80,7 +95,9 @@ export interface QueueLine {
   submittedAt: string;
 }
 
-export type Refusal = "not_found" | "not_allowed" | "own" | "withdrawn" | "not_submitted" | "reason_required" | "invalid" | "already_decided";
+export type Refusal =
+  | "not_found" | "not_allowed" | "own" | "withdrawn" | "not_submitted" | "reason_required" | "invalid" | "already_decided"
+  | "not_lead" | "too_late" | "unchanged" | "conflict";
 
 export interface ReviewContext {
   /** The person's active officer roles, when the need concerned officer work. */
@@ -103,12 +120,23 @@ export interface ReviewContext {
         citizenGroup: TargetGroup;
         reason: string | null;
         reasonCode: string | null;
+        /** A lead's revision: the decision it replaced. */
+        revisedFrom?: string;
+        /** needs_more: the questions named, and the set that numbers them. */
+        questions: string[];
+        setId: string;
+        setVersion: string;
         pending: number;
       }
     | { ok: false; code: Refusal; earlier?: { status: string; byName: string | null; at: string | null } };
   /** For a citizen in the review step: the open assessment, and the officers to tell immediately. */
   submission?: { assessmentId: string; notify: string[] };
-  own?: { assessmentId: string; status: string } | null;
+  /** questions: those the latest needs_more decision named (the citizen is taken to exactly these). */
+  own?: { assessmentId: string; status: string; questions: string[] } | null;
+  /** The notices of the submitted assessment, per officer account (messageId: null when not delivered yet). */
+  withdrawing?: { assessmentId: string; notices: { accountId: string; messageId: string | null }[] };
+  /** /status: the person's latest assessment as it stands now (null when none). */
+  mine?: { assessmentId: string; status: string; reason: string | null; reasonCode: string | null; questions: string[] } | null;
   prefs?: { mode: NoticeMode };
   /** /dashboard: the sign-in link (made only for an active officer), or none. */
   dashboard?: { ok: true; url: string; minutes: number } | { ok: false };

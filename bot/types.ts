@@ -89,7 +89,9 @@ export type Addressee =
    * The active officers of a unit (each on the account they used last). The server's settings say
    * whether the unit's leads and the parent unit's officers are included.
    */
-  | { kind: "unit_officers"; unitId: string };
+  | { kind: "unit_officers"; unitId: string }
+  /** One chat account (an officer's notice there, edited in place). */
+  | { kind: "account"; accountId: string };
 
 export interface Button {
   /** Plain text (adapters escape it for their platform). */
@@ -138,6 +140,18 @@ export interface OutMessage {
   replaces?: string;
   /** The review as one summary (web chat); the text and buttons stay the paged review. */
   summary?: ReviewSummary;
+  /**
+   * What the message is for, where a platform treats kinds differently: a "decision" (an officer's
+   * decision told to the citizen) outside Zalo's 7-day window goes as the decision template.
+   */
+  purpose?: "decision";
+  /** An image shown with the text as its caption: a Telegram file id or an https URL (Telegram sendPhoto). */
+  photo?: string;
+  /**
+   * The record an addressed message is about (an assessment id, for an officer's notice): stored with
+   * its outbox rows, so a later event can edit it in place (a withdrawal).
+   */
+  subject?: string;
   /** Absent: the chat that wrote (or the conversation a system event was applied to). */
   to?: Addressee;
   /** Default: `reply` for the chat that wrote, `notice` for any other addressee. */

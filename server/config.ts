@@ -59,6 +59,9 @@ const schema = z.object({
   ZALO_WINDOW_TEMPLATE: optionalString.pipe(
     z.string().regex(/^transaction_[a-z_]{1,40}$/, "a ZBS transaction template type such as transaction_education").optional(),
   ),
+  ZALO_DECISION_TEMPLATE: optionalString.pipe(
+    z.string().regex(/^transaction_[a-z_]{1,40}$/, "a ZBS transaction template type such as transaction_education").optional(),
+  ),
   ZALO_TOKEN_KEY: optionalString.pipe(
     z.string().regex(/^[0-9a-f]{64}$/i, "must be 64 hex characters (32 bytes)").optional(),
   ),
@@ -176,6 +179,8 @@ export interface Config {
     replayWindowMs: number;
     /** ZBS transaction template type for notices to citizens outside the 7-day window (unset: they wait). */
     windowTemplate?: string;
+    /** ZBS transaction template type for officers' decisions to citizens outside the window (unset: ZALO_WINDOW_TEMPLATE). */
+    decisionTemplate?: string;
     /** The Official Account's id: posters link to https://zalo.me/<id>. */
     oaId?: string;
   };
@@ -330,6 +335,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         tokenKey: e.ZALO_TOKEN_KEY,
         replayWindowMs: e.ZALO_REPLAY_WINDOW_HOURS * 3_600_000,
         windowTemplate: e.ZALO_WINDOW_TEMPLATE,
+        decisionTemplate: e.ZALO_DECISION_TEMPLATE,
         oaId: e.ZALO_OA_ID,
       },
     },

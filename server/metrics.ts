@@ -38,7 +38,10 @@ function resultOf(r: SendResult): string {
   return r.retry === "never" ? (("unreachable" in r && r.unreachable) ? "unreachable" : "failed") : r.retry === "after" ? "rate_limited" : "retry";
 }
 
-export function createMetrics(): Metrics {
+/** Đồng per billed message kind (Zalo's prices: settings, not code); unlisted kinds cost nothing. */
+export type MessagePrices = Partial<Record<"reply" | "consultation" | "template", number>>;
+
+export function createMetrics(prices: MessagePrices = {}): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "cdht_" });
   const webhooks = new Counter({ name: "cdht_webhook_requests_total", help: "Webhook requests by channel and outcome", labelNames: ["channel", "outcome"], registers: [registry] });
@@ -47,6 +50,11 @@ export function createMetrics(): Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry],
   });
   const deliveries = new Counter({ name: "cdht_deliveries_total", help: "Delivery attempts by channel and result", labelNames: ["channel", "result"], registers: [registry] });
+  const billed = new Counter({
+    name: "cdht_messages_billed_total", help: "Messages delivered by channel and how the platform bills them (Zalo: reply, consultation, template)",
+    labelNames: ["channel", "kind"], registers: [registry],
+  });
+  const cost = new Counter({ name: "cdht_messages_cost_dong_total", help: "What the delivered messages cost, in đồng, by channel and kind", labelNames: ["channel", "kind"], registers: [registry] });
   const deliverySeconds = new Histogram({
     name: "cdht_delivery_duration_seconds", help: "Platform send time by channel", labelNames: ["channel"],
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry],
@@ -68,6 +76,10 @@ export function createMetrics(): Metrics {
           try {
             const result = await sender.send(recipient, payload, info, done, row);
             deliveries.inc({ channel: sender.channel, result: resultOf(result) });
+            if (result.ok && result.billed) {
+              billed.inc({ channel: sender.channel, kind: result.billed });
+              cost.inc({ channel: sender.channel, kind: result.billed }, prices[result.billed] ?? 0);
+            }
             return result;
           } catch (error) {
             deliveries.inc({ channel: sender.channel, result: "error" });

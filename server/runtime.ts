@@ -38,7 +38,9 @@ import { createFailFastRedis, createProbeRedis, createRedis, type Redis } from "
 import { createReviewHook } from "./review/hook.ts";
 import { createSignInLink } from "./api/sessions.ts";
 import { chatReport } from "./reports/chat-report.ts";
-import { startReviewJobs } from "./review/jobs.ts";
+import { EVIDENCE_LINK_TTL_MS, evidenceRoutes, type EvidenceLinks } from "./review/evidence.ts";
+import { resolveWebSecret } from "./channels/web/index.ts";
+import { reviewTasks } from "./review/jobs.ts";
 import { CachedUnitDirectory } from "./units/directory.ts";
 
 /** Version of the consent text in locales (consent.*); bump it when that text changes. */
@@ -154,6 +156,10 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   const checks: Record<string, Check> = { postgres: postgresCheck(db.pool), redis: redisCheck(probe) };
 
   const t = createTranslateSync();
+  // Officers open web uploads through signed links, when this deployment has the web chat.
+  const evidenceLinks: EvidenceLinks | undefined = options.senders?.some((s) => s.channel === "web")
+    ? { secret: resolveWebSecret(config, logger), baseUrl: config.publicBaseUrl, ttlMs: EVIDENCE_LINK_TTL_MS }
+    : undefined;
   const handleInbound = createPipeline({
     pool: db.pool,
     units,
@@ -169,6 +175,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     review: createReviewHook(config.review, t, {
       signInLink: (client, personId, at) => createSignInLink(client, personId, config.publicBaseUrl, at),
       report: (client, input) => chatReport(client, { ...input, timeZone: config.timeZone }),
+      ...(evidenceLinks ? { links: evidenceLinks } : {}),
     }),
     logger,
     officers: config.officerNotices,
@@ -192,8 +199,9 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     checks.zalo = zalo.tokens.check;
   }
   for (const sender of options.senders ?? []) senders.set(sender.channel, sender);
+  if (web && evidenceLinks) routes.push(evidenceRoutes({ pool: db.pool, secret: evidenceLinks.secret, settings: config.review, now: options.now }));
   if (web && options.extraRoutes) routes.push(...options.extraRoutes({ handleInbound, pool: db.pool, redis, config, logger, criteria }));
-  const metrics = createMetrics();
+  const metrics = createMetrics({ consultation: config.campaigns.zalo.consultationPrice, template: config.campaigns.zalo.templatePrice });
   const allQueues = () => [...queues.messages.values(), ...queues.bulk.values(), ...queues.acks.values()];
   if (web) {
     routes.unshift(async (root) => metrics.observeWebhooks(root));
@@ -246,12 +254,10 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
       every: config.campaigns.tickMs,
       run: () => runCampaignTick(campaignDeps, (options.now ?? (() => new Date()))()),
     });
+    // Officer reminders, escalations and digests (server/review/jobs.ts).
+    const reviewDeps = { pool: db.pool, handleSystem: handleInbound.handleSystem, settings: config.review, timeZone: config.timeZone, logger };
+    for (const task of reviewTasks(reviewDeps, options.now)) await scheduler.register(task);
   }
-  // Officer reminders, escalations and digests: BullMQ job schedulers of their own (server/review/jobs.ts).
-  const reviewJobs = !worker ? undefined
-    : startReviewJobs({
-        pool: db.pool, handleSystem: handleInbound.handleSystem, settings: config.review, timeZone: config.timeZone, logger, redis, prefix: config.redisPrefix,
-      });
 
   const app = await buildApp({ config, logger, checks, routes });
 
@@ -284,7 +290,6 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
         if (telegram?.isRunning()) await telegram.stop();
         await app.close();
         await scheduler?.close();
-        await reviewJobs?.close();
         await Promise.all([...deliveries.values()].map((d) => d.close()));
         const ownQueues = [...notifyQueues.messages.values(), ...notifyQueues.bulk.values(), ...notifyQueues.acks.values()];
         if (!worker) ownQueues.push(...queues.messages.values(), ...queues.bulk.values(), ...queues.acks.values());

@@ -54,6 +54,8 @@ export interface AssessmentState {
   answers: Record<string, AnswerValue>;
   evidence: Record<string, StoredEvidence[]>;
   submitted?: { verdict: Verdict; total: number; max: number };
+  /** After "Sửa bài": the questions an officer named that are still to be shown, in order. */
+  revisit?: string[];
 }
 
 export interface ProfileState {
@@ -154,6 +156,7 @@ const stateSchema = z.object({
       submitted: z
         .object({ verdict: z.enum(["dat", "chua_dat", "incomplete"]), total: z.number(), max: z.number() })
         .optional(),
+      revisit: z.array(z.string()).optional(),
     })
     .optional(),
   officer: z.record(z.string(), z.unknown()).optional(),

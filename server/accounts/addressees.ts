@@ -22,6 +22,7 @@ export interface OfficerScope {
 
 /** A stable key for an addressee (the same addressee twice in one step resolves once). */
 export function addresseeKey(to: Addressee): string {
+  if (to.kind === "account") return `account:${to.accountId}`;
   return to.kind === "person" ? `person:${to.personId}:${to.accounts ?? "last"}` : `unit_officers:${to.unitId}`;
 }
 
@@ -41,6 +42,15 @@ export function recipientsStatement(to: Addressee, scope: OfficerScope, bulk: bo
         ORDER BY a.last_interaction_at DESC NULLS LAST, a.id
         LIMIT CASE WHEN $2 THEN NULL ELSE 1 END`,
       to.personId, to.accounts === "all", bulk,
+    );
+  }
+  if (to.kind === "account") {
+    if (!UUID.test(to.accountId)) return null;
+    return sql(
+      `SELECT a.id, a.channel, a.external_id, COALESCE(a.state->>'lang', p.language) AS lang
+         FROM channel_accounts a LEFT JOIN people p ON p.id = a.person_id
+        WHERE a.id = $1::uuid AND a.reachable AND NOT ($2 AND p.opt_out_at IS NOT NULL)`,
+      to.accountId, bulk,
     );
   }
   if (!UUID.test(to.unitId)) return null;

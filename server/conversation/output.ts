@@ -38,7 +38,7 @@ function forLang(message: OutMessage, lang: Lang): boolean {
 
 /** The message as stored: addressing fields dropped (the row says where and in which lane). */
 function stored(message: OutMessage, tokens: ButtonToken[], now: Date): OutboxPayload {
-  const { to: _to, lane: _lane, lang: _lang, ...rest } = message;
+  const { to: _to, lane: _lane, lang: _lang, subject: _subject, ...rest } = message;
   return { kind: "message", message: tokenizeButtons(rest, tokens, now) };
 }
 
@@ -79,6 +79,7 @@ export function buildOutput(input: OutputInput): Output {
         payload: stored(message, tokens, input.now),
         idempotencyKey: `${input.source}:${r.accountId}:${index}`,
         lane: message.lane ?? "notice",
+        ...(message.subject !== undefined ? { subjectId: message.subject } : {}),
       });
     }
   });

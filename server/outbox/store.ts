@@ -20,6 +20,8 @@ export interface NewOutboxRow {
   lane?: PriorityLane;
   /** The platform's id of the message this row answers (Zalo msg_id). */
   replyTo?: string;
+  /** The record the message is about (an assessment id), for later edits of it. */
+  subjectId?: string;
 }
 
 /**
@@ -29,12 +31,12 @@ export interface NewOutboxRow {
 export function outboxInsert(rows: NewOutboxRow[]): Statement {
   const values: unknown[] = [];
   const tuples = rows.map((r) => {
-    values.push(r.channel, r.recipient, JSON.stringify(r.payload), r.idempotencyKey, r.lane ?? "reply", r.replyTo ?? null);
+    values.push(r.channel, r.recipient, JSON.stringify(r.payload), r.idempotencyKey, r.lane ?? "reply", r.replyTo ?? null, r.subjectId ?? null);
     const n = values.length;
-    return `($${n - 5}::channel, $${n - 4}, $${n - 3}::jsonb, $${n - 2}, $${n - 1}::lane, $${n})`;
+    return `($${n - 6}::channel, $${n - 5}, $${n - 4}::jsonb, $${n - 3}, $${n - 2}::lane, $${n - 1}, $${n}::uuid)`;
   });
   return sql(
-    `INSERT INTO outbox (channel, recipient, payload, idempotency_key, lane, reply_to) VALUES ${tuples.join(", ")}
+    `INSERT INTO outbox (channel, recipient, payload, idempotency_key, lane, reply_to, subject_id) VALUES ${tuples.join(", ")}
      ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, channel, recipient, lane`,
     ...values,
   );

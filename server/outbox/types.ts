@@ -21,7 +21,8 @@ export interface PartsSent {
 }
 
 export type SendResult =
-  | { ok: true; platformMessageId: string }
+  /** billed: how the platform bills this message (Zalo: a free reply, a consultation message or a paid template). */
+  | { ok: true; platformMessageId: string; billed?: "reply" | "consultation" | "template" }
   /**
    * Try this row again after delayMs; scope "channel" holds every recipient of the channel (global 429).
    * partsSent: the parts delivered so far, stored with the row and handed back to the retry.

@@ -39,6 +39,8 @@ export interface Decided {
   targetGroup: string;
   year: number;
   unitId: string | null;
+  setId: string;
+  setVersion: string;
 }
 
 export interface EarlierDecision {
@@ -103,17 +105,25 @@ function refuseByStatus(l: Looked): DecideRefusal {
   return { ok: false, code: "already_decided", message: `decided already (${l.status})`, earlier: earlierOf(l) };
 }
 
-/** Records a decision and its audit entry with the assessment's change: one statement. */
+/**
+ * Records a decision and its audit entry with the assessment's change: one statement. With `cutoff`
+ * the statement also checks that the officer may decide it and that it is not their own (the common
+ * path needs no look-up first; when nothing is written, the caller looks up why).
+ */
 function write(
   db: Queryable,
   input: DecideInput,
-  guard: { statusBefore: string; revision: boolean; decidedAt?: Date | null },
+  guard: { statusBefore: string; revision: boolean; decidedAt?: Date | null; cutoff?: Date },
 ) {
+  const allowed = guard.cutoff
+    ? `AND id = (SELECT a.id FROM assessments a LEFT JOIN units u ON u.id = a.unit_id
+                  WHERE a.id = $1 AND a.person_id IS NOT NULL AND a.person_id <> $4 AND ${mayDecide("$4", "$13")})`
+    : "";
   return db.query(
     `WITH d AS (
        UPDATE assessments SET status = $2::text::assessment_status, decided_at = $3, decided_by_id = $4, reason = $5, updated_at = $3
-        WHERE id = $1 AND status = $9::text::assessment_status AND ($10::timestamptz IS NULL OR decided_at = $10)
-        RETURNING id, person_id, unit_id, year, target_group),
+        WHERE id = $1 AND status = $9::text::assessment_status AND ($10::timestamptz IS NULL OR decided_at = $10) ${allowed}
+        RETURNING id, person_id, unit_id, year, target_group, set_id, set_version),
      h AS (
        INSERT INTO assessment_decisions (assessment_id, decision, status_before, revision, decided_by_person_id, channel, reason_code, reason, details, decided_at)
        SELECT d.id, $2::text::decision_kind, $9::text::assessment_status, $11, $4, $6::channel, $7, $5, $8::jsonb, $3 FROM d RETURNING id),
@@ -122,13 +132,14 @@ function write(
        SELECT $3, 'officer', $4, $12, d.id, jsonb_build_object('channel', $6::text, 'status_before', $9::text, 'status_after', $2::text,
                                                              'reason_code', $7::text, 'reason_given', $5::text IS NOT NULL, 'decision_id', h.id)
          FROM d, h)
-     SELECT d.person_id, d.unit_id, d.year, h.id AS decision_id, d.target_group,
+     SELECT d.person_id, d.unit_id, d.year, h.id AS decision_id, d.target_group, d.set_id, d.set_version,
             (SELECT full_name FROM people WHERE id = d.person_id) AS full_name, (SELECT birth_year FROM people WHERE id = d.person_id) AS birth_year
        FROM d, h`,
     [
       input.assessmentId, input.decision, input.now, input.personId, input.reason?.trim() || null, input.channel,
       input.reasonCode ?? null, JSON.stringify({ questions: input.questions ?? [] }), guard.statusBefore,
       guard.decidedAt ?? null, guard.revision, guard.revision ? "assessment.revise" : "assessment.decide",
+      ...(guard.cutoff ? [guard.cutoff] : []),
     ],
   );
 }
@@ -138,24 +149,24 @@ export async function decide(db: Queryable, input: DecideInput, settings: Pick<R
   const invalid = validate(input);
   if (invalid) return invalid;
   const cutoff = daysBefore(input.now, settings.parentDays);
-  const looked = await lookUp(db, input.assessmentId, input.personId, cutoff);
-  if (!looked) return { ok: false, code: "not_found", message: "no such assessment" };
-  if (!looked.allowed) return { ok: false, code: "not_allowed", message: "only the unit's officers (or leads above it) may decide this assessment" };
-  if (looked.person_id === input.personId) return { ok: false, code: "own", message: "nobody decides their own assessment" };
-  if (looked.person_id === null) return { ok: false, code: "withdrawn", message: "the citizen erased their data" };
-  if (looked.status !== "submitted") return refuseByStatus(looked);
-  const { rows } = await write(db, input, { statusBefore: "submitted", revision: false });
+  // One statement on the common path: it writes only when the officer may decide a submitted assessment.
+  const { rows } = await write(db, input, { statusBefore: "submitted", revision: false, cutoff });
   const r = rows[0];
   if (!r) {
-    // Someone else decided (or the citizen withdrew) between the look-up and the update.
-    const now = await lookUp(db, input.assessmentId, input.personId, cutoff);
-    return now ? refuseByStatus(now) : { ok: false, code: "not_found", message: "no such assessment" };
+    // Nothing written: say why (not allowed, own, erased, decided by someone else, withdrawn …).
+    const looked = await lookUp(db, input.assessmentId, input.personId, cutoff);
+    if (!looked) return { ok: false, code: "not_found", message: "no such assessment" };
+    if (!looked.allowed) return { ok: false, code: "not_allowed", message: "only the unit's officers (or leads above it) may decide this assessment" };
+    if (looked.person_id === input.personId) return { ok: false, code: "own", message: "nobody decides their own assessment" };
+    if (looked.person_id === null) return { ok: false, code: "withdrawn", message: "the citizen erased their data" };
+    if (looked.status !== "submitted") return refuseByStatus(looked);
+    return { ok: false, code: "not_allowed", message: "the assessment could not be decided; open it again" };
   }
   return {
     ok: true,
     value: {
       assessmentId: input.assessmentId, decisionId: String(r.decision_id), decision: input.decision, statusBefore: "submitted",
-      decidedAt: input.now, citizenPersonId: r.person_id, fullName: r.full_name, birthYear: r.birth_year, targetGroup: r.target_group, year: r.year, unitId: r.unit_id,
+      decidedAt: input.now, citizenPersonId: r.person_id, fullName: r.full_name, birthYear: r.birth_year, targetGroup: r.target_group, year: r.year, unitId: r.unit_id, setId: r.set_id, setVersion: r.set_version,
     },
   };
 }
@@ -190,7 +201,7 @@ export async function revise(db: Queryable, input: DecideInput, settings: Pick<R
     ok: true,
     value: {
       assessmentId: input.assessmentId, decisionId: String(r.decision_id), decision: input.decision, statusBefore: looked.status,
-      decidedAt: input.now, citizenPersonId: r.person_id, fullName: r.full_name, birthYear: r.birth_year, targetGroup: r.target_group, year: r.year, unitId: r.unit_id,
+      decidedAt: input.now, citizenPersonId: r.person_id, fullName: r.full_name, birthYear: r.birth_year, targetGroup: r.target_group, year: r.year, unitId: r.unit_id, setId: r.set_id, setVersion: r.set_version,
     },
   };
 }

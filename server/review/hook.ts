@@ -12,10 +12,12 @@ import type { TargetGroup } from "../../rules/index.ts";
 import type { ReviewSettings } from "../config.ts";
 import { acceptInvitation, invitationSecretOf } from "../officers/invitations.ts";
 import { officerRoles, setNoticePreference } from "../officers/store.ts";
-import { decide } from "./decide.ts";
-import { openAssessmentId, ownAssessment, reviewDetails, type ReviewDetails } from "./details.ts";
-import { queueCounts, queuePage } from "./queue.ts";
+import { decide, revise, type Decided, type DecideResult, type ReviseResult } from "./decide.ts";
+import { latestOwn, openAssessmentId, ownAssessment, submittedNotices, reviewDetails, type ReviewDetails } from "./details.ts";
+import { queueCounts, queuePage, type QueueCounts } from "./queue.ts";
 import { noticeRecipients } from "./reminders.ts";
+import { daysBefore } from "./scope.ts";
+import { evidenceLink, WEB_UPLOAD_PREFIX, type EvidenceLinks } from "./evidence.ts";
 
 export interface ReviewHookInput {
   personId: string | undefined;
@@ -27,8 +29,10 @@ export interface ReviewHookInput {
 
 export type ReviewHook = (client: pg.PoolClient, input: ReviewHookInput) => Promise<ReviewContext | undefined>;
 
-function cardOf(d: ReviewDetails): ReviewCard {
+function cardOf(d: ReviewDetails, now: Date, reviseDays: number): ReviewCard {
   const last = d.history[d.history.length - 1];
+  const mayRevise =
+    d.lead && !d.own && last !== undefined && ["confirmed", "rejected", "needs_more"].includes(d.status) && last.at >= daysBefore(now, reviseDays);
   return {
     assessmentId: d.assessmentId,
     status: d.status,
@@ -48,10 +52,28 @@ function cardOf(d: ReviewDetails): ReviewCard {
     evidence: d.evidence as ReviewCard["evidence"],
     evidenceCount: d.evidenceCount,
     submittedAt: d.submittedAt?.toISOString() ?? null,
+    ...(mayRevise ? { mayRevise } : {}),
     ...(last && d.status !== "submitted"
       ? { decided: { status: last.decision, byName: last.byName, at: last.at.toISOString(), reason: last.reason, reasonCode: last.reasonCode } }
       : {}),
   };
+}
+
+/** How the card's evidence can be shown to an officer on this channel (ReviewCard.evidenceShow). */
+function evidenceShow(card: ReviewCard, channel: ReviewHookInput["channel"], personId: string, now: Date, links?: EvidenceLinks): ReviewCard {
+  const show: NonNullable<ReviewCard["evidenceShow"]> = {};
+  for (const refs of Object.values(card.evidence)) {
+    for (const { ref } of refs) {
+      if (ref.startsWith(WEB_UPLOAD_PREFIX)) {
+        if (links) show[ref] = { link: evidenceLink(links, ref.slice(WEB_UPLOAD_PREFIX.length), personId, now) };
+      } else if (/^https:\/\//.test(ref)) {
+        show[ref] = channel === "telegram" ? { photo: ref } : { link: ref };
+      } else if (channel === "telegram") {
+        show[ref] = { photo: ref };
+      }
+    }
+  }
+  return { ...card, evidenceShow: show };
 }
 
 /** Makes a dashboard sign-in link for an active officer (server/api/sessions.ts), in the event's transaction. */
@@ -59,12 +81,14 @@ export type SignInLinks = (db: pg.PoolClient, personId: string, now: Date) => Pr
 
 export interface ReviewHookExtras {
   signInLink?: SignInLinks;
+  /** Signed links to web uploads shown to officers (server/review/evidence.ts). */
+  links?: EvidenceLinks;
   /** /report: the officer's units' chart and figures (server/reports/chat-report.ts). */
   report?: (db: pg.PoolClient, input: { personId: string; lang: Lang; now: Date }) => Promise<ChatReport | undefined>;
 }
 
 export function createReviewHook(settings: ReviewSettings, t: Translate, extras: ReviewHookExtras = {}): ReviewHook {
-  const { signInLink } = extras;
+  const { signInLink, links } = extras;
   async function run(client: pg.PoolClient, personId: string, input: ReviewHookInput, need: ReviewNeed, out: ReviewContext): Promise<void> {
     const { now } = input;
     switch (need.kind) {
@@ -97,7 +121,7 @@ export function createReviewHook(settings: ReviewSettings, t: Translate, extras:
       }
       case "open": {
         const d = await reviewDetails(client, { assessmentId: need.assessmentId, personId, now }, settings);
-        out.card = d.ok ? { ok: true, card: cardOf(d.value) } : { ok: false, code: d.code };
+        out.card = d.ok ? { ok: true, card: evidenceShow(cardOf(d.value, now, settings.reviseDays), input.channel, personId, now, links) } : { ok: false, code: d.code };
         return;
       }
       case "next": {
@@ -105,27 +129,37 @@ export function createReviewHook(settings: ReviewSettings, t: Translate, extras:
         const counts = await queueCounts(client, { personId, now }, settings);
         const first = page.items[0];
         const d = first ? await reviewDetails(client, { assessmentId: first.assessmentId, personId, now }, settings) : undefined;
-        out.next = { pending: counts.pending, ...(d?.ok ? { card: cardOf(d.value) } : {}) };
+        out.next = { pending: counts.pending, ...(d?.ok ? { card: cardOf(d.value, now, settings.reviseDays) } : {}) };
         return;
       }
-      case "decide": {
-        const r = await decide(client, {
+      case "decide":
+      case "revise": {
+        const decision = {
           assessmentId: need.assessmentId, personId, decision: need.decision, channel: input.channel, now,
           ...(need.reasonCode !== undefined ? { reasonCode: need.reasonCode } : {}),
-          ...(need.reason !== undefined ? { reason: need.reason } : {}),
-        }, settings);
+          ...(need.kind === "decide" && need.reason !== undefined ? { reason: need.reason } : {}),
+          ...(need.kind === "decide" && need.questions !== undefined ? { questions: need.questions } : {}),
+        };
+        // The counts are queued right behind the decision's statement (one round trip in pipeline mode)
+        // and see it: "n left" after this decision.
+        const [r, counts]: [DecideResult | ReviseResult, QueueCounts] = await Promise.all([
+          need.kind === "decide" ? decide(client, decision, settings) : revise(client, decision, settings),
+          queueCounts(client, { personId, now }, settings),
+        ]);
         if (!r.ok) {
           out.decided = {
             ok: false, code: r.code,
-            ...(r.code === "already_decided" ? { earlier: { status: r.earlier.status, byName: r.earlier.byName, at: r.earlier.at?.toISOString() ?? null } } : {}),
+            ...("earlier" in r ? { earlier: { status: r.earlier.status, byName: r.earlier.byName, at: r.earlier.at?.toISOString() ?? null } } : {}),
           };
           return;
         }
-        const counts = await queueCounts(client, { personId, now }, settings);
+        const v: Decided = r.value;
         out.decided = {
-          ok: true, assessmentId: need.assessmentId, decision: need.decision, year: r.value.year, fullName: r.value.fullName,
-          citizenBirthYear: r.value.birthYear, citizenGroup: r.value.targetGroup as TargetGroup,
-          citizenPersonId: r.value.citizenPersonId, reason: need.reason ?? null, reasonCode: need.reasonCode ?? null, pending: counts.pending,
+          ok: true, assessmentId: need.assessmentId, decision: need.decision, year: v.year, fullName: v.fullName,
+          citizenBirthYear: v.birthYear, citizenGroup: v.targetGroup as TargetGroup,
+          citizenPersonId: v.citizenPersonId, reason: decision.reason ?? null, reasonCode: need.reasonCode ?? null, pending: counts.pending,
+          questions: decision.questions ?? [], setId: v.setId, setVersion: v.setVersion,
+          ...(need.kind === "revise" ? { revisedFrom: v.statusBefore } : {}),
         };
         return;
       }
@@ -138,6 +172,14 @@ export function createReviewHook(settings: ReviewSettings, t: Translate, extras:
       }
       case "own":
         out.own = await ownAssessment(client, personId, need.assessmentId);
+        return;
+      case "withdrawing": {
+        const found = await submittedNotices(client, personId);
+        if (found) out.withdrawing = found;
+        return;
+      }
+      case "mine":
+        out.mine = await latestOwn(client, personId);
         return;
       case "prefs":
         await setNoticePreference(client, personId, { mode: need.mode });

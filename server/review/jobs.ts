@@ -1,14 +1,13 @@
-// Scheduled officer review work, as BullMQ job schedulers (idempotent upserts, one run per slot whatever
-// the number of app processes): every day at REVIEW_DIGEST_HOUR the reminders and escalations of
+// Scheduled officer review work, as tasks of the shared Scheduler (BullMQ job schedulers: idempotent
+// upserts, one run per slot whatever the number of app processes): every day at REVIEW_DIGEST_HOUR the reminders and escalations of
 // submissions waiting too long; every hour the digests of officers whose hour it is. Each recipient gets
 // a system event through handleSystem with a stable id per day (or hour), so a retried job or a second
 // run tells nobody twice. sendReminders/sendDigests take the clock as an argument (fake days in tests).
-import { Queue, Worker } from "bullmq";
 import type pg from "pg";
 import type { Logger } from "pino";
 import type { ReviewSettings } from "../config.ts";
 import type { HandleSystem } from "../conversation/types.ts";
-import type { Redis } from "../redis.ts";
+import type { ScheduledTask } from "../schedule/scheduler.ts";
 import { queueCounts } from "./queue.ts";
 import { digestRecipients, reminderTargets } from "./reminders.ts";
 import { DAY_MS } from "./scope.ts";
@@ -77,42 +76,15 @@ export async function sendDigests(deps: ReviewJobDeps, now: Date): Promise<RunSu
   return summary;
 }
 
-export const REVIEW_QUEUE = "review";
-
 /**
- * Registers the schedulers (in the background: a Redis that is down at start-up must not hold the app
- * up; the upsert is retried by the connection and is idempotent) and runs their jobs in this process;
- * close() waits for a running job.
+ * The scheduled tasks of officer review, for the shared Scheduler (server/schedule/scheduler.ts): one
+ * BullMQ job scheduler each on the one "scheduled" queue, so every occurrence runs once however many
+ * worker processes register them. Reminders daily at REVIEW_DIGEST_HOUR, digests every hour (local time).
  */
-export function startReviewJobs(deps: ReviewJobDeps & { redis: Redis; prefix: string }): { queue: Queue; ready: Promise<void>; close(): Promise<void> } {
-  const queue = new Queue(REVIEW_QUEUE, { connection: deps.redis, prefix: deps.prefix });
-  queue.on("error", () => {});
-  const tz = deps.timeZone;
-  const template = { opts: { removeOnComplete: true, removeOnFail: 100 } };
-  const ready = Promise.all([
-    queue.upsertJobScheduler("review-reminders", { pattern: `0 ${deps.settings.digestHour} * * *`, tz }, { name: "reminders", ...template }),
-    queue.upsertJobScheduler("review-digests", { pattern: "0 * * * *", tz }, { name: "digests", ...template }),
-  ]).then(
-    () => undefined,
-    (err) => deps.logger.warn({ err }, "could not register the officer review schedulers; they are registered at the next start"),
-  );
-  const worker = new Worker(
-    REVIEW_QUEUE,
-    async (job) => {
-      const now = new Date();
-      const summary = job.name === "reminders" ? await sendReminders(deps, now) : await sendDigests(deps, now);
-      deps.logger.info({ job: job.name, ...summary }, "officer review job done");
-    },
-    { connection: deps.redis.duplicate(), prefix: deps.prefix, concurrency: 1 },
-  );
-  worker.on("failed", (job, err) => deps.logger.warn({ err, job: job?.name }, "officer review job failed"));
-  worker.on("error", (err) => deps.logger.error({ err }, "officer review worker error"));
-  return {
-    queue,
-    ready,
-    async close() {
-      await worker.close();
-      await queue.close();
-    },
-  };
+export function reviewTasks(deps: ReviewJobDeps, clock: () => Date = () => new Date()): ScheduledTask[] {
+  const done = (job: string) => (summary: RunSummary) => deps.logger.info({ job, ...summary }, "officer review job done");
+  return [
+    { name: "review-reminders", pattern: `0 ${deps.settings.digestHour} * * *`, run: async () => done("reminders")(await sendReminders(deps, clock())) },
+    { name: "review-digests", pattern: "0 * * * *", run: async () => done("digests")(await sendDigests(deps, clock())) },
+  ];
 }

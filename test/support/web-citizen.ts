@@ -12,6 +12,8 @@ export interface WebReply {
   title?: string;
   text: string;
   buttons?: { label: string; data: string }[][];
+  /** The id of the shown message this one replaces in place. */
+  replaces?: string;
 }
 
 export const newClientEventId = () => randomBytes(12).toString("base64url");

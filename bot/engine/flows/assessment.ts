@@ -75,6 +75,16 @@ function moveOn(turn: Turn, set: CriteriaSet, edit: boolean, page = 0): void {
 /** After an answer (and its evidence): the next question, or back to the review when editing. */
 function advance(turn: Turn, set: CriteriaSet, qid: string, edit: boolean): void {
   const a = turn.s.assessment!;
+  if (edit && a.revisit) {
+    // Walking the questions an officer named: the next of them, then the review's last page (to send).
+    const shown = visible(set, a.answers);
+    const rest = a.revisit.filter((id) => shown.some((q) => q.id === id));
+    const next = shown.find((q) => q.id === rest[0]);
+    if (rest.length > 1) a.revisit = rest.slice(1);
+    else delete a.revisit;
+    if (next) return goToQuestion(turn, next, true);
+    return moveOn(turn, set, true, Math.max(0, Math.ceil(shown.length / REVIEW_PAGE_SIZE) - 1));
+  }
   if (edit) return moveOn(turn, set, true, reviewPageOf(set, a, qid));
   const questions = visible(set, a.answers);
   const next = questions[questions.findIndex((q) => q.id === qid) + 1];
@@ -204,7 +214,10 @@ export const questionStep: StepHandler<Of<"question">> = {
     const c = current(turn, step);
     if (!c) return true;
     if (action.length === 1 && action[0] === "b" && (c.index > 0 || step.edit)) {
-      if (step.edit) setStep(turn, { kind: "review", page: reviewPageOf(c.set, turn.s.assessment!, c.q.id) });
+      if (step.edit) {
+        delete turn.s.assessment!.revisit;
+        setStep(turn, { kind: "review", page: reviewPageOf(c.set, turn.s.assessment!, c.q.id) });
+      }
       else goToQuestion(turn, visible(c.set, turn.s.assessment!.answers)[c.index - 1]!, false);
       return true;
     }

@@ -6,7 +6,7 @@ import { unitFromPayload } from "../text.ts";
 import { button, closeDialog, column, emit, openDialog, reprompt, say, sayTo, tr, type Turn } from "../turn.ts";
 import { restartAssessment } from "./assessment.ts";
 import { continueOnboarding, setLanguage, welcome } from "./onboarding.ts";
-import { statusText } from "./status.ts";
+import { statusButtons, statusText } from "./status.ts";
 
 export function runCommand(turn: Turn, name: CommandName, arg: string | undefined): void {
   switch (name) {
@@ -19,7 +19,7 @@ export function runCommand(turn: Turn, name: CommandName, arg: string | undefine
     }
     case "status": {
       const { t, lang } = tr(turn);
-      say(turn, { title: t(lang, "status.title"), text: statusText(turn) });
+      say(turn, { title: t(lang, "status.title"), text: statusText(turn), buttons: statusButtons(turn) });
       const kind = turn.s.step.kind;
       if (kind !== "new" && kind !== "declined" && kind !== "submitted") reprompt(turn);
       return;

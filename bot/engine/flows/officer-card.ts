@@ -9,6 +9,7 @@ import { recordButton } from "../turn.ts";
 import { groupName } from "../labels.ts";
 
 export const DETAIL_PAGE_SIZE = 5;
+const MAX_PHOTOS_PER_PAGE = 10;
 
 
 export function verdictName(t: Translate, lang: Lang, verdict: string | null): string {
@@ -58,6 +59,24 @@ export function cardMessage(t: Translate, lang: Lang, criteria: CriteriaCatalog,
   };
 }
 
+/** The photos of one details page's answers that this officer's platform can show (sent before the page). */
+export function detailPhotos(t: Translate, lang: Lang, criteria: CriteriaCatalog, card: ReviewCard, page: number): OutMessage[] {
+  const set = criteria.get(card.setId, card.setVersion);
+  const questions = set ? visibleQuestions(set, card.answers) : [];
+  const pages = Math.max(1, Math.ceil(questions.length / DETAIL_PAGE_SIZE));
+  const first = Math.min(Math.max(0, page), pages - 1) * DETAIL_PAGE_SIZE;
+  const out: OutMessage[] = [];
+  questions.slice(first, first + DETAIL_PAGE_SIZE).forEach((q, i) => {
+    (card.evidence[q.id] ?? []).forEach((r, k) => {
+      const photo = card.evidenceShow?.[r.ref]?.photo;
+      if (photo && out.length < MAX_PHOTOS_PER_PAGE) {
+        out.push({ text: t(lang, "officer.details_photo", { n: first + i + 1, k: k + 1, name: card.fullName ?? t(lang, "officer_notice.no_name") }), photo });
+      }
+    });
+  });
+  return out;
+}
+
 /** The answers of a submission, one page, with the evidence each has; links where the platform gave one. */
 export function detailsMessage(t: Translate, lang: Lang, criteria: CriteriaCatalog, card: ReviewCard, page: number): OutMessage {
   const set = criteria.get(card.setId, card.setVersion);
@@ -69,8 +88,15 @@ export function detailsMessage(t: Translate, lang: Lang, criteria: CriteriaCatal
     const value = card.answers[q.id];
     const answer = value === undefined ? t(lang, "review.skipped") : truncate(questionModule(q).summary(q, value, { t, lang }), 120);
     const refs = card.evidence[q.id] ?? [];
-    const links = refs.filter((r) => /^https?:\/\//.test(r.ref)).map((r) => r.ref);
-    const proof = refs.length > 0 ? `\n${t(lang, "officer.details_evidence", { n: refs.length })}${links.length ? ` ${links.join(" ")}` : ""}` : "";
+    // With the server's evidenceShow: the links this officer can open (web uploads signed for them);
+    // photos go as messages of their own (detailPhotos). Without it: the platforms' plain links.
+    const links = card.evidenceShow
+      ? refs.flatMap((r) => (card.evidenceShow![r.ref]?.link ? [card.evidenceShow![r.ref]!.link!] : []))
+      : refs.filter((r) => /^https?:\/\//.test(r.ref)).map((r) => r.ref);
+    const hidden = card.evidenceShow ? refs.filter((r) => !card.evidenceShow![r.ref]).length : 0;
+    const proof = refs.length > 0
+      ? `\n${t(lang, "officer.details_evidence", { n: refs.length })}${links.length ? ` ${links.join(" ")}` : ""}${hidden > 0 ? ` ${t(lang, "officer.details_evidence_elsewhere", { n: hidden })}` : ""}`
+      : "";
     return `${first + i + 1}. ${truncate(localText(q.prompt, lang), 120)}\n→ ${answer}${proof}`;
   });
   const nav: Button[] = [];

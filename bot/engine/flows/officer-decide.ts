@@ -1,12 +1,13 @@
 // Decisions from the chat: Xác nhận at once; Không xác nhận and Yêu cầu bổ sung ask for a reason (common
 // ones as buttons, or typed). The server decided inside this event's transaction (ctx.review.decided);
 // here the officer is answered and the citizen told in their own chat and language (lane notice).
-import type { Decision, ReviewContext } from "../../review.ts";
-import type { Lang, Translate } from "../../types.ts";
+import type { Decision, ReviewCard, ReviewContext } from "../../review.ts";
+import type { Button, CriteriaCatalog, Lang, OutMessage, Translate } from "../../types.ts";
 import type { TargetGroup } from "../../../rules/index.ts";
 import { addressOf, column, recordButton, say, sayTo, tr, type Turn } from "../turn.ts";
 import { cardMessage } from "./officer-card.ts";
 import { REASON_CODES } from "./officer-needs.ts";
+import { askMore, questionNames } from "./officer-more.ts";
 import { officerState, setOfficerState } from "./officer-state.ts";
 
 export function localTime(iso: string | null, timeZone: string, lang: Lang): string {
@@ -72,10 +73,48 @@ export function refusal(turn: Turn, code: string, earlier?: { status: string; by
     case "reason_required":
       text = t(lang, "officer.refused_reason");
       break;
+    case "not_lead":
+      text = t(lang, "officer.refused_not_lead");
+      break;
+    case "too_late":
+      text = t(lang, "officer.refused_too_late");
+      break;
+    case "unchanged":
+      text = t(lang, "officer.refused_unchanged");
+      break;
+    case "conflict":
+      text = t(lang, "officer.refused_conflict");
+      break;
     default:
       text = t(lang, "officer.refused_not_allowed");
   }
   say(turn, { text });
+}
+
+/** A decided assessment opened by a lead who may revise it: the card, who decided, and the other decisions. */
+export function reviseMessage(t: Translate, lang: Lang, timeZone: string, criteria: CriteriaCatalog, card: ReviewCard): OutMessage {
+  const base = cardMessage(t, lang, criteria, card, "open");
+  const d = card.decided!;
+  const reason = d.reason ?? (d.reasonCode ? reasonLabel(t, lang, d.reasonCode) : "");
+  const buttons: Button[] = [];
+  if (card.status !== "confirmed") buttons.push(recordButton(t(lang, "officer.revise_to_confirmed"), "rv", card.assessmentId, "c"));
+  if (card.status !== "rejected") {
+    for (const code of REASON_CODES.rejected) buttons.push(recordButton(t(lang, "officer.revise_to_rejected", { reason: reasonLabel(t, lang, code) }), "rv", card.assessmentId, "r", code));
+  }
+  if (card.status !== "needs_more") {
+    for (const code of REASON_CODES.needs_more) buttons.push(recordButton(t(lang, "officer.revise_to_more", { reason: reasonLabel(t, lang, code) }), "rv", card.assessmentId, "m", code));
+  }
+  return {
+    ...base,
+    text: [
+      base.text,
+      "",
+      t(lang, "officer.revise_current", { status: statusName(t, lang, d.status), by: d.byName ?? t(lang, "officer_notice.no_name"), at: localTime(d.at, timeZone, lang) }),
+      ...(reason ? [t(lang, "officer.revise_reason", { reason })] : []),
+      t(lang, "officer.revise_intro"),
+    ].join("\n"),
+    buttons: column(buttons),
+  };
 }
 
 /** "Không xác nhận" / "Yêu cầu bổ sung": the reasons to tap, or a reason to type. */
@@ -91,16 +130,16 @@ export function askReason(turn: Turn, assessmentId: string, decision: Exclude<De
     refusal(turn, card.status === "withdrawn" ? "withdrawn" : card.status === "in_progress" ? "not_submitted" : "already_decided", card.decided ? { ...card.decided } : undefined);
     return true;
   }
+  if (decision === "needs_more") {
+    askMore(turn, card);
+    return true;
+  }
   const { t, lang } = tr(turn);
   const officer = officerState(turn.s);
   setOfficerState(turn.s, { ...officer, awaiting: { id: assessmentId, decision, at: turn.ctx.now.getTime() } });
-  const codes = REASON_CODES[decision];
-  const action = decision === "rejected" ? "rc" : "mc";
   say(turn, {
-    text: decision === "rejected"
-      ? t(lang, "officer.ask_reject", { name: card.fullName ?? t(lang, "officer_notice.no_name") })
-      : t(lang, "officer.ask_more", { name: card.fullName ?? t(lang, "officer_notice.no_name") }),
-    buttons: column(codes.map((code) => recordButton(reasonLabel(t, lang, code), action, assessmentId, code))),
+    text: t(lang, "officer.ask_reject", { name: card.fullName ?? t(lang, "officer_notice.no_name") }),
+    buttons: column(REASON_CODES.rejected.map((code) => recordButton(reasonLabel(t, lang, code), "rc", assessmentId, code))),
   });
   return true;
 }
@@ -124,20 +163,31 @@ function tellCitizen(turn: Turn, d: Extract<NonNullable<ReviewContext["decided"]
   if (!d.citizenPersonId) return;
   const t = citizenTranslate(turn, d);
   sayTo(turn, { kind: "person", personId: d.citizenPersonId }, (lang) => {
-    const reason = d.reason ?? (d.reasonCode ? reasonLabel(t, lang, d.reasonCode) : "");
-    switch (d.decision) {
-      case "confirmed":
-        return { title: t(lang, "officer.citizen_confirmed_title"), text: t(lang, "officer.citizen_confirmed", { year: d.year }) };
-      case "rejected":
-        return { title: t(lang, "officer.citizen_rejected_title"), text: t(lang, "officer.citizen_rejected", { year: d.year, reason }) };
-      case "needs_more":
-        return {
-          title: t(lang, "officer.citizen_more_title"),
-          text: t(lang, "officer.citizen_more", { year: d.year, request: reason }),
-          buttons: column([recordButton(t(lang, "officer.citizen_more_edit"), "ed", d.assessmentId)]),
-        };
-    }
+    const message: OutMessage = { ...citizenMessage(turn, t, lang, d), purpose: "decision" };
+    // A lead's revision says so first: the citizen was told another decision before.
+    return d.revisedFrom !== undefined ? { ...message, text: `${t(lang, "officer.citizen_revised", { year: d.year })}\n${message.text}` } : message;
   }, "notice");
+}
+
+function citizenMessage(turn: Turn, t: Translate, lang: Lang, d: Extract<NonNullable<ReviewContext["decided"]>, { ok: true }>): OutMessage {
+  const reason = d.reason ?? (d.reasonCode ? reasonLabel(t, lang, d.reasonCode) : "");
+  switch (d.decision) {
+    case "confirmed":
+      return { title: t(lang, "officer.citizen_confirmed_title"), text: t(lang, "officer.citizen_confirmed", { year: d.year }) };
+    case "rejected":
+      return { title: t(lang, "officer.citizen_rejected_title"), text: t(lang, "officer.citizen_rejected", { year: d.year, reason }) };
+    case "needs_more":
+      return {
+        title: t(lang, "officer.citizen_more_title"),
+        text: [
+          t(lang, "officer.citizen_more", { year: d.year, request: reason || t(lang, "officer.citizen_more_no_note") }),
+          ...(d.questions.length > 0
+            ? [t(lang, "officer.citizen_more_questions", { questions: questionNames(turn.ctx.criteria, d.setId, d.setVersion, d.questions) })]
+            : []),
+        ].join("\n"),
+        buttons: column([recordButton(t(lang, "officer.citizen_more_edit"), "ed", d.assessmentId)]),
+      };
+  }
 }
 
 /** The server's decision outcome: answer the officer (with "Tiếp"), tell the citizen. */
@@ -153,7 +203,9 @@ export function decided(turn: Turn): boolean {
   const { t, lang } = tr(turn);
   const name = d.fullName ?? t(lang, "officer_notice.no_name");
   const done =
-    d.decision === "confirmed" ? t(lang, "officer.done_confirmed", { name })
+    d.revisedFrom !== undefined
+      ? t(lang, "officer.done_revised", { name, from: statusName(t, lang, d.revisedFrom), to: statusName(t, lang, d.decision) })
+      : d.decision === "confirmed" ? t(lang, "officer.done_confirmed", { name })
     : d.decision === "rejected" ? t(lang, "officer.done_rejected", { name })
     : t(lang, "officer.done_more", { name });
   say(turn, {

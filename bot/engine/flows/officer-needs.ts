@@ -34,6 +34,14 @@ function isCommand(event: InboundEvent, name: "dashboard" | "report"): boolean {
 export const isDashboardCommand = (event: InboundEvent) => isCommand(event, "dashboard");
 export const isReportCommand = (event: InboundEvent) => isCommand(event, "report");
 
+/** /status or one of its words ("TRẠNG THÁI"). */
+export function isStatusCommand(event: InboundEvent): boolean {
+  if (event.type === "command") return event.name === "status";
+  if (event.type !== "text") return false;
+  const typed = parseCommand(event.text);
+  return typed?.kind === "command" && typed.name === "status";
+}
+
 /** An invitation in a start payload ("o_<token>") or typed (the Zalo code). */
 export function invitationIn(event: InboundEvent): Extract<ReviewNeed, { kind: "accept" }> | undefined {
   // "/start o_<token>": a start event (web chat, Zalo) or the text Telegram delivers, read by the parser.
@@ -47,6 +55,13 @@ export function invitationIn(event: InboundEvent): Extract<ReviewNeed, { kind: "
   return undefined;
 }
 
+/** The questions the officer ticked so far for needs_more on this assessment. */
+function pickedFor(state: ConversationState, id: string | undefined): { questions?: string[] } {
+  const awaiting = officerState(state).awaiting;
+  const picked = awaiting && awaiting.id === id && awaiting.decision === "needs_more" ? awaiting.picked ?? [] : [];
+  return picked.length > 0 ? { questions: picked } : {};
+}
+
 function recordNeed(state: ConversationState, data: string): ReviewNeed | undefined {
   const b = decodeRecordButton(data);
   if (!b) return undefined;
@@ -58,9 +73,19 @@ function recordNeed(state: ConversationState, data: string): ReviewNeed | undefi
     case "rc":
       return record && arg ? { kind: "decide", assessmentId: id!, decision: "rejected", reasonCode: arg } : undefined;
     case "mc":
-      return record && arg ? { kind: "decide", assessmentId: id!, decision: "needs_more", reasonCode: arg } : undefined;
+      return record && arg ? { kind: "decide", assessmentId: id!, decision: "needs_more", reasonCode: arg, ...pickedFor(state, id) } : undefined;
+    case "rv": {
+      // R.rv.<id>.<c|r|m>[.<reason code>]: a lead's revision.
+      const decision = arg === "c" ? "confirmed" : arg === "r" ? "rejected" : arg === "m" ? "needs_more" : undefined;
+      const code = b.args[2];
+      if (!record || !decision || (decision !== "confirmed" && (code === undefined || !/^[a-z_]{1,32}$/.test(code)))) return undefined;
+      return { kind: "revise", assessmentId: id!, decision, ...(decision !== "confirmed" ? { reasonCode: code! } : {}) };
+    }
+    case "ms":
+      return record ? { kind: "decide", assessmentId: id!, decision: "needs_more", ...pickedFor(state, id) } : undefined;
     case "no":
     case "nm":
+    case "mt":
     case "vw":
       return record ? { kind: "open", assessmentId: id! } : undefined;
     case "nx":
@@ -97,12 +122,15 @@ export function reviewNeeds(state: ConversationState | null, event: InboundEvent
     needs.push({ kind: "dashboard" });
   } else if (isReportCommand(event)) {
     needs.push({ kind: "report" });
+  } else if (isStatusCommand(event) && state.step.kind === "submitted" && state.consentVersion !== undefined) {
+    needs.push({ kind: "mine" });
   } else if (event.type === "text") {
     const awaiting = officer.awaiting;
     if (awaiting && now.getTime() - awaiting.at < REASON_WAIT_MS && !event.text.trim().startsWith("/")) {
-      needs.push({ kind: "decide", assessmentId: awaiting.id, decision: awaiting.decision, reason: event.text.trim().slice(0, 1000) });
+      needs.push({ kind: "decide", assessmentId: awaiting.id, decision: awaiting.decision, reason: event.text.trim().slice(0, 1000), ...pickedFor(state, awaiting.id) });
     }
   }
   if (state.step.kind === "review" && needs.length === 0) needs.push({ kind: "submission" });
+  if (state.step.kind === "submitted" && state.dialog === "restart" && needs.length === 0) needs.push({ kind: "withdrawing" });
   return needs;
 }

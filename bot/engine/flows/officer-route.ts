@@ -2,12 +2,15 @@
 // /queue and its words, a typed reason, an invitation. The citizen's own flow goes on untouched
 // whenever none of these applies, so both roles live in one chat.
 import type { InboundEvent } from "../../types.ts";
+import { assessmentSet, visible } from "../answers.ts";
 import { reprompt, say, setStep, tr, type Turn } from "../turn.ts";
-import { cardMessage, detailsMessage } from "./officer-card.ts";
-import { askReason, decided, nextCard, refusal } from "./officer-decide.ts";
+import { goToQuestion } from "./assessment.ts";
+import { cardMessage, detailPhotos, detailsMessage } from "./officer-card.ts";
+import { askReason, decided, nextCard, refusal, reviseMessage } from "./officer-decide.ts";
 import { invitationAnswered, keepInvitation } from "./officer-invite.ts";
 import { invitationIn, isDashboardCommand, isQueueCommand, isReportCommand } from "./officer-needs.ts";
 import { preferenceSaved, queueList } from "./officer-queue.ts";
+import { questionNames, toggleQuestion } from "./officer-more.ts";
 import { officerState, REASON_WAIT_MS } from "./officer-state.ts";
 
 /** /dashboard: the sign-in link the server made for an officer, or whom the dashboard is for. */
@@ -84,12 +87,20 @@ function open(turn: Turn, args: readonly string[]): boolean {
   }
   const { t, lang } = tr(turn);
   const card = review.card;
+  if (card.status !== "submitted" && card.mayRevise && card.decided) {
+    say(turn, reviseMessage(t, lang, turn.ctx.timeZone, turn.ctx.criteria, card));
+    return true;
+  }
   if (card.status !== "submitted") {
     refusal(turn, card.status === "withdrawn" ? "withdrawn" : card.status === "in_progress" ? "not_submitted" : "already_decided", card.decided ? { ...card.decided } : undefined);
     return true;
   }
   const page = args[1] !== undefined && /^\d{1,3}$/.test(args[1]) ? Number(args[1]) : undefined;
-  say(turn, page === undefined ? cardMessage(t, lang, turn.ctx.criteria, card, "open") : detailsMessage(t, lang, turn.ctx.criteria, card, page));
+  if (page === undefined) say(turn, cardMessage(t, lang, turn.ctx.criteria, card, "open"));
+  else {
+    for (const photo of detailPhotos(t, lang, turn.ctx.criteria, card, page)) say(turn, photo);
+    say(turn, detailsMessage(t, lang, turn.ctx.criteria, card, page));
+  }
   return true;
 }
 
@@ -103,8 +114,19 @@ function reopen(turn: Turn): boolean {
     return true;
   }
   delete turn.s.assessment.submitted;
-  say(turn, { text: t(lang, "officer.citizen_edit_intro") });
-  setStep(turn, { kind: "review", page: 0 });
+  // The questions the officer named, as the answers make them visible now: exactly those, one by one.
+  const set = assessmentSet(turn);
+  const named = set ? visible(set, turn.s.assessment.answers).filter((q) => own.questions.includes(q.id)) : [];
+  const [first, ...rest] = named;
+  if (!first) {
+    say(turn, { text: t(lang, "officer.citizen_edit_intro") });
+    setStep(turn, { kind: "review", page: 0 });
+    return true;
+  }
+  if (rest.length > 0) turn.s.assessment.revisit = rest.map((q) => q.id);
+  else delete turn.s.assessment.revisit;
+  say(turn, { text: t(lang, "officer.citizen_edit_named", { questions: questionNames(turn.ctx.criteria, turn.s.assessment.setId, turn.s.assessment.setVersion, named.map((q) => q.id)) }) });
+  goToQuestion(turn, first, true);
   return true;
 }
 
@@ -115,6 +137,9 @@ export const officerRecordHandlers: Readonly<Record<string, RecordHandler>> = {
   ok: (turn) => decided(turn),
   rc: (turn) => decided(turn),
   mc: (turn) => decided(turn),
+  ms: (turn) => decided(turn),
+  rv: (turn) => decided(turn),
+  mt: toggleQuestion,
   no: (turn, args) => args[0] !== undefined && askReason(turn, args[0], "rejected"),
   nm: (turn, args) => args[0] !== undefined && askReason(turn, args[0], "needs_more"),
   vw: open,

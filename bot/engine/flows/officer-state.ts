@@ -8,7 +8,8 @@ export const REASON_WAIT_MS = 30 * 60_000;
 
 export interface OfficerPart {
   invite?: { token: string } | { code: string };
-  awaiting?: { id: string; decision: Exclude<Decision, "confirmed">; at: number };
+  /** picked: the questions named so far for needs_more (R.mt ticks). */
+  awaiting?: { id: string; decision: Exclude<Decision, "confirmed">; at: number; picked?: string[] };
 }
 
 export function officerState(state: ConversationState): OfficerPart {
@@ -22,7 +23,8 @@ export function officerState(state: ConversationState): OfficerPart {
     awaiting && typeof awaiting.id === "string" && typeof awaiting.at === "number" &&
     (awaiting.decision === "rejected" || awaiting.decision === "needs_more")
   ) {
-    out.awaiting = { id: awaiting.id, decision: awaiting.decision, at: awaiting.at };
+    const picked = Array.isArray(awaiting.picked) ? awaiting.picked.filter((q): q is string => typeof q === "string").slice(0, 50) : undefined;
+    out.awaiting = { id: awaiting.id, decision: awaiting.decision, at: awaiting.at, ...(picked ? { picked } : {}) };
   }
   return out;
 }

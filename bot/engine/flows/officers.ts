@@ -34,7 +34,7 @@ export function tellOfficersSubmitted(turn: Turn, result?: ScoreResult): void {
       evidenceCount: Object.values(a.evidence).reduce((n, list) => n + list.length, 0), submittedAt: turn.ctx.now.toISOString(),
     };
     for (const personId of submission.notify) {
-      sayTo(turn, { kind: "person", personId }, (lang) => cardMessage(turn.ctx.t, lang, turn.ctx.criteria, card, "new"), "notice");
+      sayTo(turn, { kind: "person", personId }, (lang) => ({ ...cardMessage(turn.ctx.t, lang, turn.ctx.criteria, card, "new"), subject: card.assessmentId }), "notice");
     }
     return;
   }
@@ -58,6 +58,19 @@ export function tellOfficersWithdrawn(turn: Turn): void {
   const a = turn.s.assessment;
   if (unitId === undefined || !a) return;
   const { t } = turn.ctx;
+  const withdrawing = turn.ctx.review?.withdrawing;
+  if (withdrawing) {
+    // Each officer's card is replaced in place (Telegram edits it, the web chat re-renders it) by the
+    // news, without its decision buttons; where the platform cannot edit (Zalo) this is a short notice.
+    for (const notice of withdrawing.notices) {
+      sayTo(turn, { kind: "account", accountId: notice.accountId }, (lang) => ({
+        title: t(lang, "officer_notice.withdrawn_title"),
+        text: t(lang, "officer_notice.withdrawn", { ...who(turn, t, lang), year: a.year }),
+        ...(notice.messageId !== null ? { replaces: notice.messageId } : {}),
+      }), "notice");
+    }
+    return;
+  }
   sayTo(turn, { kind: "unit_officers", unitId }, (lang) => ({
     text: t(lang, "officer_notice.withdrawn", { ...who(turn, t, lang), year: a.year }),
   }));

@@ -1,7 +1,9 @@
 // /status: where the citizen is.
-import { assessmentSet, visible } from "../answers.ts";
+import type { Button } from "../../types.ts";
+import { assessmentSet, questionLabels, visible } from "../answers.ts";
 import type { Step } from "../state.ts";
-import { tr, type Turn } from "../turn.ts";
+import { column, recordButton, tr, type Turn } from "../turn.ts";
+import { reasonLabel } from "./officer-decide.ts";
 import { verdictText } from "./review.ts";
 
 function stepName(turn: Turn, step: Step): string {
@@ -20,6 +22,41 @@ function stepName(turn: Turn, step: Step): string {
     default:
       return t(lang, "status.step_birth_year");
   }
+}
+
+/** The officers' decision on the submitted assessment, as the server read it for this /status. */
+function decisionLines(turn: Turn): string[] | undefined {
+  const mine = turn.ctx.review?.mine;
+  const a = turn.s.assessment;
+  if (!mine || !a) return undefined;
+  const { t, lang } = tr(turn);
+  const reason = mine.reason ?? (mine.reasonCode ? reasonLabel(t, lang, mine.reasonCode) : "");
+  switch (mine.status) {
+    case "confirmed":
+      return [t(lang, "status.confirmed", { year: a.year })];
+    case "rejected":
+      return [t(lang, "status.rejected", { year: a.year, reason })];
+    case "needs_more": {
+      const set = assessmentSet(turn);
+      const labels = set ? questionLabels(set).labels : new Map<string, string>();
+      const named = mine.questions.map((q) => labels.get(q) ?? q);
+      return [
+        t(lang, "status.needs_more", { year: a.year, request: reason || t(lang, "officer.citizen_more_no_note") }),
+        ...(named.length > 0 ? [t(lang, "status.needs_more_questions", { questions: named.join(", ") })] : []),
+        t(lang, "status.needs_more_edit"),
+      ];
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The buttons under /status: "Sửa bài" when the officers asked for more. */
+export function statusButtons(turn: Turn): Button[][] | undefined {
+  const mine = turn.ctx.review?.mine;
+  if (turn.s.step.kind !== "submitted" || mine?.status !== "needs_more") return undefined;
+  const { t, lang } = tr(turn);
+  return column([recordButton(t(lang, "officer.citizen_more_edit"), "ed", mine.assessmentId)]);
 }
 
 export function statusText(turn: Turn): string {
@@ -60,6 +97,11 @@ export function statusText(turn: Turn): string {
       break;
     case "submitted":
       if (a?.submitted) {
+        const decided = decisionLines(turn);
+        if (decided) {
+          lines.push(...decided);
+          break;
+        }
         const { verdict, total, max } = a.submitted;
         lines.push(t(lang, "status.submitted", { year: a.year, verdict: verdictText(turn, verdict), total, max }));
       }

@@ -4,6 +4,8 @@
 import type { OutMessage } from "../../../bot/types.ts";
 
 export const TELEGRAM_TEXT_LIMIT = 4096;
+/** A photo's caption (sendPhoto). */
+export const TELEGRAM_CAPTION_LIMIT = 1024;
 
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");

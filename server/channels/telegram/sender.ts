@@ -4,10 +4,7 @@
 import { Api, GrammyError, HttpError, InputFile } from "grammy";
 import { sendInParts } from "../../outbox/parts.ts";
 import type { ChannelSender, OutboxPayload, PartsSent, RecipientInfo, SendResult } from "../../outbox/types.ts";
-import { renderTelegram, type TelegramSend } from "./render.ts";
-
-/** Telegram's limit on a photo's caption. */
-export const TELEGRAM_CAPTION_LIMIT = 1024;
+import { renderTelegram, TELEGRAM_CAPTION_LIMIT, type TelegramSend } from "./render.ts";
 
 /** A picture (sendPhoto, uploaded) with the first part as its caption when it fits; then the other parts. */
 type Part = TelegramSend | { photo: Buffer; caption?: TelegramSend };
@@ -51,6 +48,17 @@ export function createTelegramSender(api: Api, limits = TELEGRAM_LIMITS): Channe
         } catch (error) {
           // Too old to answer (Telegram allows a few seconds): nothing the citizen would notice.
           if (error instanceof GrammyError && error.error_code === 400) return { ok: true, platformMessageId: "callback-expired" };
+          return classify(error);
+        }
+      }
+      if (payload.message.photo) {
+        // Evidence re-sent to an officer: the stored file id (the same bot received it) or an image URL;
+        // the text is the caption (Telegram allows 1024 characters).
+        const [caption] = renderTelegram(payload.message, TELEGRAM_CAPTION_LIMIT);
+        const { text, ...rest } = caption!;
+        try {
+          return { ok: true, platformMessageId: String((await api.sendPhoto(recipient, payload.message.photo, { caption: text, ...rest })).message_id) };
+        } catch (error) {
           return classify(error);
         }
       }

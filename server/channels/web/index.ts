@@ -2,6 +2,8 @@
 // Always on – it needs no platform account. Wire it with createRuntime(config, logger,
 // { senders: [web.sender], extraRoutes: web.routes }).
 import type { FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import type { Config } from "../../config.ts";
 import type { UnitDirectory } from "../../../bot/types.ts";
 import type { ChannelSender } from "../../outbox/types.ts";
 import { webRoutes } from "./routes.ts";
@@ -21,14 +23,7 @@ export function webChannel(options: WebChatOptions = {}): WebChannel {
   return {
     sender: createWebSender(),
     routes(deps) {
-      let secret = deps.config.webChatSecret;
-      if (!secret) {
-        // config.ts requires WEB_CHAT_SECRET in production; elsewhere one is generated once and kept.
-        const file = deps.config.webChatSecretFile;
-        const kept = loadOrCreateSecret(file);
-        secret = kept.secret;
-        if (kept.created) deps.logger.warn({ file }, "WEB_CHAT_SECRET is not set: generated one and kept it in a local file");
-      }
+      const secret = resolveWebSecret(deps.config, deps.logger);
       const settings: WebSettings = {
         ...DEFAULT_SETTINGS,
         ...options,
@@ -38,6 +33,15 @@ export function webChannel(options: WebChatOptions = {}): WebChannel {
       return [webRoutes(deps, settings)];
     },
   };
+}
+
+/** WEB_CHAT_SECRET, or (outside production, where config.ts requires it) the one generated once and kept. */
+export function resolveWebSecret(config: Pick<Config, "webChatSecret" | "webChatSecretFile">, logger: Logger): string {
+  if (config.webChatSecret) return config.webChatSecret;
+  const file = config.webChatSecretFile;
+  const kept = loadOrCreateSecret(file);
+  if (kept.created) logger.warn({ file }, "WEB_CHAT_SECRET is not set: generated one and kept it in a local file");
+  return kept.secret;
 }
 
 /** The address to print at start: with the demo unit pre-selected when it exists. */

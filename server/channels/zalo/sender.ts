@@ -89,6 +89,8 @@ export interface ZaloSenderDeps {
   perRecipientIntervalMs?: number;
   /** ZALO_WINDOW_TEMPLATE: notices and campaign messages to a citizen outside the window go as this template. */
   windowTemplate?: string;
+  /** ZALO_DECISION_TEMPLATE: an officer's decision (message purpose "decision") outside the window goes as this template. */
+  decisionTemplate?: string;
 }
 
 const never = (reason: string, unreachable = false): SendResult =>
@@ -152,11 +154,11 @@ export function createZaloSender(deps: ZaloSenderDeps): ChannelSender {
     try {
       let token = await deps.tokens.getAccessToken();
       try {
-        return { ok: true, platformMessageId: (await deps.client.sendTransaction(recipient, body, token)).messageId };
+        return { ok: true, platformMessageId: (await deps.client.sendTransaction(recipient, body, token)).messageId, billed: "template" };
       } catch (error) {
         if (!(error instanceof ZaloApiError && error.kind === "token")) throw error;
         token = await deps.tokens.refreshAfterRejection(token);
-        return { ok: true, platformMessageId: (await deps.client.sendTransaction(recipient, body, token)).messageId };
+        return { ok: true, platformMessageId: (await deps.client.sendTransaction(recipient, body, token)).messageId, billed: "template" };
       }
     } catch (error) {
       return classifyZaloError(error, now(), timeZone);
@@ -174,12 +176,15 @@ export function createZaloSender(deps: ZaloSenderDeps): ChannelSender {
     }
   }
 
-  async function sendPart(recipient: string, body: ZaloSendBody, replyTo?: string): Promise<string> {
+  async function sendPart(recipient: string, body: ZaloSendBody, replyTo: string | undefined, proactive: () => void): Promise<string> {
     try {
       return await sendOnce(recipient, body, replyTo);
     } catch (error) {
       // The citizen's message is too old to be answered: still inside the window, send it proactively.
-      if (replyTo && error instanceof ZaloApiError && error.code === -232) return sendOnce(recipient, body);
+      if (replyTo && error instanceof ZaloApiError && error.code === -232) {
+        proactive();
+        return sendOnce(recipient, body);
+      }
       throw error;
     }
   }
@@ -197,20 +202,28 @@ export function createZaloSender(deps: ZaloSenderDeps): ChannelSender {
       if (!windowOpen(info, at)) {
         const silentMs = last ? at.getTime() - last.getTime() : Infinity;
         // Not a reply (nobody asked): a notice or campaign message may go as a paid template message.
-        if (deps.windowTemplate && row && row.lane !== "reply" && silentMs <= TEMPLATE_REACH_MS) {
-          return sendTemplate(recipient, renderTransaction(payload.message, deps.windowTemplate));
+        const template = (payload.message.purpose === "decision" ? deps.decisionTemplate : undefined) ?? deps.windowTemplate;
+        if (template && row && row.lane !== "reply" && silentMs <= TEMPLATE_REACH_MS) {
+          return sendTemplate(recipient, renderTransaction(payload.message, template));
         }
         if (silentMs > WINDOW_GIVE_UP_MS) return never("zalo window closed: no interaction for 45 days");
         return windowClosed("out_of_window");
       }
 
       const parts: Part[] = payload.message.image ? withImage(payload.message.image.png, renderZalo(payload.message)) : renderZalo(payload.message);
-      return sendInParts(
+      // A reply naming the citizen's message is free; one sent proactively is a consultation message.
+      let billed: "reply" | "consultation" = row?.replyTo ? "reply" : "consultation";
+      const proactive = () => (billed = "consultation");
+      const result = await sendInParts(
         parts,
         done,
-        async (part) => ("image" in part ? sendPart(recipient, { text: part.text, attachment: mediaAttachment(await upload(part.image)) }, row?.replyTo) : sendPart(recipient, part, row?.replyTo)),
+        async (part) =>
+          "image" in part
+            ? sendPart(recipient, { text: part.text, attachment: mediaAttachment(await upload(part.image)) }, row?.replyTo, proactive)
+            : sendPart(recipient, part, row?.replyTo, proactive),
         (error) => classifyZaloError(error, now(), timeZone),
       );
+      return result.ok ? { ...result, billed } : result;
     },
   };
 }

@@ -53,7 +53,7 @@ export function createZaloChannel(deps: {
 }): ZaloChannel {
   const { config, pool } = deps;
   const { client, tokens } = createZaloTokens(config, pool, deps.redis, deps.now);
-  const sender = createZaloSender({ client, tokens, now: deps.now, timeZone: config.timeZone, windowTemplate: config.zalo.windowTemplate, ...deps.limits });
+  const sender = createZaloSender({ client, tokens, now: deps.now, timeZone: config.timeZone, windowTemplate: config.zalo.windowTemplate, decisionTemplate: config.zalo.decisionTemplate, ...deps.limits });
   const routes = zaloWebhookRoutes({
     config,
     handleInbound: deps.handleInbound,

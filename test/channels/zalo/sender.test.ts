@@ -76,7 +76,7 @@ describe("createZaloSender", () => {
   it("sends a message and returns its id; buttons carry the prefixed data", async () => {
     const sender = createZaloSender({ client, tokens: tokens(), now: () => NOW });
     const result = await sender.send(USER, message("Có hay không?", [[{ label: "Có", data: "1.a.y" }]]), recent);
-    expect(result).toEqual({ ok: true, platformMessageId: expect.stringMatching(/^m/) });
+    expect(result).toEqual({ ok: true, platformMessageId: expect.stringMatching(/^m/), billed: "consultation" });
     const [call] = fake.sends();
     expect(call!.json).toMatchObject({
       recipient: { user_id: USER },
@@ -112,7 +112,7 @@ describe("createZaloSender", () => {
     const old = { lastInteractionAt: new Date(NOW.getTime() - 20 * 24 * HOUR), reachable: true };
     const notice = message(`Bài tự đánh giá của bạn đã được xác nhận.\n${"Chi tiết ".repeat(60)}`, [[{ label: "Xem kết quả chi tiết của bài tự đánh giá", data: "9.v" }]]);
     const notified = await sender.send(USER, { ...notice }, old, undefined, { lane: "notice" });
-    expect(notified).toMatchObject({ ok: true });
+    expect(notified).toMatchObject({ ok: true, billed: "template" });
     const [call] = fake.templates();
     const payload = (call!.json as any).message.attachment.payload;
     expect((call!.json as any).recipient).toEqual({ user_id: USER });
@@ -128,9 +128,23 @@ describe("createZaloSender", () => {
     expect(fake.sends()).toHaveLength(0);
   });
 
+  it("with ZALO_DECISION_TEMPLATE, an officer's decision outside the window goes as that template; other notices as the window template", async () => {
+    const sender = createZaloSender({ client, tokens: tokens(), now: () => NOW, windowTemplate: "transaction_education", decisionTemplate: "transaction_event" });
+    const old = { lastInteractionAt: new Date(NOW.getTime() - 20 * 24 * HOUR), reachable: true };
+    const decision = { kind: "message" as const, message: { title: "Xin chúc mừng!", text: "Bài đã được xác nhận.", purpose: "decision" as const } };
+    expect(await sender.send(USER, decision, old, undefined, { lane: "notice" })).toMatchObject({ ok: true, billed: "template" });
+    expect(await sender.send(USER, message("Nhắc việc"), old, undefined, { lane: "notice" })).toMatchObject({ ok: true, billed: "template" });
+    expect(fake.templates().map((c) => (c.json as any).message.attachment.payload.template_type)).toEqual(["transaction_event", "transaction_education"]);
+    // Only the decision template set: a decision goes, another notice waits.
+    const only = createZaloSender({ client, tokens: tokens(), now: () => NOW, decisionTemplate: "transaction_event" });
+    expect(await only.send(USER, decision, old, undefined, { lane: "notice" })).toMatchObject({ ok: true });
+    expect(await only.send(USER, message("Nhắc việc"), old, undefined, { lane: "notice" })).toMatchObject({ retry: "after", untilInteraction: true });
+    expect(fake.templates()).toHaveLength(3);
+  });
+
   it("a reply names the citizen's message (recipient.message_id), so Zalo bills it as a reply", async () => {
     const sender = createZaloSender({ client, tokens: tokens(), now: () => NOW });
-    expect(await sender.send(USER, message("Cảm ơn bạn."), recent, undefined, { lane: "reply", replyTo: "msg-42" })).toMatchObject({ ok: true });
+    expect(await sender.send(USER, message("Cảm ơn bạn."), recent, undefined, { lane: "reply", replyTo: "msg-42" })).toMatchObject({ ok: true, billed: "reply" });
     expect(fake.sends()[0]!.json).toEqual({ recipient: { message_id: "msg-42" }, message: { text: "Cảm ơn bạn." } });
   });
 
@@ -169,7 +183,7 @@ describe("createZaloSender", () => {
     expect(sends).toHaveLength(2);
     expect((sends[0]!.json as { message: { attachment?: unknown } }).message.attachment).toBeUndefined();
     expect((sends[1]!.json as { message: { attachment?: unknown } }).message.attachment).toBeDefined();
-    expect(result).toEqual({ ok: true, platformMessageId: expect.any(String) });
+    expect(result).toEqual({ ok: true, platformMessageId: expect.any(String), billed: "consultation" });
   });
 
   it("a failed second part reports the part delivered, and a retry given it sends only the rest", async () => {

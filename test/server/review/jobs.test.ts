@@ -4,15 +4,15 @@ import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadShippedSets } from "../../../rules/load-file.ts";
 import type { CriteriaSet } from "../../../rules/index.ts";
-import { REVIEW_QUEUE, sendDigests, sendReminders, type ReviewJobDeps } from "../../../server/review/jobs.ts";
+import { reviewTasks, sendDigests, sendReminders, type ReviewJobDeps } from "../../../server/review/jobs.ts";
 import type { Runtime } from "../../../server/runtime.ts";
+import { SCHEDULE_QUEUE, Scheduler } from "../../../server/schedule/scheduler.ts";
 import { driveToVerdict } from "../../support/drive.ts";
 import { FakeTelegram } from "../../support/fake-telegram.ts";
 import { reviewRuntime, webOfficerOf, type WebUser } from "../../support/review-chat.ts";
 import { DAY } from "../../support/review-fixtures.ts";
 import { TelegramCitizen } from "../../support/telegram-citizen.ts";
 import { addUnit } from "../../support/telegram-runtime.ts";
-import { waitFor } from "../../support/processes.ts";
 
 let fake: FakeTelegram;
 let rt: Runtime;
@@ -98,17 +98,27 @@ describe("digests", () => {
 });
 
 describe("the job schedulers", () => {
-  it("are registered in BullMQ: reminders daily at the digest hour, digests hourly, in the configured time zone", async () => {
-    const queue = new Queue(REVIEW_QUEUE, { connection: rt.redis, prefix: rt.config.redisPrefix });
+  it("are tasks of the shared Scheduler: reminders daily at the digest hour, digests hourly, in the configured time zone, once however many processes", async () => {
+    const queue = new Queue(SCHEDULE_QUEUE, { connection: rt.redis, prefix: rt.config.redisPrefix });
+    const old = new Queue("review", { connection: rt.redis, prefix: rt.config.redisPrefix });
+    // A second worker process registers the same tasks: BullMQ keeps one scheduler per task.
+    const second = new Scheduler({ redis: rt.redis, prefix: rt.config.redisPrefix, logger: rt.logger, timeZone: rt.config.timeZone });
     try {
-      const schedulers = await waitFor(async () => {
-        const found = await queue.getJobSchedulers();
-        return found.length >= 2 ? found : undefined;
-      }, 10_000, "the review job schedulers");
-      const byId = Object.fromEntries(schedulers.map((s) => [s.key, s]));
+      const reviewSchedulers = async () => (await queue.getJobSchedulers()).filter((s) => s.key.startsWith("review-"));
+      // Registered by the runtime's worker role …
+      expect((await reviewSchedulers()).map((s) => s.key).sort()).toEqual(["review-digests", "review-reminders"]);
+      for (const task of reviewTasks(deps)) await second.register(task);
+      // … and still one each after another process registered them.
+      const review = await reviewSchedulers();
+      expect(review.map((s) => s.key).sort()).toEqual(["review-digests", "review-reminders"]);
+      const byId = Object.fromEntries(review.map((s) => [s.key, s]));
       expect(byId["review-reminders"]).toMatchObject({ pattern: `0 ${rt.config.review.digestHour} * * *`, tz: "Asia/Ho_Chi_Minh" });
       expect(byId["review-digests"]).toMatchObject({ pattern: "0 * * * *", tz: "Asia/Ho_Chi_Minh" });
+      // No queue of their own any more.
+      expect(await old.getJobSchedulers()).toEqual([]);
     } finally {
+      await second.close();
+      await old.close();
       await queue.close();
     }
   });
