@@ -28,7 +28,7 @@ async function listPage(deps: CriteriaDeps, lang: Lang, notice?: Notice, pasted 
   const rows = sets
     .map(
       (s) => `<tr data-key="${esc(s.key)}"${s.current ? ' class="current"' : ""}><td>${esc(s.targetGroup)}</td><td>${esc(s.setId)}</td><td>${esc(s.version)}</td>
-<td>${esc(adminT(lang, s.status === "published" ? "criteria.published" : "criteria.draft"))}${s.current ? ` <span class="ok">${esc(adminT(lang, "criteria.current"))}</span>` : ""}</td>
+<td>${esc(s.status === "published" ? adminT(lang, "criteria.published") : adminT(lang, "criteria.draft"))}${s.current ? ` <span class="ok">${esc(adminT(lang, "criteria.current"))}</span>` : ""}</td>
 <td>${s.publishedAt ? esc(s.publishedAt.toISOString().slice(0, 16).replace("T", " ")) : "–"}</td><td><code>${esc(s.hash.slice(0, 12))}</code></td>
 <td><a href="${esc(withLang(`/dashboard/criteria/${s.key}`, lang))}">${esc(adminT(lang, "criteria.preview"))}</a></td></tr>`,
     )
