@@ -145,6 +145,7 @@ ${table}</tbody></table></div>`}</section>
 <a class="button" href="${esc(api("exports/summary.csv"))}">${esc(adminT(lang, "dashboard.export_summary_csv"))}</a>
 <a class="button" href="${esc(api("exports/assessments.csv"))}">${esc(adminT(lang, "dashboard.export_rows_csv"))}</a>
 ${m.unitCode ? `<a class="button" href="/api/v1/units/${esc(encodeURIComponent(m.unitCode))}/poster?format=png">${esc(adminT(lang, "dashboard.poster"))}</a>` : ""}
+${m.unitCode ? `<a class="button" id="poster-pdf" href="/api/v1/units/${esc(encodeURIComponent(m.unitCode))}/poster?format=pdf">${esc(adminT(lang, "dashboard.poster_pdf"))}</a>` : ""}
 ${m.isAdmin ? `<a class="button" href="/admin/queues">${esc(adminT(lang, "dashboard.queues"))}</a>` : ""}
 ${m.isAdmin ? `<a class="button" id="criteria-link" href="/dashboard/criteria${lang === "en" ? "?lang=en" : ""}">${esc(adminT(lang, "criteria.link"))}</a>` : ""}</section>
 <section><h2>${esc(adminT(lang, "dashboard.import"))}</h2>
