@@ -9,6 +9,7 @@ import type { ChannelName, CriteriaCatalog } from "../bot/types.ts";
 import { loadShippedSets } from "../rules/load-file.ts";
 import { chartRoutes } from "./api/chart-routes.ts";
 import { criteriaRoutes } from "./api/criteria-routes.ts";
+import { effectRoutes } from "./api/effect-routes.ts";
 import { adminApi } from "./api/index.ts";
 import { opsRoutes } from "./api/ops-routes.ts";
 import { criteriaDashboardRoutes } from "./dashboard/criteria.ts";
@@ -208,7 +209,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   if (web) {
     routes.unshift(async (root) => metrics.observeWebhooks(root));
     const announce = () => LiveCatalog.announce(redis, config.redisPrefix);
-    routes.push(adminApi({ pool: db.pool, config, handleSystem: handleInbound.handleSystem, more: [chartRoutes({ pool: db.pool, config }), criteriaRoutes({ pool: db.pool, config, announce })] }));
+    routes.push(adminApi({ pool: db.pool, config, handleSystem: handleInbound.handleSystem, more: [chartRoutes({ pool: db.pool, config }), effectRoutes({ pool: db.pool, config }), criteriaRoutes({ pool: db.pool, config, announce })] }));
     routes.push(dashboardRoutes({ pool: db.pool, config }));
     routes.push(criteriaDashboardRoutes({ pool: db.pool, config, announce }));
     routes.push(opsRoutes({ pool: db.pool, config, metrics, queues: allQueues }));

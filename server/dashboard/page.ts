@@ -132,7 +132,8 @@ export function overviewPage(m: OverviewModel): string {
 </div></section>
 <section><h2>${esc(adminT(lang, "dashboard.charts"))}</h2>
 <img class="chart" alt="${esc(adminT(lang, "dashboard.chart_targets"))}" src="${esc(api("charts/targets", { lang }))}">
-<img class="chart" alt="${esc(adminT(lang, "dashboard.chart_weekly"))}" src="${esc(api("charts/weekly", { lang }))}"></section>
+<img class="chart" alt="${esc(adminT(lang, "dashboard.chart_weekly"))}" src="${esc(api("charts/weekly", { lang }))}">
+<img class="chart" alt="${esc(adminT(lang, "effect.dashboard_chart"))}" src="${esc(api("charts/campaign-effect", { lang }))}"></section>
 ${m.sections ?? ""}
 <section><h2>${esc(adminT(lang, "dashboard.units"))}</h2>
 ${rows.length === 0 ? `<p class="muted">${esc(adminT(lang, "dashboard.no_units"))}</p>` : `<div class="table"><table id="units"><thead><tr>
