@@ -9,7 +9,8 @@ import { parseCriteriaSet, type CriteriaSet, type TargetGroup } from "../../rule
 import type { Logger } from "../logger.ts";
 import type { Redis } from "../redis.ts";
 import type pg from "pg";
-import { publishedSets, seedIfEmpty } from "./store.ts";
+import { contentHash } from "../../rules/index.ts";
+import { publishedFingerprint, publishedSets, seedIfEmpty } from "./store.ts";
 
 function compareVersions(a: string, b: string): number {
   return a.localeCompare(b, "en", { numeric: true });
@@ -51,7 +52,7 @@ export const DEFAULT_REFRESH_MS = 60_000;
 
 export class LiveCatalog implements CriteriaCatalog {
   private catalog: CriteriaCatalog = catalogInOrder([]);
-  private loaded: { key: string; hash: string }[] = [];
+  private fingerprint = "";
   private subscriber?: Redis;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
@@ -65,6 +66,7 @@ export class LiveCatalog implements CriteriaCatalog {
     const live = new LiveCatalog(options);
     await seedIfEmpty(options.pool, options.shipped);
     await live.reload();
+    live.warnAboutShipped();
     const subscriber = options.redis.duplicate();
     subscriber.on("error", () => {});
     subscriber.on("message", () => void live.refresh());
@@ -83,6 +85,15 @@ export class LiveCatalog implements CriteriaCatalog {
     live.timer = setInterval(() => void live.refresh(), options.refreshMs ?? DEFAULT_REFRESH_MS);
     live.timer.unref();
     return live;
+  }
+
+  /** A shipped file that differs from the database is not loaded by itself: the operator is told once. */
+  private warnAboutShipped(): void {
+    for (const file of this.options.shipped) {
+      const stored = this.get(file.id, file.version);
+      if (!stored) this.options.logger.warn({ set: `${file.id}@${file.version}` }, "criteria: a shipped set is not published in the database; publish it through /api/v1/criteria-sets to use it");
+      else if (contentHash(stored) !== contentHash(file)) this.options.logger.warn({ set: `${file.id}@${file.version}` }, "criteria: the shipped file differs from the published set of the same version; the database's is used");
+    }
   }
 
   current(group: TargetGroup): CriteriaSet | undefined {
@@ -114,10 +125,11 @@ export class LiveCatalog implements CriteriaCatalog {
     return this.running;
   }
 
+  /** Loads the sets when the published rows changed (a cheap count first: the bodies are ~30 KB each). */
   private async reload(): Promise<void> {
-    const rows = await publishedSets(this.options.pool);
-    const same = rows.length === this.loaded.length && rows.every((r, i) => this.loaded[i]!.key === `${r.setId}@${r.version}` && this.loaded[i]!.hash === r.hash);
-    if (!same) {
+    const fingerprint = await publishedFingerprint(this.options.pool);
+    if (fingerprint !== this.fingerprint) {
+      const rows = await publishedSets(this.options.pool);
       const sets: CriteriaSet[] = [];
       for (const row of rows) {
         const outcome = parseCriteriaSet(row.body);
@@ -125,7 +137,7 @@ export class LiveCatalog implements CriteriaCatalog {
         else this.options.logger.error({ set: `${row.setId}@${row.version}`, problems: outcome.problems }, "criteria: a published set no longer parses; skipped");
       }
       this.catalog = catalogInOrder(sets);
-      this.loaded = rows.map((r) => ({ key: `${r.setId}@${r.version}`, hash: r.hash }));
+      this.fingerprint = fingerprint;
     }
     this.generation += 1;
   }

@@ -69,6 +69,12 @@ export async function seedIfEmpty(pool: pg.Pool, sets: CriteriaSet[], at: Date =
   }
 }
 
+/** How many versions are published and the latest publishing time: published rows never change, so equal means unchanged. */
+export async function publishedFingerprint(db: Queryable): Promise<string> {
+  const { rows } = await db.query<{ n: number; last: Date | null }>(`SELECT count(*)::int AS n, max(published_at) AS last FROM criteria_sets WHERE status = 'published'`);
+  return `${rows[0]!.n}@${rows[0]!.last?.toISOString() ?? ""}`;
+}
+
 /** Every published version, oldest first (the catalog's input). */
 export async function publishedSets(db: Queryable): Promise<PublishedBody[]> {
   const { rows } = await db.query<PublishedBody>(

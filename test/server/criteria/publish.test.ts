@@ -9,6 +9,7 @@ import type { CriteriaSet } from "../../../rules/index.ts";
 import { contentHash } from "../../../rules/index.ts";
 import { loadShippedSets } from "../../../rules/load-file.ts";
 import { createSession } from "../../../server/api/sessions.ts";
+import { LiveCatalog } from "../../../server/criteria/catalog.ts";
 import { createLogger } from "../../../server/logger.ts";
 import { createRuntime, type Runtime } from "../../../server/runtime.ts";
 import { admin, ADMIN_TOKEN, insertUnit } from "../../support/admin-api.ts";
@@ -185,6 +186,19 @@ describe("criteria sets in the database", () => {
     await waitFor(async () => (chat.criteria.current("resident")?.version === "2099.2" ? true : undefined), 5_000, "2099.2 current");
   });
 
+  it("a process that missed the announcement catches up on its periodic reload", async () => {
+    const deaf = await LiveCatalog.start({ pool: db.pool, redis: chat.redis, prefix: `${chat.config.redisPrefix}_other`, logger: chat.logger, shipped: [], refreshMs: 300 });
+    try {
+      expect(deaf.current("resident")?.version).toBe("2099.2");
+      const key = (await post("/api/v1/criteria-sets", nextResident("2099.4", "[D]"))).json().set.key as string;
+      expect((await post(`/api/v1/criteria-sets/${key}/publish`, {})).statusCode).toBe(200);
+      await waitFor(async () => (deaf.current("resident")?.version === "2099.4" ? true : undefined), 5_000, "the periodic reload");
+      expect(deaf.get(resident.id, resident.version)).toBeDefined();
+    } finally {
+      deaf.close();
+    }
+  });
+
   it("only the administrator manages criteria sets", async () => {
     const anonymous = await api.app.inject({ method: "GET", url: "/api/v1/criteria-sets" });
     expect(anonymous.statusCode).toBe(401);
@@ -195,7 +209,7 @@ describe("criteria sets in the database", () => {
     const officer = { authorization: `Bearer ${session.token}` };
     const before = await tableRows();
     expect((await api.app.inject({ method: "GET", url: "/api/v1/criteria-sets", headers: officer })).statusCode).toBe(403);
-    const upload = await api.app.inject({ method: "POST", url: "/api/v1/criteria-sets", headers: { ...officer, "content-type": "application/json" }, payload: JSON.stringify(nextResident("2099.3", "[C]")) });
+    const upload = await api.app.inject({ method: "POST", url: "/api/v1/criteria-sets", headers: { ...officer, "content-type": "application/json" }, payload: JSON.stringify(nextResident("2099.9", "[C]")) });
     expect(upload.statusCode).toBe(403);
     expect(await tableRows()).toEqual(before);
   });
