@@ -2,6 +2,8 @@
 // form (problems listed with their paths, nothing stored until clean), the preview as a citizen would see
 // it, and publishing. Server-rendered forms over the same functions as /api/v1/criteria-sets.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { createTranslateSync } from "../../bot/i18n.ts";
+import { groupName } from "../../bot/engine/labels.ts";
 import type { Lang } from "../../bot/types.ts";
 import { authenticate, presentedToken, type Principal } from "../api/auth.ts";
 import { publishStored, renderPreview, storeUpload, type CriteriaDeps } from "../api/criteria-routes.ts";
@@ -12,6 +14,8 @@ import { esc, layout } from "./page.ts";
 
 /** A pasted set is about 35 KB; a form carrying one may be up to this large. */
 const FORM_LIMIT_BYTES = 1_048_576;
+/** The bot's own names of the target groups. */
+const botT = createTranslateSync();
 const KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const langOf = (request: FastifyRequest): Lang => ((request.query as { lang?: string } | undefined)?.lang === "en" ? "en" : "vi");
@@ -27,7 +31,7 @@ async function listPage(deps: CriteriaDeps, lang: Lang, notice?: Notice, pasted 
   const sets = await listSets(deps.pool);
   const rows = sets
     .map(
-      (s) => `<tr data-key="${esc(s.key)}"${s.current ? ' class="current"' : ""}><td>${esc(s.targetGroup)}</td><td>${esc(s.setId)}</td><td>${esc(s.version)}</td>
+      (s) => `<tr data-key="${esc(s.key)}"${s.current ? ' class="current"' : ""}><td>${esc(groupName(botT, lang, s.targetGroup))}</td><td>${esc(s.setId)}</td><td>${esc(s.version)}</td>
 <td>${esc(s.status === "published" ? adminT(lang, "criteria.published") : adminT(lang, "criteria.draft"))}${s.current ? ` <span class="ok">${esc(adminT(lang, "criteria.current"))}</span>` : ""}</td>
 <td>${s.publishedAt ? esc(s.publishedAt.toISOString().slice(0, 16).replace("T", " ")) : "–"}</td><td><code>${esc(s.hash.slice(0, 12))}</code></td>
 <td><a href="${esc(withLang(`/dashboard/criteria/${s.key}`, lang))}">${esc(adminT(lang, "criteria.preview"))}</a></td></tr>`,
@@ -70,7 +74,7 @@ ${q.buttons.map((row) => `<div>${row.map((b) => `<span class="button secondary">
   const body = `<p><a href="${esc(withLang("/dashboard/criteria", lang))}">${esc(adminT(lang, "criteria.back"))}</a></p>
 ${notice ? `<section><p class="${notice.kind}" role="alert" id="notice">${esc(notice.text)}</p></section>` : ""}
 <section><h2>${esc(adminT(lang, "criteria.preview_of", { title: preview.title, version: s.version }))}</h2>
-<p class="muted">${esc(s.targetGroup)} · ${esc(s.setId)} · <code>${esc(s.hash.slice(0, 12))}</code></p>${publish}</section>
+<p class="muted">${esc(groupName(botT, lang, s.targetGroup))} · ${esc(s.setId)} · <code>${esc(s.hash.slice(0, 12))}</code></p>${publish}</section>
 <section id="preview"><p>${esc(preview.intro)}</p><hr>${questions}</section>`;
   return layout(lang, adminT(lang, "criteria.title"), body);
 }
