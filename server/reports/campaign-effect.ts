@@ -75,29 +75,36 @@ export async function campaignEffect(
   const units = await subtree(db, rootIds);
   const ids = rootIds === null ? null : units.map((u) => u.id);
   const campaignId = options.campaign?.id ?? null;
+  // Per person: the unit, the first campaign message (msg_at) and the first start, submission and
+  // confirmation of the year. The whole province aggregates in bulk; a subtree looks its people up by
+  // index (a commune: ~10,000 people instead of every row of the year).
+  const scoped = `r.status = 'queued' AND r.queued_at IS NOT NULL AND c.year = $1 AND ($3::uuid IS NULL OR r.campaign_id = $3::uuid)`;
+  const perPerson =
+    ids === null
+      ? `msg AS (SELECT r.person_id, min(r.queued_at) AS at FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id WHERE ${scoped} GROUP BY r.person_id),
+         a AS (SELECT person_id, min(started_at) AS started_at, min(submitted_at) AS submitted_at,
+                      min(decided_at) FILTER (WHERE status = 'confirmed') AS confirmed_at
+                 FROM assessments WHERE year = $1 AND status <> 'withdrawn' AND person_id IS NOT NULL GROUP BY person_id),
+         x AS (SELECT p.unit_id, m.at AS msg_at, a.started_at, a.submitted_at, a.confirmed_at
+                 FROM people p LEFT JOIN msg m ON m.person_id = p.id LEFT JOIN a ON a.person_id = p.id
+                WHERE p.erased_at IS NULL AND p.unit_id IS NOT NULL AND $2::uuid[] IS NULL)`
+      : `x AS (SELECT p.unit_id, m.at AS msg_at, a.started_at, a.submitted_at, a.confirmed_at
+                 FROM people p
+                 LEFT JOIN LATERAL (SELECT min(r.queued_at) AS at FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id
+                                     WHERE r.person_id = p.id AND ${scoped}) m ON true
+                 LEFT JOIN LATERAL (SELECT min(started_at) AS started_at, min(submitted_at) AS submitted_at,
+                                           min(decided_at) FILTER (WHERE status = 'confirmed') AS confirmed_at
+                                      FROM assessments WHERE person_id = p.id AND year = $1 AND status <> 'withdrawn') a ON true
+                WHERE p.erased_at IS NULL AND p.unit_id = ANY($2::uuid[]))`;
   const { rows } = await db.query<{ unit_id: string; messaged: boolean; first_at: Date | null } & Counts>(
-    `WITH msg AS (
-       SELECT r.person_id, min(r.queued_at) AS at
-         FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id
-        WHERE c.year = $1 AND r.status = 'queued' AND r.queued_at IS NOT NULL AND ($3::uuid IS NULL OR r.campaign_id = $3::uuid)
-        GROUP BY r.person_id),
-     first AS (SELECT min(at) AS at FROM msg),
-     a AS (
-       SELECT person_id, min(started_at) AS started_at, min(submitted_at) AS submitted_at,
-              min(decided_at) FILTER (WHERE status = 'confirmed') AS confirmed_at
-         FROM assessments WHERE year = $1 AND status <> 'withdrawn' AND person_id IS NOT NULL
-        GROUP BY person_id)
-     SELECT p.unit_id, m.at IS NOT NULL AS messaged, max(first.at) AS first_at, count(*)::int AS people,
-            count(*) FILTER (WHERE a.started_at >= w.since AND a.started_at < w.since + $4 * interval '1 day')::int AS started,
-            count(*) FILTER (WHERE a.submitted_at >= w.since AND a.submitted_at < w.since + $4 * interval '1 day')::int AS submitted,
-            count(*) FILTER (WHERE a.confirmed_at >= w.since AND a.confirmed_at < w.since + $4 * interval '1 day')::int AS confirmed
-       FROM people p
-       LEFT JOIN msg m ON m.person_id = p.id
-       LEFT JOIN a ON a.person_id = p.id
-       CROSS JOIN first
-       CROSS JOIN LATERAL (SELECT coalesce(m.at, first.at) AS since) w
-      WHERE p.erased_at IS NULL AND p.unit_id IS NOT NULL AND ($2::uuid[] IS NULL OR p.unit_id = ANY($2::uuid[]))
-      GROUP BY p.unit_id, m.at IS NOT NULL`,
+    `WITH first AS (SELECT min(r.queued_at) AS at FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id WHERE ${scoped}),
+     ${perPerson}
+     SELECT x.unit_id, x.msg_at IS NOT NULL AS messaged, max(first.at) AS first_at, count(*)::int AS people,
+            count(*) FILTER (WHERE x.started_at >= w.since AND x.started_at < w.since + $4 * interval '1 day')::int AS started,
+            count(*) FILTER (WHERE x.submitted_at >= w.since AND x.submitted_at < w.since + $4 * interval '1 day')::int AS submitted,
+            count(*) FILTER (WHERE x.confirmed_at >= w.since AND x.confirmed_at < w.since + $4 * interval '1 day')::int AS confirmed
+       FROM x CROSS JOIN first CROSS JOIN LATERAL (SELECT coalesce(x.msg_at, first.at) AS since) w
+      GROUP BY x.unit_id, x.msg_at IS NOT NULL`,
     [year, ids, campaignId, days],
   );
   let firstMessageAt: Date | null = null;

@@ -129,6 +129,9 @@ describe("campaign effect", () => {
     expect(counts(u[B]!.notMessaged)).toEqual([2, 1, 0, 0]);
     expect(counts(u[T]!.messaged)).toEqual([16, 8, 4, 2]);
     expect(counts(u[T]!.notMessaged)).toEqual([12, 3, 1, 0]);
+    // The whole province (aggregated in bulk rather than looked up per person) gives the same figures.
+    const all = byCode((await get(`/api/v1/reports/campaign-effect?year=${YEAR}`)).json() as Effect);
+    for (const code of [T, A, B]) expect([counts(all[code]!.messaged), counts(all[code]!.notMessaged)]).toEqual([counts(u[code]!.messaged), counts(u[code]!.notMessaged)]);
   });
 
   it("narrows to one campaign and to a shorter window", async () => {
