@@ -2,7 +2,7 @@
 // unit's name, one QR code per channel with its label and link (clickable in the PDF), the unit code and
 // the Zalo hint – drawn as vectors, with DejaVu Sans embedded so that Vietnamese prints everywhere.
 import { existsSync } from "node:fs";
-import PDFDocument from "pdfkit";
+import type PDFKit from "pdfkit";
 import { adminT } from "../dashboard/i18n.ts";
 import { AppError } from "../errors.ts";
 import { lines, qrModules, type PosterLink } from "./poster.ts";
@@ -21,8 +21,13 @@ function fontPaths(): { regular: string; bold: string } {
 
 const BLUE = "#1f4e79";
 
-export function posterPdf(unit: { code: string; name: string }, links: PosterLink[]): Promise<Buffer> {
+// pdfkit (and fontkit) are loaded on first use: a process that never prints a poster does not carry them.
+let loading: Promise<typeof PDFKit> | undefined;
+const loadPdfkit = () => (loading ??= import("pdfkit").then((m) => m.default));
+
+export async function posterPdf(unit: { code: string; name: string }, links: PosterLink[]): Promise<Buffer> {
   const fonts = fontPaths();
+  const PDFDocument = await loadPdfkit();
   const doc = new PDFDocument({
     size: "A4",
     margin: 0,
