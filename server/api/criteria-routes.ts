@@ -99,10 +99,10 @@ const t = createTranslateSync();
 
 /** Publishes a stored set, audits it and tells every process. */
 export async function publishStored(deps: CriteriaDeps, p: Principal, key: string, log: FastifyBaseLogger) {
-  const outcome = await publishDraft(deps.pool, key, byOf(p));
+  const outcome = await publishDraft(deps.pool, key, byOf(p), (client, r) =>
+    recordAudit(client, actorOf(p), "criteria.publish", { setId: r.setId, version: r.version, targetGroup: r.targetGroup, hash: r.hash }),
+  );
   if (outcome.kind === "published") {
-    const r = outcome.record;
-    await recordAudit(deps.pool, actorOf(p), "criteria.publish", { setId: r.setId, version: r.version, targetGroup: r.targetGroup, hash: r.hash });
     // A lost announcement is covered by each process's periodic reload.
     await deps.announce().catch((err: unknown) => log.warn({ err }, "criteria: announcing the publish failed"));
   }
@@ -113,8 +113,9 @@ export async function publishStored(deps: CriteriaDeps, p: Principal, key: strin
 export async function storeUpload(deps: CriteriaDeps, p: Principal, body: unknown): Promise<{ record: CriteriaSetRecord; created: boolean }> {
   const checked = await checkUpload(deps.pool, body);
   if (checked.published) return { record: checked.published, created: false };
-  const record = await insertDraft(deps.pool, checked.set, checked.hash, byOf(p));
-  await recordAudit(deps.pool, actorOf(p), "criteria.upload", { setId: record.setId, version: record.version, hash: record.hash });
+  const record = await insertDraft(deps.pool, checked.set, checked.hash, byOf(p), (client, r) =>
+    recordAudit(client, actorOf(p), "criteria.upload", { setId: r.setId, version: r.version, hash: r.hash }),
+  );
   return { record, created: true };
 }
 

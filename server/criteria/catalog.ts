@@ -142,9 +142,17 @@ export class LiveCatalog implements CriteriaCatalog {
     this.generation += 1;
   }
 
-  /** Tells every process (this one included) to reload. */
-  static async announce(redis: Redis, prefix: string): Promise<void> {
-    await redis.publish(criteriaChannel(prefix), String(Date.now()));
+  /** Tells every process (this one included) to reload; gives up after timeoutMs (Redis down). */
+  static async announce(redis: Redis, prefix: string, timeoutMs = 1_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer from Redis within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([redis.publish(criteriaChannel(prefix), String(Date.now())), late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   close(): void {

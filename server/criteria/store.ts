@@ -90,14 +90,31 @@ export async function publishedVersion(db: Queryable, setId: string, version: st
   return rows[0];
 }
 
-/** Stores a clean, parsed set as a draft. */
-export async function insertDraft(db: Queryable, set: CriteriaSet, hash: string, by: string): Promise<CriteriaSetRecord> {
-  const { rows } = await db.query<CriteriaSetRecord>(
-    `INSERT INTO criteria_sets (set_id, version, target_group, content_hash, body, uploaded_by)
-     VALUES ($1, $2, $3::target_group, $4, $5, $6) RETURNING ${COLUMNS}`,
-    [set.id, set.version, set.targetGroup, hash, JSON.stringify(set), by],
-  );
-  return rows[0]!;
+/** Stores a clean, parsed set as a draft; `andThen` (the audit entry) runs in the same transaction. */
+export async function insertDraft(
+  pool: pg.Pool,
+  set: CriteriaSet,
+  hash: string,
+  by: string,
+  andThen: (client: pg.PoolClient, record: CriteriaSetRecord) => Promise<void> = async () => {},
+): Promise<CriteriaSetRecord> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const { rows } = await client.query<CriteriaSetRecord>(
+      `INSERT INTO criteria_sets (set_id, version, target_group, content_hash, body, uploaded_by)
+       VALUES ($1, $2, $3::target_group, $4, $5, $6) RETURNING ${COLUMNS}`,
+      [set.id, set.version, set.targetGroup, hash, JSON.stringify(set), by],
+    );
+    await andThen(client, rows[0]!);
+    await client.query("COMMIT");
+    return rows[0]!;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
 /** A row (draft or published) with its body. */
@@ -123,7 +140,14 @@ export type PublishOutcome = { kind: "published"; record: CriteriaSetRecord } | 
  * Publishes a draft: it becomes its target group's current set. The same content under a version that is
  * already published changes nothing ("unchanged"); different content under it is refused (409).
  */
-export async function publishDraft(pool: pg.Pool, key: string, by: string, at: Date = new Date()): Promise<PublishOutcome> {
+export async function publishDraft(
+  pool: pg.Pool,
+  key: string,
+  by: string,
+  /** Runs in the publishing transaction (the audit entry), only when the set is published now. */
+  andThen: (client: pg.PoolClient, record: CriteriaSetRecord) => Promise<void> = async () => {},
+  at: Date = new Date(),
+): Promise<PublishOutcome> {
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
@@ -143,6 +167,7 @@ export async function publishDraft(pool: pg.Pool, key: string, by: string, at: D
         WHERE id = $1::uuid RETURNING ${COLUMNS}`,
       [key, by, at],
     );
+    await andThen(client, rows[0]!);
     await client.query("COMMIT");
     return { kind: "published", record: rows[0]! };
   } catch (error) {

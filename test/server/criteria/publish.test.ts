@@ -131,6 +131,8 @@ describe("criteria sets in the database", () => {
     const published = await post(`/api/v1/criteria-sets/${draft.key}/publish`, {});
     expect(published.statusCode).toBe(200);
     expect(published.json()).toMatchObject({ outcome: "published", set: { status: "published", version: "2099.1" } });
+    const audit = await db.pool.query(`SELECT action, actor_kind FROM audit_log WHERE details->>'version' = '2099.1' ORDER BY id`);
+    expect(audit.rows).toEqual([{ action: "criteria.upload", actor_kind: "admin" }, { action: "criteria.publish", actor_kind: "admin" }]);
     // The citizens' process hears of it over pub/sub (its periodic reload is a minute away).
     await waitFor(async () => (chat.criteria.current("resident")?.version === "2099.1" ? true : undefined), 5_000, "the chat process to load 2099.1");
 
