@@ -11,6 +11,8 @@ COPY . .
 RUN node scripts/prisma-generate.mjs && npx tsc --noEmit -p tsconfig.json
 
 FROM node:24-bookworm-slim
+# DejaVu Sans prints Vietnamese on the PNG posters and charts (resvg) and is embedded in the PDF posters.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production PORT=3000
 WORKDIR /app
 COPY --from=build /app /app

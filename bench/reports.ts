@@ -1,7 +1,7 @@
 // bench/reports: a province of 1,000,000 people in 5,000 units with 3 years of assessments, generated
 // in a database of its own. Prints the time of the province's report and of a commune's (median of
 // several runs), and streams the 1,000,000-row XLSX export from a server process, printing its peak
-// memory (VmHWM). Run: npm run bench:reports [-- --people 1000000 --keep]
+// memory (VmHWM); times the campaign effect (30% of the people messaged). Run: npm run bench:reports [-- --people 1000000 --keep]
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { createPool } from "../server/db/client.ts";
 import { dropDatabase, ensureDatabase } from "../server/db/ensure-database.ts";
 import { migrate, readMigrations } from "../server/db/migrate.ts";
+import { campaignEffect } from "../server/reports/campaign-effect.ts";
 import { reportFor } from "../server/reports/store.ts";
 
 const { values } = parseArgs({
@@ -76,6 +77,15 @@ try {
     );
   }
   await pool.query(`INSERT INTO unit_targets (unit_id, year, target_group, percent) SELECT id, 2025, g::target_group, 60 FROM units, unnest(ARRAY['resident','worker']) g`);
+  // One campaign of 2025 that messaged 30% of the people in March (the campaign effect's input).
+  const campaign = await pool.query<{ id: string }>(
+    `INSERT INTO campaigns (name, year, starts_on, ends_on, audience, rounds, status) VALUES ('Tuần lễ học tập', 2025, '2025-03-01', '2025-03-31', '{}', '[]', 'finished') RETURNING id`,
+  );
+  await pool.query(
+    `INSERT INTO campaign_recipients (campaign_id, round, person_id, status, queued_at)
+     SELECT $1, 1, id, 'queued', make_timestamptz(2025, 3, 1, 1, 0, 0) + random() * interval '20 days' FROM people WHERE random() < 0.3`,
+    [campaign.rows[0]!.id],
+  );
   await pool.query(`VACUUM ANALYZE`);
   }
   const counts = (await pool.query(`SELECT (SELECT count(*) FROM units)::int AS units, (SELECT count(*) FROM people)::int AS people, (SELECT count(*) FROM assessments)::int AS assessments`)).rows[0];
@@ -97,6 +107,22 @@ try {
     commune.push(ms(t0));
   }
   console.log(`commune report (50 units, ~10,000 people): median ${median(commune).toFixed(1)} ms, max ${Math.max(...commune).toFixed(1)} ms over 20 communes (target < 100 ms)`);
+
+  // The campaign effect (no target set: it is an extra query of the XLSX export and its own report).
+  const effect: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    t0 = process.hrtime.bigint();
+    const e = await campaignEffect(pool, null, 2025);
+    effect.push(ms(t0));
+    if (i === 0) console.log(`campaign effect: ${e.units[0]!.messaged.people} messaged, ${e.units[0]!.notMessaged.people} not, in ${e.units.length} units`);
+  }
+  const communeEffect: number[] = [];
+  for (const id of communeIds) {
+    t0 = process.hrtime.bigint();
+    await campaignEffect(pool, [id], 2025);
+    communeEffect.push(ms(t0));
+  }
+  console.log(`campaign effect, province: median ${median(effect).toFixed(0)} ms of 3; commune: median ${median(communeEffect).toFixed(1)} ms, max ${Math.max(...communeEffect).toFixed(1)} ms over 20 (no target)`);
 
   // The XLSX export of the whole province for 2025 through a real server process.
   const server = spawn(process.execPath, ["--import", "tsx", "bench/report-server.ts"], {

@@ -8,8 +8,11 @@ import { createTranslateSync } from "../bot/i18n.ts";
 import type { ChannelName, CriteriaCatalog } from "../bot/types.ts";
 import { loadShippedSets } from "../rules/load-file.ts";
 import { chartRoutes } from "./api/chart-routes.ts";
+import { criteriaRoutes } from "./api/criteria-routes.ts";
+import { effectRoutes } from "./api/effect-routes.ts";
 import { adminApi } from "./api/index.ts";
 import { opsRoutes } from "./api/ops-routes.ts";
+import { criteriaDashboardRoutes } from "./dashboard/criteria.ts";
 import { dashboardRoutes } from "./dashboard/routes.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import { buildApp } from "./app.ts";
@@ -21,7 +24,7 @@ import type { Config } from "./config.ts";
 import { DroppedInputs } from "./edge/drops.ts";
 import { createPipeline, type Pipeline } from "./conversation/pipeline.ts";
 import type { HandleSystem } from "./conversation/types.ts";
-import { catalogOf } from "./criteria/catalog.ts";
+import { LiveCatalog } from "./criteria/catalog.ts";
 import { createDatabase, type Database } from "./db/client.ts";
 import { postgresCheck, redisCheck, type Check } from "./health.ts";
 import type { Logger } from "./logger.ts";
@@ -58,6 +61,8 @@ export interface Runtime {
   /** The entry for system events (reminders, decisions, campaign messages): handleInbound.handleSystem. */
   handleSystem: HandleSystem;
   units: CachedUnitDirectory;
+  /** The published criteria sets, reloaded when any process publishes one. */
+  criteria: LiveCatalog;
   /** Prometheus metrics of this process (GET /metrics). */
   metrics: Metrics;
   deliveries: Map<ChannelName, OutboxDelivery>;
@@ -139,9 +144,15 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     await db.close();
     throw error;
   }
-  const sets = await loadShippedSets();
-  const criteria = catalogOf(sets);
   const redis = createRedis(config.redisUrl);
+  let criteria: LiveCatalog;
+  try {
+    criteria = await LiveCatalog.start({ pool: db.pool, redis, prefix: config.redisPrefix, logger, shipped: await loadShippedSets() });
+  } catch (error) {
+    redis.disconnect();
+    await db.close();
+    throw error;
+  }
   const probe = createProbeRedis(config.redisUrl);
   // The enqueue after a webhook's commit has its own connection and queues, which never wait on Redis.
   const notifyRedis = createFailFastRedis(config.redisUrl);
@@ -205,8 +216,10 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   const allQueues = () => [...queues.messages.values(), ...queues.bulk.values(), ...queues.acks.values()];
   if (web) {
     routes.unshift(async (root) => metrics.observeWebhooks(root));
-    routes.push(adminApi({ pool: db.pool, config, handleSystem: handleInbound.handleSystem, more: [chartRoutes({ pool: db.pool, config })] }));
+    const announce = () => LiveCatalog.announce(redis, config.redisPrefix);
+    routes.push(adminApi({ pool: db.pool, config, handleSystem: handleInbound.handleSystem, more: [chartRoutes({ pool: db.pool, config }), effectRoutes({ pool: db.pool, config }), criteriaRoutes({ pool: db.pool, config, announce })] }));
     routes.push(dashboardRoutes({ pool: db.pool, config }));
+    routes.push(criteriaDashboardRoutes({ pool: db.pool, config, announce }));
     routes.push(opsRoutes({ pool: db.pool, config, metrics, queues: allQueues }));
   }
   metrics.watch({
@@ -272,6 +285,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     handleInbound,
     handleSystem: handleInbound.handleSystem,
     units,
+    criteria,
     metrics,
     deliveries,
     scheduler,
@@ -294,6 +308,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
         const ownQueues = [...notifyQueues.messages.values(), ...notifyQueues.bulk.values(), ...notifyQueues.acks.values()];
         if (!worker) ownQueues.push(...queues.messages.values(), ...queues.bulk.values(), ...queues.acks.values());
         await Promise.all(ownQueues.map((q) => q.close()));
+        criteria.close();
         await db.close();
         redis.disconnect();
         probe.disconnect();

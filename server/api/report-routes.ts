@@ -7,6 +7,7 @@ import type pg from "pg";
 import { z } from "zod";
 import type { Config } from "../config.ts";
 import { writeAssessmentsCsv, writeReportXlsx, writeSummaryCsv } from "../reports/export.ts";
+import { campaignEffect } from "../reports/campaign-effect.ts";
 import { reportFor, weeklyProgress } from "../reports/store.ts";
 import { allUnits } from "../units/store.ts";
 import { principalOf, type Principal } from "./auth.ts";
@@ -58,7 +59,7 @@ export const unitReportSchema = z.object({
   groups: z.array(z.object({ targetGroup, ...figures, targetPercent: z.number().int().nullable(), meetsTarget: z.boolean().nullable() })),
 });
 
-function stream(request: FastifyRequest, reply: FastifyReply, type: string, filename: string, write: (out: Writable) => Promise<void>) {
+export function stream(request: FastifyRequest, reply: FastifyReply, type: string, filename: string, write: (out: Writable) => Promise<void>) {
   const out = new PassThrough();
   write(out).then(
     () => out.end(),
@@ -120,15 +121,16 @@ export function reportRoutes(deps: Deps) {
       const q = request.query as z.infer<typeof query>;
       const y = q.year ?? currentYear(config.timeZone);
       const roots = await reportRoots(pool, principalOf(request), q.unit);
-      return { y, report: await reportFor(pool, roots, y), label: q.unit ?? "all" };
+      return { y, roots, report: await reportFor(pool, roots, y), label: q.unit ?? "all" };
     };
 
     r.get(
       "/exports/report.xlsx",
       { schema: { summary: "The dossier's workbook: a summary sheet and one sheet per unit with its assessments (streamed)", tags: ["exports"], querystring: query } },
       async (request, reply) => {
-        const { y, report, label } = await exportOf(request);
-        return stream(request, reply, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", `bang-tong-hop-${label}-${y}.xlsx`, (out) => writeReportXlsx(pool, out, report, y));
+        const { y, roots, report, label } = await exportOf(request);
+        const effect = await campaignEffect(pool, roots, y);
+        return stream(request, reply, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", `bang-tong-hop-${label}-${y}.xlsx`, (out) => writeReportXlsx(pool, out, report, y, "vi", effect));
       },
     );
 

@@ -9,6 +9,7 @@ import type { Config } from "../config.ts";
 import { AppError } from "../errors.ts";
 import { parseCsv, parseXlsx, runImport } from "../units/import.ts";
 import { posterLinks, posterPng, posterSvg } from "../units/poster.ts";
+import { posterPdf } from "../units/poster-pdf.ts";
 import { allUnits, createUnit, moveUnit, setTargets, targetsOf, unitByCode, updateUnit, type UnitRow } from "../units/store.ts";
 import { nest, type TreeNode } from "../units/tree.ts";
 import { actorOf, mayChange, mayCreateUnder, mayRead, maySetTargets, principalOf, type Principal } from "./auth.ts";
@@ -264,17 +265,18 @@ export async function unitRoutes(api: FastifyInstance, deps: Deps): Promise<void
     "/units/:code/poster",
     {
       schema: {
-        summary: "A printable QR poster with the unit's Telegram, Zalo and web chat links (SVG or PNG)",
+        summary: "A printable QR poster with the unit's Telegram, Zalo and web chat links (SVG, PNG or PDF)",
         tags: ["units"],
         params: codeParams,
-        querystring: z.object({ format: z.enum(["svg", "png"]).default("svg") }),
+        querystring: z.object({ format: z.enum(["svg", "png", "pdf"]).default("svg") }),
       },
     },
     async (request, reply) => {
       const unit = await readableUnit(pool, principalOf(request), request.params.code);
       const links = posterLinks(deps.config, unit.code);
-      const svg = await posterSvg(unit, links);
       reply.header("content-disposition", `inline; filename="poster-${unit.code}.${request.query.format}"`);
+      if (request.query.format === "pdf") return reply.type("application/pdf").send(await posterPdf(unit, links));
+      const svg = await posterSvg(unit, links);
       if (request.query.format === "png") return reply.type("image/png").send(posterPng(svg));
       return reply.type("image/svg+xml; charset=utf-8").send(svg);
     },

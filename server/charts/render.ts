@@ -13,7 +13,8 @@ const MAX_UNITS = 40;
 let loading: Promise<typeof Echarts> | undefined;
 const loadEcharts = () => (loading ??= import("echarts"));
 
-async function render(option: Echarts.EChartsOption, width: number, height: number): Promise<string> {
+/** Renders an option as SVG (also used by the campaign effect chart, effect.ts). */
+export async function renderChart(option: Echarts.EChartsOption, width: number, height: number): Promise<string> {
   const echarts = await loadEcharts();
   const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width, height });
   try {
@@ -30,7 +31,7 @@ const pct = (x: number | null) => (x === null ? 0 : Math.round(x * 1000) / 10);
 export function targetsChartSvg(units: UnitReport[], lang: Lang, title: string): Promise<string> {
   const shown = units.slice(0, MAX_UNITS);
   const height = Math.max(240, 90 + shown.length * 28);
-  return render(
+  return renderChart(
     {
       title: { text: title, left: "center", textStyle: { fontSize: 15 } },
       legend: { top: 34, data: [adminT(lang, "chart.share"), adminT(lang, "chart.target")] },
@@ -61,7 +62,7 @@ export function targetsChartSvg(units: UnitReport[], lang: Lang, title: string):
 
 /** Submissions and confirmations per week (bars) and their running totals (lines). */
 export function weeklyChartSvg(weeks: WeekPoint[], lang: Lang, title: string): Promise<string> {
-  return render(
+  return renderChart(
     {
       title: { text: title, left: "center", textStyle: { fontSize: 15 } },
       legend: { top: 34 },

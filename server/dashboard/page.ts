@@ -132,7 +132,8 @@ export function overviewPage(m: OverviewModel): string {
 </div></section>
 <section><h2>${esc(adminT(lang, "dashboard.charts"))}</h2>
 <img class="chart" alt="${esc(adminT(lang, "dashboard.chart_targets"))}" src="${esc(api("charts/targets", { lang }))}">
-<img class="chart" alt="${esc(adminT(lang, "dashboard.chart_weekly"))}" src="${esc(api("charts/weekly", { lang }))}"></section>
+<img class="chart" alt="${esc(adminT(lang, "dashboard.chart_weekly"))}" src="${esc(api("charts/weekly", { lang }))}">
+<img class="chart" alt="${esc(adminT(lang, "effect.dashboard_chart"))}" src="${esc(api("charts/campaign-effect", { lang }))}"></section>
 ${m.sections ?? ""}
 <section><h2>${esc(adminT(lang, "dashboard.units"))}</h2>
 ${rows.length === 0 ? `<p class="muted">${esc(adminT(lang, "dashboard.no_units"))}</p>` : `<div class="table"><table id="units"><thead><tr>
@@ -145,7 +146,9 @@ ${table}</tbody></table></div>`}</section>
 <a class="button" href="${esc(api("exports/summary.csv"))}">${esc(adminT(lang, "dashboard.export_summary_csv"))}</a>
 <a class="button" href="${esc(api("exports/assessments.csv"))}">${esc(adminT(lang, "dashboard.export_rows_csv"))}</a>
 ${m.unitCode ? `<a class="button" href="/api/v1/units/${esc(encodeURIComponent(m.unitCode))}/poster?format=png">${esc(adminT(lang, "dashboard.poster"))}</a>` : ""}
-${m.isAdmin ? `<a class="button" href="/admin/queues">${esc(adminT(lang, "dashboard.queues"))}</a>` : ""}</section>
+${m.unitCode ? `<a class="button" id="poster-pdf" href="/api/v1/units/${esc(encodeURIComponent(m.unitCode))}/poster?format=pdf">${esc(adminT(lang, "dashboard.poster_pdf"))}</a>` : ""}
+${m.isAdmin ? `<a class="button" href="/admin/queues">${esc(adminT(lang, "dashboard.queues"))}</a>` : ""}
+${m.isAdmin ? `<a class="button" id="criteria-link" href="/dashboard/criteria${lang === "en" ? "?lang=en" : ""}">${esc(adminT(lang, "criteria.link"))}</a>` : ""}</section>
 <section><h2>${esc(adminT(lang, "dashboard.import"))}</h2>
 <p class="muted">${esc(adminT(lang, "dashboard.import_help"))}</p>
 <input type="file" id="import-file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet">

@@ -8,6 +8,8 @@ import pg from "pg";
 import QueryStream from "pg-query-stream";
 import type { Lang } from "../../bot/types.ts";
 import { adminT } from "../dashboard/i18n.ts";
+import type { CampaignEffect } from "./campaign-effect.ts";
+import { addEffectSheet } from "./effect-export.ts";
 import type { UnitReport } from "./store.ts";
 
 interface AssessmentExportRow {
@@ -112,7 +114,7 @@ function forget(workbook: ExcelJS.stream.xlsx.WorkbookWriter, sheet: ExcelJS.Wor
   sheets[sheet.id] = { id: sheet.id, name: sheet.name, state: sheet.state, committed: true };
 }
 
-export async function writeReportXlsx(pool: pg.Pool, out: Writable, report: UnitReport[], year: number, lang: Lang = "vi"): Promise<void> {
+export async function writeReportXlsx(pool: pg.Pool, out: Writable, report: UnitReport[], year: number, lang: Lang = "vi", effect?: CampaignEffect): Promise<void> {
   // exceljs is loaded on first use: importing it takes seconds, which every process start would pay.
   const { default: Excel } = await import("exceljs");
   const workbook = new Excel.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false, zip: { zlib: { level: 1 } } });
@@ -146,6 +148,7 @@ export async function writeReportXlsx(pool: pg.Pool, out: Writable, report: Unit
   } finally {
     await client.end();
   }
+  if (effect) addEffectSheet(workbook, name(adminT(lang, "effect.sheet")), effect, lang);
   await workbook.commit();
 }
 

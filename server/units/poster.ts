@@ -21,10 +21,15 @@ export function posterLinks(config: Config, code: string): PosterLink[] {
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
+/** The dark modules of a link's QR code (size × size, row by row); also drawn by the PDF (poster-pdf.ts). */
+export function qrModules(text: string): { size: number; data: ArrayLike<number | boolean> } {
+  const { size, data } = QRCode.create(text, { errorCorrectionLevel: "M" }).modules;
+  return { size, data };
+}
+
 /** One QR code as an SVG path of dark modules, size × size units. */
 function qrPath(text: string): { size: number; d: string } {
-  const qr = QRCode.create(text, { errorCorrectionLevel: "M" });
-  const { size, data } = qr.modules;
+  const { size, data } = qrModules(text);
   let d = "";
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) if (data[y * size + x]) d += `M${x} ${y}h1v1h-1z`;
@@ -33,7 +38,7 @@ function qrPath(text: string): { size: number; d: string } {
 }
 
 /** Splits a long name into lines of at most `max` characters at spaces. */
-function lines(text: string, max: number): string[] {
+export function lines(text: string, max: number): string[] {
   const out: string[] = [];
   let line = "";
   for (const word of text.split(/\s+/)) {

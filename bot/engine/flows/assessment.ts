@@ -17,6 +17,7 @@ import { evaluationYear, truncate } from "../text.ts";
 import { button, column, emit, reprompt, say, setStep, setText, tr, type Turn } from "../turn.ts";
 import { tellOfficersWithdrawn } from "./officers.ts";
 import type { AttachmentEvent, StepHandler } from "./types.ts";
+import type { OutMessage } from "../../types.ts";
 
 type Of<K extends Step["kind"]> = Extract<Step, { kind: K }>;
 
@@ -101,7 +102,7 @@ export function setGone(turn: Turn): void {
   setStep(turn, { kind: "set_gone" });
 }
 
-interface Current {
+export interface Current {
   set: CriteriaSet;
   q: Question;
   /** 0-based among the visible questions. */
@@ -138,6 +139,13 @@ function current(turn: Turn, step: Of<"question"> | Of<"evidence">): Current | n
 function renderQuestion(turn: Turn, step: Of<"question">): void {
   const c = current(turn, step);
   if (!c) return;
+  const message = questionMessage(turn, c, step);
+  const replaces = turn.replaceTapped && step.draft !== undefined ? turn.tappedMessageId : undefined;
+  say(turn, { ...message, ...(replaces !== undefined ? { replaces } : {}) });
+}
+
+/** The message that asks a question (also the admin's preview of a set, bot/engine/preview.ts). */
+export function questionMessage(turn: Turn, c: Current, step: { edit: boolean; draft?: string[] }): OutMessage {
   const { t, lang } = tr(turn);
   const { q, set } = c;
   const module = questionModule(q);
@@ -162,13 +170,11 @@ function renderQuestion(turn: Turn, step: Of<"question">): void {
   );
   if (!q.required) rows.push([button(turn, t(lang, "question.skip"), "k")]);
   if (c.index > 0 || step.edit) rows.push([button(turn, t(lang, "question.back"), "b")]);
-  const replaces = turn.replaceTapped && step.draft !== undefined ? turn.tappedMessageId : undefined;
-  say(turn, {
+  return {
     title: t(lang, "question.title", { n: c.label, total: c.total }),
     text: lines.join("\n"),
     ...(rows.length > 0 ? { buttons: rows } : {}),
-    ...(replaces !== undefined ? { replaces } : {}),
-  });
+  };
 }
 
 function accept(turn: Turn, step: Of<"question">, c: Current, parsed: Parsed | null): void {

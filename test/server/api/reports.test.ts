@@ -85,7 +85,7 @@ describe("exports", () => {
     expect(res.headers["content-disposition"]).toContain(`bang-tong-hop-${T}-2025.xlsx`);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(["Tổng hợp", T, A, A1, B]);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(["Tổng hợp", T, A, A1, B, "Hiệu quả chiến dịch"]);
     const summary = wb.worksheets[0]!;
     expect(summary.getRow(1).getCell(1).value).toContain("2025");
     expect(summary.getRow(2).values).toContain("Đã xác nhận");

@@ -75,6 +75,14 @@ const CASES: Record<string, () => Req[]> = {
   "GET /api/v1/campaigns/{id}/preview": () => [{ method: "GET", url: `/api/v1/campaigns/${campaignOfB}/preview` }],
   "GET /api/v1/campaigns/{id}/plan": () => [{ method: "GET", url: `/api/v1/campaigns/${campaignOfB}/plan` }],
   "POST /api/v1/campaigns/{id}/{action}": () => ["start", "pause", "resume", "cancel"].map((a) => ({ method: "POST" as const, url: `/api/v1/campaigns/${campaignOfB}/${a}` })),
+  "GET /api/v1/reports/campaign-effect": () => [{ method: "GET", url: `/api/v1/reports/campaign-effect?unit=${B}` }, { method: "GET", url: `/api/v1/reports/campaign-effect?unit=${B1}&year=2025&days=7` }],
+  "GET /api/v1/charts/campaign-effect": () => [{ method: "GET", url: `/api/v1/charts/campaign-effect?unit=${B}&format=png` }],
+  "GET /api/v1/exports/campaign-effect.csv": () => [{ method: "GET", url: `/api/v1/exports/campaign-effect.csv?unit=${B}` }],
+  // Criteria sets are the province administrator's: an officer is refused whatever the set.
+  "GET /api/v1/criteria-sets": () => [{ method: "GET", url: "/api/v1/criteria-sets" }],
+  "POST /api/v1/criteria-sets": () => [{ method: "POST", url: "/api/v1/criteria-sets", payload: { id: "x", version: "1" } }],
+  "GET /api/v1/criteria-sets/{key}/preview": () => [{ method: "GET", url: "/api/v1/criteria-sets/00000000-0000-4000-8000-000000000000/preview" }],
+  "POST /api/v1/criteria-sets/{key}/publish": () => [{ method: "POST", url: "/api/v1/criteria-sets/00000000-0000-4000-8000-000000000000/publish", payload: {} }],
 };
 
 beforeAll(async () => {
