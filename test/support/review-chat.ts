@@ -1,13 +1,15 @@
 // Officer review end to end: one app process with Telegram (fake Bot API) and the web chat, and drivers
 // for both that can follow the engine's answers (seq buttons) and officers' record buttons by label.
 import { randomBytes } from "node:crypto";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
+import { loadShippedSets } from "../../rules/load-file.ts";
+import type { CriteriaSet } from "../../rules/index.ts";
 import { createInvitation } from "../../server/officers/invitations.ts";
 import { decodeButton, type ConversationState } from "../../bot/engine/index.ts";
 import { webChannel } from "../../server/channels/web/index.ts";
 import type { Runtime } from "../../server/runtime.ts";
 import type { Citizen } from "./drive.ts";
-import type { FakeTelegram, RecordedCall } from "./fake-telegram.ts";
+import { FakeTelegram, type RecordedCall } from "./fake-telegram.ts";
 import { TelegramCitizen } from "./telegram-citizen.ts";
 import { telegramRuntime } from "./telegram-runtime.ts";
 import { WebCitizen, type WebReply } from "./web-citizen.ts";
@@ -17,6 +19,27 @@ export async function reviewRuntime(fake: FakeTelegram): Promise<Runtime> {
   // A whole assessment is more taps a minute than a person makes: the per-session limit is not tested here.
   const web = webChannel({ ...FAST_WEB, limits: { sessionEvents: { max: 1000, windowMs: 60_000 } } });
   return telegramRuntime(fake, { senders: [web.sender], extraRoutes: web.routes });
+}
+
+export interface ReviewChat {
+  fake: FakeTelegram;
+  rt: Runtime;
+  /** The shipped criteria set of the "worker" target group. */
+  worker: CriteriaSet;
+}
+
+/** The test file's review runtime: started before its tests (handed to `use`), stopped after them. */
+export function useReviewChat(use: (chat: ReviewChat) => void): void {
+  let chat: ReviewChat | undefined;
+  beforeAll(async () => {
+    const fake = await new FakeTelegram().start();
+    chat = { fake, rt: await reviewRuntime(fake), worker: (await loadShippedSets()).find((s) => s.targetGroup === "worker")! };
+    use(chat);
+  });
+  afterAll(async () => {
+    await chat?.rt.close();
+    await chat?.fake.stop();
+  });
 }
 
 /** A web chat user that the assessment drivers (drive.ts) can steer, and that taps buttons by label. */

@@ -1,12 +1,11 @@
 // Officer review in chat, end to end: real PostgreSQL and Redis, the fake Telegram Bot API and the web
 // chat in one app process. Citizens submit on one channel, officers decide on another, and each is told.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadShippedSets } from "../../../rules/load-file.ts";
+import { describe, expect, it } from "vitest";
 import type { CriteriaSet } from "../../../rules/index.ts";
 import type { Runtime } from "../../../server/runtime.ts";
 import { driveToVerdict } from "../../support/drive.ts";
-import { FakeTelegram } from "../../support/fake-telegram.ts";
-import { inviteOfficer, reviewRuntime, tapLabel, telegramTexts, webOfficerOf, WebUser } from "../../support/review-chat.ts";
+import type { FakeTelegram } from "../../support/fake-telegram.ts";
+import { inviteOfficer, tapLabel, telegramTexts, webOfficerOf, WebUser, useReviewChat } from "../../support/review-chat.ts";
 import { TelegramCitizen } from "../../support/telegram-citizen.ts";
 import { addUnit } from "../../support/telegram-runtime.ts";
 
@@ -14,15 +13,7 @@ let fake: FakeTelegram;
 let rt: Runtime;
 let worker: CriteriaSet;
 
-beforeAll(async () => {
-  fake = await new FakeTelegram().start();
-  rt = await reviewRuntime(fake);
-  worker = (await loadShippedSets()).find((s) => s.targetGroup === "worker")!;
-});
-afterAll(async () => {
-  await rt?.close();
-  await fake?.stop();
-});
+useReviewChat((chat) => ({ fake, rt, worker } = chat));
 
 const telegram = () => new TelegramCitizen(() => rt, fake);
 /** A new unit, known to the engine's unit directory at once (it caches for a few seconds). */

@@ -2,15 +2,14 @@
 // Telegram photo is re-sent to a Telegram officer by its file id (sendPhoto); a web upload is opened
 // through a short-lived link signed for that officer – the test reads the bytes – while a forged, an
 // expired or another officer's link is refused with a 4xx.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadShippedSets } from "../../../rules/load-file.ts";
+import { describe, expect, it } from "vitest";
 import type { CriteriaSet } from "../../../rules/index.ts";
 import { resolveWebSecret } from "../../../server/channels/web/index.ts";
 import { evidenceLink } from "../../../server/review/evidence.ts";
 import type { Runtime } from "../../../server/runtime.ts";
 import { answerCurrent, onboard, submitReview, waitForDelivery, type Citizen } from "../../support/drive.ts";
-import { FakeTelegram } from "../../support/fake-telegram.ts";
-import { inviteOfficer, reviewRuntime, telegramTexts, webOfficerOf, WebUser } from "../../support/review-chat.ts";
+import type { FakeTelegram } from "../../support/fake-telegram.ts";
+import { inviteOfficer, telegramTexts, webOfficerOf, WebUser, useReviewChat } from "../../support/review-chat.ts";
 import { TelegramCitizen } from "../../support/telegram-citizen.ts";
 import { addUnit } from "../../support/telegram-runtime.ts";
 
@@ -24,15 +23,7 @@ let fake: FakeTelegram;
 let rt: Runtime;
 let worker: CriteriaSet;
 
-beforeAll(async () => {
-  fake = await new FakeTelegram().start();
-  rt = await reviewRuntime(fake);
-  worker = (await loadShippedSets()).find((s) => s.targetGroup === "worker")!;
-});
-afterAll(async () => {
-  await rt?.close();
-  await fake?.stop();
-});
+useReviewChat((chat) => ({ fake, rt, worker } = chat));
 
 /** Answers everything; at the first question that takes a photo, sends one first. */
 async function submitWithPhoto(c: Citizen, send: () => Promise<void>): Promise<void> {

@@ -1,14 +1,13 @@
 // needs_more naming answers, end to end (real PostgreSQL and Redis, the fake Bot API, the web chat): the
 // officer ticks questions and sends; the citizen is told which, /status says so, "Sửa bài" walks exactly
 // those questions, and the resubmission is back in the queue.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadShippedSets } from "../../../rules/load-file.ts";
+import { describe, expect, it } from "vitest";
 import type { CriteriaSet } from "../../../rules/index.ts";
 import { questionLabels } from "../../../bot/engine/answers.ts";
 import type { Runtime } from "../../../server/runtime.ts";
 import { answerCurrent, driveToVerdict, submitReview } from "../../support/drive.ts";
-import { FakeTelegram } from "../../support/fake-telegram.ts";
-import { reviewRuntime, tapLabel, telegramTexts, webOfficerOf } from "../../support/review-chat.ts";
+import type { FakeTelegram } from "../../support/fake-telegram.ts";
+import { tapLabel, telegramTexts, webOfficerOf, useReviewChat } from "../../support/review-chat.ts";
 import { TelegramCitizen } from "../../support/telegram-citizen.ts";
 import { addUnit } from "../../support/telegram-runtime.ts";
 
@@ -16,15 +15,7 @@ let fake: FakeTelegram;
 let rt: Runtime;
 let worker: CriteriaSet;
 
-beforeAll(async () => {
-  fake = await new FakeTelegram().start();
-  rt = await reviewRuntime(fake);
-  worker = (await loadShippedSets()).find((s) => s.targetGroup === "worker")!;
-});
-afterAll(async () => {
-  await rt?.close();
-  await fake?.stop();
-});
+useReviewChat((chat) => ({ fake, rt, worker } = chat));
 
 describe("needs_more names specific answers", () => {
   it("the officer ticks questions 2 and 5 and sends; the citizen is told, /status says so, 'Sửa bài' asks exactly those, resubmitting queues it again", async () => {

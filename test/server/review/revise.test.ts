@@ -1,12 +1,11 @@
 // A lead revises a decision from the chat (real PostgreSQL and Redis, the fake Bot API, the web chat):
 // the lead opens the decided assessment, taps another decision; it is audited and the citizen is told.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadShippedSets } from "../../../rules/load-file.ts";
+import { describe, expect, it } from "vitest";
 import type { CriteriaSet } from "../../../rules/index.ts";
 import type { Runtime } from "../../../server/runtime.ts";
 import { driveToVerdict } from "../../support/drive.ts";
-import { FakeTelegram } from "../../support/fake-telegram.ts";
-import { reviewRuntime, telegramTexts, webOfficerOf, type WebUser } from "../../support/review-chat.ts";
+import type { FakeTelegram } from "../../support/fake-telegram.ts";
+import { telegramTexts, webOfficerOf, type WebUser, useReviewChat } from "../../support/review-chat.ts";
 import { TelegramCitizen } from "../../support/telegram-citizen.ts";
 import { addUnit } from "../../support/telegram-runtime.ts";
 
@@ -14,15 +13,7 @@ let fake: FakeTelegram;
 let rt: Runtime;
 let worker: CriteriaSet;
 
-beforeAll(async () => {
-  fake = await new FakeTelegram().start();
-  rt = await reviewRuntime(fake);
-  worker = (await loadShippedSets()).find((s) => s.targetGroup === "worker")!;
-});
-afterAll(async () => {
-  await rt?.close();
-  await fake?.stop();
-});
+useReviewChat((chat) => ({ fake, rt, worker } = chat));
 
 const labels = (o: WebUser) => o.seen.flatMap((m) => (m.buttons ?? []).flat().map((b) => b.label));
 

@@ -1,13 +1,12 @@
 // A citizen withdraws a submitted assessment: every officer's card is replaced in place by the news
 // without its decision buttons – Telegram edits it (editMessageText), the web chat re-renders it.
 // Real PostgreSQL and Redis, the fake Bot API, the web chat.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadShippedSets } from "../../../rules/load-file.ts";
+import { describe, expect, it } from "vitest";
 import type { CriteriaSet } from "../../../rules/index.ts";
 import type { Runtime } from "../../../server/runtime.ts";
 import { driveToVerdict, waitForDelivery } from "../../support/drive.ts";
-import { FakeTelegram } from "../../support/fake-telegram.ts";
-import { inviteOfficer, reviewRuntime, telegramTexts, webOfficerOf, WebUser } from "../../support/review-chat.ts";
+import type { FakeTelegram } from "../../support/fake-telegram.ts";
+import { inviteOfficer, telegramTexts, webOfficerOf, WebUser, useReviewChat } from "../../support/review-chat.ts";
 import { TelegramCitizen } from "../../support/telegram-citizen.ts";
 import { addUnit } from "../../support/telegram-runtime.ts";
 import { waitFor } from "../../support/processes.ts";
@@ -16,15 +15,7 @@ let fake: FakeTelegram;
 let rt: Runtime;
 let worker: CriteriaSet;
 
-beforeAll(async () => {
-  fake = await new FakeTelegram().start();
-  rt = await reviewRuntime(fake);
-  worker = (await loadShippedSets()).find((s) => s.targetGroup === "worker")!;
-});
-afterAll(async () => {
-  await rt?.close();
-  await fake?.stop();
-});
+useReviewChat((chat) => ({ fake, rt, worker } = chat));
 
 describe("withdrawal edits the officers' notices", () => {
   it("the Telegram officer's card is edited and loses its buttons; the web officer's card is replaced; nobody else is told", async () => {
