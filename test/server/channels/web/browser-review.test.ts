@@ -4,51 +4,28 @@
 // (the top of the summary) and web-chat-review-end.png (its end, with the button).
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import type { Browser, BrowserContext } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { visible } from "../../../../bot/engine/answers.ts";
 import { loadShippedSets } from "../../../../rules/load-file.ts";
 import type { CriteriaSet } from "../../../../rules/index.ts";
 import type { Runtime } from "../../../../server/runtime.ts";
-import { freePort } from "../../../support/processes.ts";
-import { addUnit } from "../../../support/telegram-runtime.ts";
-import { BrowserCitizen, launchChromium, phoneContext } from "../../../support/web-browser.ts";
-import { webRuntime } from "../../../support/web-runtime.ts";
+import { TINY_PNG as PNG, usePhoneBrowser, type PhoneBrowser } from "../../../support/phone-browser.ts";
+import { BrowserCitizen } from "../../../support/web-browser.ts";
 
 const OUTPUT = fileURLToPath(new URL("../../../../test-output/", import.meta.url));
-const PNG = {
-  name: "giay-chung-nhan.png",
-  mimeType: "image/png",
-  buffer: Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64"),
-};
-
 let rt: Runtime;
-let browser: Browser;
-let baseURL: string;
 let set: CriteriaSet;
 let unit: { id: string; code: string };
-const contexts: BrowserContext[] = [];
+let phone: PhoneBrowser;
 
+usePhoneBrowser({ unitName: "Xã Xem Lại" }, (p) => ({ rt, unit } = phone = p));
 beforeAll(async () => {
-  browser = await launchChromium();
-  const port = await freePort();
-  baseURL = `http://127.0.0.1:${port}`;
-  const many = { max: 10_000, windowMs: 60_000 };
-  rt = await webRuntime({ limits: { sessionEvents: many, sessionPolls: many, ipEvents: many } }, { PUBLIC_BASE_URL: baseURL });
-  await rt.app.listen({ host: "127.0.0.1", port });
   set = (await loadShippedSets()).find((s) => s.targetGroup === "worker")!;
-  unit = await addUnit(rt.db.pool, "Xã Xem Lại");
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await rt?.close();
 });
 
 describe("the web review", () => {
   it("is one scrollable summary of every answer by group, with photo thumbnails and submit only at its end", async () => {
-    const context = await phoneContext(browser, baseURL);
-    contexts.push(context);
+    const context = await phone.newContext();
     const c = new BrowserCitizen(await context.newPage(), rt.db.pool);
     const page = c.page;
     await c.open(`/chat?u=${unit.code}`);
@@ -112,8 +89,7 @@ describe("the web review", () => {
 
   it("shows a photo only to the citizen who sent it", async () => {
     const { rows } = await rt.db.pool.query(`SELECT id FROM web_uploads LIMIT 1`);
-    const stranger = await phoneContext(browser, baseURL);
-    contexts.push(stranger);
+    const stranger = await phone.newContext();
     const page = await stranger.newPage();
     await page.goto("/chat");
     const res = await page.request.get(`/chat/api/evidence/${rows[0].id}`);

@@ -3,40 +3,21 @@
 // before the limit was lowered), over a throttled uplink – gets the 413 in our one error shape, which the page reads and shows,
 // instead of a reset connection and "reconnecting"; a photo where the question asks for none gets the
 // 409 and its explanation. The bubble is marked as not sent, and nothing is stored.
-import type { Browser, BrowserContext } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Runtime } from "../../../../server/runtime.ts";
-import { freePort } from "../../../support/processes.ts";
-import { addUnit } from "../../../support/telegram-runtime.ts";
-import { BrowserCitizen, launchChromium, phoneContext } from "../../../support/web-browser.ts";
-import { webRuntime } from "../../../support/web-runtime.ts";
+import { usePhoneBrowser, type PhoneBrowser } from "../../../support/phone-browser.ts";
+import { BrowserCitizen } from "../../../support/web-browser.ts";
 
 const LIMIT = 1024 * 1024;
 let rt: Runtime;
-let browser: Browser;
-let baseURL: string;
 let unit: { code: string };
-const contexts: BrowserContext[] = [];
+let phone: PhoneBrowser;
 
-beforeAll(async () => {
-  browser = await launchChromium();
-  const port = await freePort();
-  baseURL = `http://127.0.0.1:${port}`;
-  const many = { max: 10_000, windowMs: 60_000 };
-  rt = await webRuntime({ maxUploadBytes: LIMIT, limits: { sessionEvents: many, sessionPolls: many, ipEvents: many } }, { PUBLIC_BASE_URL: baseURL });
-  await rt.app.listen({ host: "127.0.0.1", port });
-  unit = await addUnit(rt.db.pool, "Xã Ảnh Lớn");
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await rt?.close();
-});
+usePhoneBrowser({ unitName: "Xã Ảnh Lớn", web: { maxUploadBytes: LIMIT } }, (p) => ({ rt, unit } = phone = p));
 
 /** A citizen at the question that takes a photo, on a page that believes photos up to 5 MB are taken. */
 async function atPhotoQuestion(): Promise<BrowserCitizen> {
-  const context = await phoneContext(browser, baseURL);
-  contexts.push(context);
+  const context = await phone.newContext();
   const page = await context.newPage();
   await page.route(/\/chat(\?.*)?$/, async (route) => {
     const response = await route.fetch();

@@ -4,53 +4,26 @@
 // the page after the reload) for a reviewer to look at.
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import type { Browser, BrowserContext } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadShippedSets } from "../../../../rules/load-file.ts";
 import type { CriteriaSet } from "../../../../rules/index.ts";
 import type { Runtime } from "../../../../server/runtime.ts";
-import { freePort } from "../../../support/processes.ts";
-import { addUnit } from "../../../support/telegram-runtime.ts";
-import { BrowserCitizen, launchChromium, phoneContext } from "../../../support/web-browser.ts";
-import { webRuntime } from "../../../support/web-runtime.ts";
+import { TINY_PNG as PNG, usePhoneBrowser, type PhoneBrowser } from "../../../support/phone-browser.ts";
+import { BrowserCitizen } from "../../../support/web-browser.ts";
 
 const OUTPUT = fileURLToPath(new URL("../../../../test-output/", import.meta.url));
 const SCREENSHOT = `${OUTPUT}web-chat-result.png`;
-const PNG = {
-  name: "giay-chung-nhan.png",
-  mimeType: "image/png",
-  buffer: Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64"),
-};
-
 let rt: Runtime;
-let browser: Browser;
-let baseURL: string;
 let set: CriteriaSet;
 let unit: { id: string; code: string };
-const contexts: BrowserContext[] = [];
+let phone: PhoneBrowser;
 
+usePhoneBrowser({ unitName: "Trường THPT Thử Nghiệm" }, (p) => ({ rt, unit } = phone = p));
 beforeAll(async () => {
-  browser = await launchChromium();
-  const port = await freePort();
-  baseURL = `http://127.0.0.1:${port}`;
-  // A test drives faster than a person: the per-session limits are not what this file is about.
-  const many = { max: 10_000, windowMs: 60_000 };
-  rt = await webRuntime({ limits: { sessionEvents: many, sessionPolls: many, ipEvents: many } }, { PUBLIC_BASE_URL: baseURL });
-  await rt.app.listen({ host: "127.0.0.1", port });
   set = (await loadShippedSets()).find((s) => s.targetGroup === "student")!;
-  unit = await addUnit(rt.db.pool, "Trường THPT Thử Nghiệm");
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await rt?.close();
 });
 
-async function citizen(): Promise<BrowserCitizen> {
-  const context = await phoneContext(browser, baseURL);
-  contexts.push(context);
-  return new BrowserCitizen(await context.newPage(), rt.db.pool);
-}
+const citizen = (): Promise<BrowserCitizen> => phone.citizen();
 
 async function inboundCount(account: string): Promise<number> {
   const { rows } = await rt.db.pool.query(
