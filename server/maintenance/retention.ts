@@ -6,6 +6,7 @@
 import type pg from "pg";
 import type { Logger } from "pino";
 import { PRUNE_BUTTON_TOKENS } from "../conversation/button-tokens.ts";
+import { webChatAccountSql } from "../accounts/sql.ts";
 
 export interface RetentionDays {
   inboundDays: number;
@@ -41,9 +42,8 @@ DELETE FROM web_uploads WHERE id IN (
   SELECT u.id FROM web_uploads u
    WHERE u.created_at < $1::timestamptz
      AND NOT EXISTS (
-       SELECT 1 FROM channel_accounts c LEFT JOIN assessments a ON a.person_id = c.person_id
-        WHERE c.channel = 'web' AND c.external_id = u.web_account
-          AND (strpos(c.state::text, 'web-upload:' || u.id::text) > 0 OR strpos(a.evidence::text, 'web-upload:' || u.id::text) > 0))
+       SELECT 1 FROM ${webChatAccountSql("u.web_account")} c LEFT JOIN assessments a ON a.person_id = c.person_id
+        WHERE (strpos(c.state::text, 'web-upload:' || u.id::text) > 0 OR strpos(a.evidence::text, 'web-upload:' || u.id::text) > 0))
    ORDER BY u.created_at LIMIT ${BATCH})`;
 
 export interface Pruned {

@@ -15,6 +15,7 @@
 import type pg from "pg";
 import type { Logger } from "pino";
 import { evaluationYear } from "../../bot/engine/text.ts";
+import { forgetPersonsAccounts, lockPersonsAccounts, personActiveSinceSql, personsChatsSql } from "../accounts/sql.ts";
 
 export interface ExpirySettings {
   /** Years kept after the evaluation year (PERSONAL_DATA_YEARS_AFTER). */
@@ -37,7 +38,7 @@ SELECT p.id FROM people p
    AND ($3::uuid[] IS NULL OR p.id = ANY($3::uuid[]))
    AND NOT EXISTS (SELECT 1 FROM officers o WHERE o.person_id = p.id)
    AND NOT EXISTS (SELECT 1 FROM assessments a WHERE a.person_id = p.id AND a.year > $1::int)
-   AND NOT EXISTS (SELECT 1 FROM channel_accounts c WHERE c.person_id = p.id AND c.last_interaction_at >= $2::timestamptz)
+   AND NOT ${personActiveSinceSql("p.id", "$2::timestamptz")}
  ORDER BY p.id LIMIT ${BATCH}`;
 
 /** The last evaluation year whose data is past the period now, and when the next evaluation year began. */
@@ -56,12 +57,13 @@ async function eraseBatch(client: pg.PoolClient, lastExpiredYear: number, bounda
       return { found: 0, erased: 0 };
     }
     // Lock as the pipeline does (its account row FOR UPDATE), then check again with what is committed now.
-    await client.query(`SELECT id FROM channel_accounts WHERE person_id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [candidates]);
+    const lock = lockPersonsAccounts(candidates);
+    await client.query(lock.text, lock.values);
     await client.query(`SELECT id FROM people WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [candidates]);
     const ids = (await client.query<{ id: string }>(EXPIRED, [lastExpiredYear, boundary, candidates])).rows.map((r) => r.id);
     if (ids.length > 0) {
       await client.query(
-        `WITH chats AS (SELECT channel, external_id FROM channel_accounts WHERE person_id = ANY($1::uuid[])),
+        `WITH chats AS ${personsChatsSql("$1::uuid[]")},
               uploads AS (DELETE FROM web_uploads u USING chats c WHERE c.channel = 'web' AND u.web_account = c.external_id)
          DELETE FROM outbox o USING chats c WHERE o.channel = c.channel AND o.recipient = c.external_id AND o.status <> 'sending'`,
         [ids],
@@ -75,7 +77,8 @@ async function eraseBatch(client: pg.PoolClient, lastExpiredYear: number, bounda
         [ids],
       );
       await client.query(`DELETE FROM campaign_recipients WHERE person_id = ANY($1::uuid[])`, [ids]);
-      await client.query(`UPDATE channel_accounts SET state = NULL, person_id = NULL, updated_at = now() WHERE person_id = ANY($1::uuid[])`, [ids]);
+      const forget = forgetPersonsAccounts(ids);
+      await client.query(forget.text, forget.values);
       await client.query(`DELETE FROM people WHERE id = ANY($1::uuid[])`, [ids]);
       await client.query(
         `INSERT INTO audit_log (actor_kind, action, details)

@@ -3,6 +3,7 @@
 import type pg from "pg";
 import type { ReviewSettings } from "../config.ts";
 import { daysBefore, isLeadOver, mayDecide } from "./scope.ts";
+import { accountIdOfChatSql } from "../accounts/sql.ts";
 
 type Queryable = Pick<pg.PoolClient, "query">;
 
@@ -138,10 +139,10 @@ export async function submittedNotices(
      SELECT a.id AS assessment_id, n.account_id, n.platform_message_id
        FROM a LEFT JOIN LATERAL (
          -- The web chat shows a message under its outbox row id; the platforms under their own id.
-         SELECT DISTINCT ON (o.channel, o.recipient) c.id AS account_id,
+         SELECT DISTINCT ON (o.channel, o.recipient) ${accountIdOfChatSql("o.channel", "o.recipient")} AS account_id,
                 CASE WHEN o.channel = 'web' THEN o.id::text ELSE o.platform_message_id END AS platform_message_id
-           FROM outbox o JOIN channel_accounts c ON c.channel = o.channel AND c.external_id = o.recipient
-          WHERE o.subject_id = a.id AND o.lane = 'notice'
+           FROM outbox o
+          WHERE o.subject_id = a.id AND o.lane = 'notice' AND ${accountIdOfChatSql("o.channel", "o.recipient")} IS NOT NULL
           ORDER BY o.channel, o.recipient, o.id DESC) n ON true`,
     [personId],
   );

@@ -10,6 +10,7 @@ import type pg from "pg";
 import type { ReviewSettings } from "../config.ts";
 import { AppError } from "../errors.ts";
 import { daysBefore, mayDecide } from "./scope.ts";
+import { webChatPersonSql } from "../accounts/sql.ts";
 
 type Queryable = Pick<pg.PoolClient, "query">;
 
@@ -62,8 +63,8 @@ export async function officerUpload(
   const { rows } = await db.query(
     `SELECT w.content_type, w.data FROM web_uploads w
       WHERE w.id = $1::uuid AND EXISTS (
-        SELECT 1 FROM channel_accounts c JOIN assessments a ON a.person_id = c.person_id LEFT JOIN units u ON u.id = a.unit_id
-         WHERE c.channel = 'web' AND c.external_id = w.web_account AND a.person_id <> $2::uuid
+        SELECT 1 FROM assessments a LEFT JOIN units u ON u.id = a.unit_id
+         WHERE a.person_id = ${webChatPersonSql("w.web_account")} AND a.person_id <> $2::uuid
            AND jsonb_path_exists(a.evidence, '$.*[*] ? (@.ref == $r)', jsonb_build_object('r', $4::text))
            AND ${mayDecide("$2::uuid", "$3")})`,
     [input.uploadId, input.officerId, daysBefore(input.now, settings.parentDays), `${WEB_UPLOAD_PREFIX}${input.uploadId.toLowerCase()}`],

@@ -8,6 +8,7 @@ import type { ConversationState } from "../../../bot/engine/index.ts";
 import type { CriteriaCatalog } from "../../../bot/types.ts";
 import type { UploadQuota } from "../../config.ts";
 import { findQuestion } from "../../../rules/index.ts";
+import { webChatAccountSql } from "../../accounts/sql.ts";
 
 export const IMAGE_TYPES = ["image/jpeg", "image/png", "image/webp"] as const;
 export type ImageType = (typeof IMAGE_TYPES)[number];
@@ -73,10 +74,10 @@ export async function storeUpload(pool: pg.Pool, criteria: CriteriaCatalog, quot
               (SELECT coalesce(sum(w.size), 0)::text FROM web_uploads w WHERE w.web_account = c.external_id) AS bytes,
               (SELECT count(*)::int FROM web_uploads w WHERE w.web_account = c.external_id AND w.created_at >= d.started_at) AS n_draft,
               (SELECT coalesce(sum(w.size), 0)::text FROM web_uploads w WHERE w.web_account = c.external_id AND w.created_at >= d.started_at) AS bytes_draft
-         FROM channel_accounts c
+         FROM ${webChatAccountSql("$1")} c
          LEFT JOIN LATERAL (SELECT a.started_at FROM assessments a WHERE a.person_id = c.person_id
                                AND a.status IN ('in_progress', 'needs_more') ORDER BY a.started_at DESC LIMIT 1) d ON true
-        WHERE c.channel = 'web' AND c.external_id = $1`,
+`,
       [u.account],
     );
     const r = rows[0];
