@@ -13,6 +13,7 @@ import {
   webAccountIdSql,
 } from "../accounts/store.ts";
 import { sql, type Statement } from "../db/statement.ts";
+import { chatTracesErasure, personalRecordsErasure } from "../privacy/erasure.ts";
 
 export interface Account {
   id: string;
@@ -121,32 +122,12 @@ export function effectStatements(
         break;
       case "person.erase":
         // The account's own traces go even before consent: its web uploads and the transcript of every
-        // chat of the person (the web chat reads its history back from the outbox; "sending" rows are
-        // left to the worker that holds them). Replies of this very step are inserted after these
-        // statements, so the confirmation itself is kept and delivered.
-        out.push(sql(
-          `WITH chats AS ${erasedChatsSql("$1::uuid", "$2")},
-           uploads AS (
-             DELETE FROM web_uploads u USING chats c WHERE c.channel = 'web' AND u.web_account = c.external_id)
-           DELETE FROM outbox o USING chats c
-            WHERE o.channel = c.channel AND o.recipient = c.external_id AND o.status <> 'sending'`,
-          account.id, p,
-        ));
+        // chat of the person (the web chat reads its history back from the outbox). Replies of this very
+        // step are inserted after these statements, so the confirmation itself is kept and delivered.
+        out.push(chatTracesErasure(erasedChatsSql("$1::uuid", "$2"), [account.id, p]));
         if (!p) break;
-        // Keep anonymous counts (unit, year, status, total, verdict, decisions); drop everything personal:
-        // the evidence references of every channel, officers' free-text reasons (the audit log keeps
-        // only reason codes).
-        out.push(sql(
-          `UPDATE assessment_decisions SET reason = NULL, details = '{}' WHERE assessment_id IN (SELECT id FROM assessments WHERE person_id = $1)`,
-          p,
-        ));
-        out.push(sql(
-          `UPDATE assessments SET person_id = NULL, answers = '{}', evidence = '{}', score = NULL, reason = NULL, updated_at = now() WHERE person_id = $1`,
-          p,
-        ));
+        out.push(...personalRecordsErasure([p]));
         out.push(sql(`DELETE FROM officers WHERE person_id = $1`, p));
-        // Campaign recipient rows name the person; the per-day counts go with the person (cascade).
-        out.push(sql(`DELETE FROM campaign_recipients WHERE person_id = $1`, p));
         out.push(forgetOtherConversations(p, account.id));
         out.push(unlinkPerson(p));
         out.push(sql(`DELETE FROM people WHERE id = $1`, p));

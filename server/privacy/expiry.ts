@@ -16,6 +16,7 @@ import type pg from "pg";
 import type { Logger } from "pino";
 import { evaluationYear } from "../../bot/engine/text.ts";
 import { forgetPersonsAccounts, lockPersonsAccounts, personActiveSinceSql, personsChatsSql } from "../accounts/sql.ts";
+import { chatTracesErasure, personalRecordsErasure } from "./erasure.ts";
 
 export interface ExpirySettings {
   /** Years kept after the evaluation year (PERSONAL_DATA_YEARS_AFTER). */
@@ -62,21 +63,9 @@ async function eraseBatch(client: pg.PoolClient, lastExpiredYear: number, bounda
     await client.query(`SELECT id FROM people WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [candidates]);
     const ids = (await client.query<{ id: string }>(EXPIRED, [lastExpiredYear, boundary, candidates])).rows.map((r) => r.id);
     if (ids.length > 0) {
-      await client.query(
-        `WITH chats AS ${personsChatsSql("$1::uuid[]")},
-              uploads AS (DELETE FROM web_uploads u USING chats c WHERE c.channel = 'web' AND u.web_account = c.external_id)
-         DELETE FROM outbox o USING chats c WHERE o.channel = c.channel AND o.recipient = c.external_id AND o.status <> 'sending'`,
-        [ids],
-      );
-      await client.query(
-        `UPDATE assessment_decisions SET reason = NULL, details = '{}' WHERE assessment_id IN (SELECT id FROM assessments WHERE person_id = ANY($1::uuid[]))`,
-        [ids],
-      );
-      await client.query(
-        `UPDATE assessments SET person_id = NULL, answers = '{}', evidence = '{}', score = NULL, reason = NULL, updated_at = now() WHERE person_id = ANY($1::uuid[])`,
-        [ids],
-      );
-      await client.query(`DELETE FROM campaign_recipients WHERE person_id = ANY($1::uuid[])`, [ids]);
+      for (const statement of [chatTracesErasure(personsChatsSql("$1::uuid[]"), [ids]), ...personalRecordsErasure(ids)]) {
+        await client.query(statement.text, statement.values);
+      }
       const forget = forgetPersonsAccounts(ids);
       await client.query(forget.text, forget.values);
       await client.query(`DELETE FROM people WHERE id = ANY($1::uuid[])`, [ids]);
