@@ -1,5 +1,5 @@
 // Progress and effect of a campaign, per round: materialised, sent, failed by reason, skipped by reason,
-// waiting and why, opted out within 48 h of their message, and the effect – recipients who continued
+// waiting and why, opted out through this campaign's message, and the effect – recipients who continued
 // or submitted their self-assessment within 48 h of their message. Read-only.
 import type pg from "pg";
 import { hhmmOf } from "./definition.ts";
@@ -13,7 +13,8 @@ export interface RoundStats {
   queued: number;
   sent: number;
   delivering: number;
-  optedOutAfter: number;
+  /** Opted out through this round's message: its button, or /stop as the reply to it (campaigns/optouts.ts). */
+  optedOut: number;
   continued: number;
   submitted: number;
   skipped: Record<string, number>;
@@ -33,7 +34,7 @@ export async function campaignStats(db: Pick<pg.Pool, "query">, c: CampaignRecor
             count(*) FILTER (WHERE r.status = 'queued')::int AS queued,
             count(*) FILTER (WHERE o.status = 'sent')::int AS sent,
             count(*) FILTER (WHERE r.status = 'queued' AND o.status IN ('pending', 'sending'))::int AS delivering,
-            count(*) FILTER (WHERE p.opt_out_at > r.queued_at AND p.opt_out_at <= r.queued_at + make_interval(hours => $3))::int AS opted_out_after,
+            count(*) FILTER (WHERE r.opted_out_at IS NOT NULL)::int AS opted_out_here,
             count(*) FILTER (WHERE r.queued_at IS NOT NULL AND EXISTS (
               SELECT 1 FROM assessments s WHERE s.person_id = r.person_id AND s.year = $2
                  AND s.updated_at > r.queued_at AND s.updated_at <= r.queued_at + make_interval(hours => $3)))::int AS continued,
@@ -42,7 +43,6 @@ export async function campaignStats(db: Pick<pg.Pool, "query">, c: CampaignRecor
                  AND s.submitted_at > r.queued_at AND s.submitted_at <= r.queued_at + make_interval(hours => $3)))::int AS submitted
        FROM campaign_recipients r
        LEFT JOIN outbox o ON o.id = r.outbox_id
-       LEFT JOIN people p ON p.id = r.person_id
       WHERE r.campaign_id = $1
       GROUP BY r.round ORDER BY r.round`,
     [c.id, c.year, EFFECT_HOURS],
@@ -71,7 +71,7 @@ export async function campaignStats(db: Pick<pg.Pool, "query">, c: CampaignRecor
     queued: m.queued,
     sent: m.sent,
     delivering: m.delivering,
-    optedOutAfter: m.opted_out_after,
+    optedOut: m.opted_out_here,
     continued: m.continued,
     submitted: m.submitted,
     skipped: Object.fromEntries(reasons.filter((r) => r.round === m.round && r.status === "skipped").map((r) => [r.reason, r.n])),
@@ -102,7 +102,7 @@ export function formatStats(c: CampaignRecord, stats: RoundStats[]): string[] {
     if (Object.keys(s.failed).length) out.push(`  failed: ${list(s.failed)}`);
     if (Object.keys(s.skipped).length) out.push(`  skipped: ${list(s.skipped)}`);
     if (Object.keys(s.zaloKinds).length) out.push(`  Zalo: ${list(s.zaloKinds)}`);
-    out.push(`  effect within 48 h of their message: continued ${num(s.continued)}, submitted ${num(s.submitted)}; opted out ${num(s.optedOutAfter)}`);
+    out.push(`  effect within 48 h of their message: continued ${num(s.continued)}, submitted ${num(s.submitted)}; opted out through this campaign ${num(s.optedOut)}`);
   }
   return out;
 }

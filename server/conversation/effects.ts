@@ -12,6 +12,7 @@ import {
   unreachableById,
   webAccountIdSql,
 } from "../accounts/store.ts";
+import { campaignOptOut } from "../campaigns/optouts.ts";
 import { sql, type Statement } from "../db/statement.ts";
 
 export interface Account {
@@ -113,6 +114,7 @@ export function effectStatements(
         if (!p) break;
         out.push(sql(`UPDATE people SET opt_out_at = now(), updated_at = now() WHERE id = $1`, p));
         out.push(optedOutElsewhere(p, account.id, true));
+        if (effect.campaign) out.push(campaignOptOut(p, effect.campaign));
         break;
       case "person.optin":
         if (!p) break;

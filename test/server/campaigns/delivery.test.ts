@@ -6,7 +6,7 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedPopulation } from "../../../bench/broadcast/population.ts";
-import { CAMPAIGN_BUTTON_DATA } from "../../../bot/campaigns/buttons.ts";
+import { CAMPAIGN_BUTTON_DATA, stopButtonData } from "../../../bot/campaigns/buttons.ts";
 import type { CampaignSettings } from "../../../server/config.ts";
 import { validateDefinition, type CampaignDefinitionInput } from "../../../server/campaigns/definition.ts";
 import { campaignStats, formatStats } from "../../../server/campaigns/stats.ts";
@@ -114,18 +114,40 @@ describe("campaign delivery over fake days", () => {
       expect(got.map((m) => m.body.text), chat).toEqual([expect.stringMatching(/^Kính gửi (ông\/bà|anh\/chị|bạn) Người dân \d+: vòng 1$/)]);
       const buttons = got[0]!.body.reply_markup.inline_keyboard.flat().map((b: { text: string; callback_data: string }) => [b.text, b.callback_data]);
       // "Bắt đầu" / "Tiếp tục tự đánh giá" for the unfinished; "Ngừng nhận tin nhắc" on every message.
-      expect(buttons.at(-1)).toEqual(["Ngừng nhận tin nhắc", CAMPAIGN_BUTTON_DATA.stop]);
+      expect(buttons.at(-1)).toEqual(["Ngừng nhận tin nhắc", stopButtonData(c.id, 1)]);
       if (buttons.length === 2) expect(buttons[0]).toEqual([expect.stringMatching(/^(Bắt đầu|Tiếp tục tự đánh giá)$/), CAMPAIGN_BUTTON_DATA.continue]);
       else expect(buttons.length).toBe(1);
     }
 
     // One citizen stops reminders with the message's button, through the real webhook pipeline.
     const quitter = p.chats[0]!;
-    const outcome = await rt.handleInbound({ channel: "telegram", externalUserId: quitter, eventId: `cb-${randomBytes(4).toString("hex")}`, event: { type: "button", data: CAMPAIGN_BUTTON_DATA.stop }, at: at(2, "10:00") });
+    const input = (chat: string, event: Parameters<Runtime["handleInbound"]>[0]["event"], when: Date) =>
+      rt.handleInbound({ channel: "telegram", externalUserId: chat, eventId: `cb-${randomBytes(4).toString("hex")}`, event, at: when });
+    const stopData = fake.messages(quitter)[0]!.body.reply_markup.inline_keyboard.flat().at(-1).callback_data;
+    const outcome = await input(quitter, { type: "button", data: stopData }, at(2, "10:00"));
     expect(outcome.status).toBe("applied");
     const person = await p.personOf(quitter);
     const { rows: opt } = await rt.db.pool.query(`SELECT opt_out_at FROM people WHERE id = $1`, [person]);
     expect(opt[0].opt_out_at).toBeInstanceOf(Date);
+    // Another answers the campaign message with /stop: also through this campaign. A third writes
+    // something else first and stops reminders later: an opt-out, but not through this campaign's message.
+    const replier = p.chats[1]!;
+    const later = p.chats[2]!;
+    expect((await input(replier, { type: "command", name: "stop" }, at(2, "10:01"))).status).toBe("applied");
+    expect((await input(later, { type: "text", text: "xin chào" }, at(2, "10:02"))).status).toBe("applied");
+    expect((await input(later, { type: "command", name: "stop" }, at(2, "10:03"))).status).toBe("applied");
+    const { rows: attributed } = await rt.db.pool.query(
+      `SELECT a.external_id FROM campaign_recipients r JOIN channel_accounts a ON a.person_id = r.person_id
+        WHERE r.campaign_id = $1 AND r.opted_out_at IS NOT NULL ORDER BY 1`,
+      [c.id],
+    );
+    expect(attributed.map((r) => r.external_id)).toEqual([quitter, replier].sort());
+    const { rows: allOut } = await rt.db.pool.query(
+      `SELECT count(*)::int AS n FROM people p JOIN channel_accounts a ON a.person_id = p.id WHERE a.external_id = ANY($1) AND p.opt_out_at IS NOT NULL`,
+      [[quitter, replier, later]],
+    );
+    expect(allOut[0].n).toBe(3);
+    const stopped = new Set([quitter, replier, later]);
 
     await runCampaignTick(deps, at(2, "09:00"));
     await runCampaignTick(deps, at(3, "21:00")); // round 2's day, after the window: it waits
@@ -135,7 +157,7 @@ describe("campaign delivery over fake days", () => {
     await runCampaignTick(deps, at(3, "08:30"));
     await settled();
     for (const chat of p.chats) {
-      expect(sent(chat).filter((t) => t.endsWith("vòng 2")).length, chat).toBe(chat === quitter ? 0 : 1);
+      expect(sent(chat).filter((t) => t.endsWith("vòng 2")).length, chat).toBe(stopped.has(chat) ? 0 : 1);
     }
     const { rows: skipped } = await rt.db.pool.query(
       `SELECT status::text, reason FROM campaign_recipients WHERE campaign_id = $1 AND round = 2 AND person_id = $2`,
@@ -147,12 +169,15 @@ describe("campaign delivery over fake days", () => {
     const done = await findCampaign(rt.db.pool, c.id);
     expect(done).toMatchObject({ ok: true, value: { status: "finished" } });
     const stats = await campaignStats(rt.db.pool, (done as { value: CampaignRecord }).value);
-    expect(stats.map((s) => [s.round, s.materialised, s.sent])).toEqual([[1, p.chats.length, p.chats.length], [2, p.chats.length, p.chats.length - 1]]);
-    expect(stats[1]!.skipped).toEqual({ opted_out: 1 });
+    expect(stats.map((s) => [s.round, s.materialised, s.sent])).toEqual([[1, p.chats.length, p.chats.length], [2, p.chats.length, p.chats.length - 3]]);
+    expect(stats[1]!.skipped).toEqual({ opted_out: 3 });
+    // Opted out through this campaign: the button and the reply, not the later /stop (all three within 48 h).
+    expect(stats.map((s) => s.optedOut)).toEqual([2, 0]);
+    expect(formatStats((done as { value: CampaignRecord }).value, stats).join("\n")).toContain("opted out through this campaign 2");
     // Nothing was sent twice: one outbox row per (campaign, round, person).
     const { rows: dup } = await rt.db.pool.query(
       `SELECT count(*)::int AS n FROM campaign_recipients r JOIN outbox o ON o.id = r.outbox_id WHERE r.campaign_id = $1`, [c.id]);
-    expect(dup[0].n).toBe(2 * p.chats.length - 1);
+    expect(dup[0].n).toBe(2 * p.chats.length - 3);
   }, 120_000);
 
   it("an opt-out on one channel stops campaign messages on every channel; /start on another turns them back on", async () => {
