@@ -61,6 +61,7 @@ export function createMetrics(): Metrics {
         perRecipientIntervalMs: sender.perRecipientIntervalMs,
         // The sender's optional capabilities pass through unchanged: the worker reads them.
         ...(sender.announcesDelivery ? { announcesDelivery: true } : {}),
+        ...(sender.idempotent ? { idempotent: true } : {}),
         ...(sender.combine ? { combine: sender.combine.bind(sender) } : {}),
         ...(sender.windowOpen ? { windowOpen: sender.windowOpen.bind(sender) } : {}),
         async send(recipient, payload, info, done, row) {

@@ -59,6 +59,12 @@ export interface ChannelSender {
    * announces it over Redis (server/outbox/announce.ts) so the waiting page is woken without polling.
    */
   announcesDelivery?: boolean;
+  /**
+   * Sending a row again cannot show it twice (web chat: the page reads the row itself). A row a dead
+   * worker left `sending` is then sent again; without it the row becomes `uncertain` and is never re-sent
+   * (Telegram, Zalo: the platform gives no way to learn whether the call arrived, nor an idempotency key).
+   */
+  idempotent?: boolean;
   /** `done`: the parts an earlier attempt delivered; the sender sends only the rest. */
   send(recipient: string, payload: OutboxPayload, info: RecipientInfo, done?: PartsSent, row?: RowContext): Promise<SendResult>;
   /**
