@@ -9,6 +9,7 @@ import { seedPopulation } from "../../../bench/broadcast/population.ts";
 import { CAMPAIGN_BUTTON_DATA, stopButtonData } from "../../../bot/campaigns/buttons.ts";
 import type { CampaignSettings } from "../../../server/config.ts";
 import { validateDefinition, type CampaignDefinitionInput } from "../../../server/campaigns/definition.ts";
+import { formatPlan, planCampaign } from "../../../server/campaigns/plan.ts";
 import { campaignStats, formatStats } from "../../../server/campaigns/stats.ts";
 import { createCampaign, findCampaign, transition, type CampaignRecord } from "../../../server/campaigns/store.ts";
 import { runCampaignTick, type CampaignTickDeps } from "../../../server/campaigns/tick.ts";
@@ -283,5 +284,35 @@ describe("campaign delivery over fake days", () => {
     const now = (await findCampaign(rt.db.pool, c.id)) as { value: CampaignRecord };
     expect(now.value).toMatchObject({ zaloSpent: 200, statusReason: "zalo_budget", status: "running" });
     expect(formatStats(now.value, await campaignStats(rt.db.pool, now.value)).join("\n")).toContain("Zalo budget reached: paid Zalo messages stopped");
+  }, 60_000);
+
+  it("sends Zalo campaign messages outside the 7-day window as promotions: planned, priced and held to the OA's daily limit", async () => {
+    const p = await population(6, [0, 10, 0], at(1, "06:00"));
+    // Four followers silent for 20 days, the rest inside the window.
+    await rt.db.pool.query(
+      `UPDATE channel_accounts SET last_interaction_at = $2 WHERE external_id = ANY($1)`,
+      [p.chats.slice(0, 4), new Date(at(1, "06:00").getTime() - 20 * 86_400_000)],
+    );
+    const c = await campaign({ units: [p.rootCode], zaloBudget: 100_000, rounds: [{ day: 1, message: { vi: "Zalo {{name}}" } }] });
+    const promo = settings({ zaloPerSecond: 1000 }, { promotionTemplate: "promotion", promotionPrice: 250, promotionDailyLimit: 3, consultationPrice: 0 });
+    const plan = formatPlan(await planCampaign(rt.db.pool, c, promo, TZ, at(1, "06:00"))).join("\n");
+    expect(plan).toContain(`Zalo ${p.chats.length}: ${p.chats.length - 4} inside the 7-day window as consultation messages`);
+    expect(plan).toContain("4 outside it as promotion messages (promotion, at most one per person a day) at 250 đồng (≈ 1,000 đồng), 2 days at the OA's 3 a day");
+    expect(plan).toContain("Zalo cost ≈ 1,000 đồng within the budget");
+    await transition(rt.db.pool, c.id, "start");
+    await runCampaignTick({ ...deps, settings: promo }, at(1, "09:00"));
+    const { rows } = await rt.db.pool.query(
+      `SELECT status::text, reason, zalo_kind, count(*)::int AS n, sum(cost)::int AS cost FROM campaign_recipients
+        WHERE campaign_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 3`,
+      [c.id],
+    );
+    // Three promotions today (the OA's limit), the fourth waits for tomorrow.
+    expect(rows).toEqual([
+      { status: "pending", reason: "zalo_daily_limit", zalo_kind: null, n: 1, cost: 0 },
+      { status: "queued", reason: null, zalo_kind: "consultation", n: p.chats.length - 4, cost: 0 },
+      { status: "queued", reason: null, zalo_kind: "promotion", n: 3, cost: 750 },
+    ]);
+    const { rows: day } = await rt.db.pool.query(`SELECT promotions FROM campaign_zalo_days WHERE day = '2027-10-01'`);
+    expect(day[0].promotions).toBeGreaterThanOrEqual(3);
   }, 60_000);
 });
