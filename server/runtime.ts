@@ -79,7 +79,7 @@ export interface RuntimeOptions {
   /** Overrides of the Zalo sender's pacing (tests that are not about pacing). */
   zaloLimits?: { globalPerSecond: number; perRecipientIntervalMs: number };
   /** Delivery worker tuning (tests). */
-  delivery?: Partial<Pick<DeliveryOptions, "lockTtlMs" | "backoffBaseMs" | "concurrency" | "maxAttempts">>;
+  delivery?: Partial<Pick<DeliveryOptions, "lockTtlMs" | "backoffBaseMs" | "concurrency" | "bulkConcurrency" | "maxAttempts">>;
   /** Route plugins built from the runtime's clients (the web chat), registered after the channels' own. */
   extraRoutes?: (deps: RouteDeps) => ((app: FastifyInstance) => Promise<void>)[];
 }

@@ -6,6 +6,7 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { validateDefinition } from "../../server/campaigns/definition.ts";
@@ -22,7 +23,7 @@ import { seedPopulation } from "./population.ts";
 const TOKEN = "123456:BENCH-token-abcdefghijklmnop";
 
 export async function benchDrain(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { messages: { type: "string", default: "50000" }, cap: { type: "string", default: "200" } } });
+  const { values } = parseArgs({ args: argv, options: { messages: { type: "string", default: "50000" }, cap: { type: "string", default: "200" }, "bulk-workers": { type: "string" }, "tick-concurrency": { type: "string" } } });
   const messages = Number(values.messages);
   const cap = Number(values.cap);
   const root = process.env.BENCH_PG_ROOT_URL ?? "postgresql://postgres@127.0.0.1:5432";
@@ -54,7 +55,10 @@ export async function benchDrain(argv: string[]): Promise<void> {
     });
     if (!loaded.ok) throw new Error(loaded.problems.join("\n"));
     const config = loaded.config;
-    rt = await createRuntime(config, createLogger(config), { telegramLimits: { globalPerSecond: cap, perRecipientIntervalMs: 1000 } });
+    rt = await createRuntime(config, createLogger(config), {
+      telegramLimits: { globalPerSecond: cap, perRecipientIntervalMs: 1000 },
+      ...(values["bulk-workers"] ? { delivery: { bulkConcurrency: Number(values["bulk-workers"]) } } : {}),
+    });
     const def = validateDefinition({
       name: "bench drain", year: 2027, from: "2027-10-01", to: "2027-10-07", audience: { units: [rootCode], channels: ["telegram"] },
       rounds: [{ day: 1, message: { vi: "Kính gửi {{address}} {{name}}, {{progress}}." }, buttons: ["continue"] }],
@@ -66,10 +70,21 @@ export async function benchDrain(argv: string[]): Promise<void> {
     const deps = {
       pool: rt.db.pool, redis: rt.redis, prefix: config.redisPrefix, handleSystem: rt.handleSystem, settings: config.campaigns,
       timeZone: config.timeZone, logger: rt.logger, maxTickMs: 5_000,
+      ...(values["tick-concurrency"] ? { concurrency: Number(values["tick-concurrency"]) } : {}),
     };
     const inWindow = new Date("2027-10-01T09:00:00+07:00");
     let peakRss = 0;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
+    // Progress every 5 s: how far the campaign tick fed the outbox and how far delivery followed, so the
+    // slower of the two shows (fed far ahead of delivered: delivery limits; fed ≈ delivered: the tick does).
+    const progress = setInterval(() => void (async () => {
+      const { rows: p } = await rt!.db.pool.query(
+        `SELECT (SELECT count(*)::int FROM campaign_recipients WHERE status = 'queued') AS fed,
+                (SELECT count(*)::int FROM outbox WHERE lane = 'bulk' AND status = 'sent') AS sent`,
+      );
+      const m = process.memoryUsage();
+      console.log(`  ${((Date.now() - t0) / 1000).toFixed(0)} s: fed ${p[0].fed}, sent ${p[0].sent}, rss ${Math.round(m.rss / 2 ** 20)} MB, heap ${Math.round(m.heapUsed / 2 ** 20)}/${Math.round(m.heapTotal / 2 ** 20)} MB, external ${Math.round(m.external / 2 ** 20)} MB, load ${loadavg()[0]!.toFixed(1)}`);
+    })().catch(() => {}), 5_000);
     const t0 = Date.now();
     let delivered = 0;
     for (let last = -1; ; ) {
@@ -81,6 +96,7 @@ export async function benchDrain(argv: string[]): Promise<void> {
       await new Promise((r) => setTimeout(r, 1000));
     }
     clearInterval(sampler);
+    clearInterval(progress);
     const s = await stats();
     const times = [...s.times].sort((a, b) => a - b);
     const from = times[Math.floor(times.length * 0.05)]!;
