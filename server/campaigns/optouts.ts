@@ -3,8 +3,14 @@
 // (campaign_recipients.opted_out_at of that round). An opt-out that came any other way counts for none.
 import { sql, type Statement } from "../db/statement.ts";
 
-/** Statement for the event's transaction; a campaign or round the person did not get changes nothing. */
-export function campaignOptOut(personId: string, campaign: { id: string; round: number }): Statement {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Statement for the event's transaction, or null for an id that cannot be a campaign's (a typed or forged
+ * Zalo payload); a campaign or round the person did not get changes nothing.
+ */
+export function campaignOptOut(personId: string, campaign: { id: string; round: number }): Statement | null {
+  if (!UUID.test(campaign.id) || !Number.isInteger(campaign.round) || campaign.round < 1 || campaign.round > 99) return null;
   return sql(
     `UPDATE campaign_recipients SET opted_out_at = now()
       WHERE campaign_id = $2::uuid AND round = $3 AND person_id = $1 AND opted_out_at IS NULL`,

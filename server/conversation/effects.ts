@@ -114,7 +114,10 @@ export function effectStatements(
         if (!p) break;
         out.push(sql(`UPDATE people SET opt_out_at = now(), updated_at = now() WHERE id = $1`, p));
         out.push(optedOutElsewhere(p, account.id, true));
-        if (effect.campaign) out.push(campaignOptOut(p, effect.campaign));
+        if (effect.campaign) {
+          const attributed = campaignOptOut(p, effect.campaign);
+          if (attributed) out.push(attributed);
+        }
         break;
       case "person.optin":
         if (!p) break;

@@ -9,16 +9,14 @@ import { officerRecordHandlers } from "./officer-route.ts";
 
 type RecordHandler = (turn: Turn, args: readonly string[]) => boolean;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 /**
  * "st": stop reminders (a reminder's button), the same as /stop. A campaign message's button names its
- * campaign and round ("R.st.<id>.<round>"), so the opt-out counts for that campaign; anything else in
- * the arguments (a typed or forged payload) is an old button and changes nothing.
+ * campaign and round ("R.st.<id>.<round>"), so the opt-out counts for that campaign (the server records
+ * it only for a campaign id it knows the shape of); other arguments are an old button and change nothing.
  */
 function stopReminders(turn: Turn, args: readonly string[]): boolean {
   if (turn.s.consentVersion === undefined) return false;
-  if (args.length === 2 && UUID.test(args[0]!) && /^[1-9][0-9]?$/.test(args[1]!)) turn.campaign = { id: args[0]!, round: Number(args[1]) };
+  if (args.length === 2 && /^[1-9][0-9]?$/.test(args[1]!)) turn.campaign = { id: args[0]!, round: Number(args[1]) };
   else if (args.length !== 0) return false;
   else delete turn.campaign;
   runCommand(turn, "stop", undefined);

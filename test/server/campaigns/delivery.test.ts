@@ -179,6 +179,10 @@ describe("campaign delivery over fake days", () => {
     const { rows: dup } = await rt.db.pool.query(
       `SELECT count(*)::int AS n FROM campaign_recipients r JOIN outbox o ON o.id = r.outbox_id WHERE r.campaign_id = $1`, [c.id]);
     expect(dup[0].n).toBe(2 * p.chats.length - 3);
+    // A forged stop payload (Zalo lets anyone type one) naming no real campaign: an opt-out, attributed to nothing.
+    expect((await input(p.chats[3]!, { type: "button", data: "R.st.not-a-campaign.1" }, at(5, "10:00"))).status).toBe("applied");
+    const { rows: still } = await rt.db.pool.query(`SELECT count(*)::int AS n FROM campaign_recipients WHERE opted_out_at IS NOT NULL AND campaign_id = $1`, [c.id]);
+    expect(still[0].n).toBe(2);
   }, 120_000);
 
   it("an opt-out on one channel stops campaign messages on every channel; /start on another turns them back on", async () => {
