@@ -192,7 +192,8 @@ export type Effect =
       result: ScoreResult;
     }
   | { type: "assessment.withdraw" }
-  | { type: "person.optout" }
+  /** campaign: the opt-out came from that campaign's message (its button, or /stop as the reply to it). */
+  | { type: "person.optout"; campaign?: { id: string; round: number } }
   | { type: "person.optin" }
   /** Everything personal of the account and its person: profile, answers, evidence, uploads, transcript. */
   | { type: "person.erase" }

@@ -62,6 +62,9 @@ const schema = z.object({
   ZALO_DECISION_TEMPLATE: optionalString.pipe(
     z.string().regex(/^transaction_[a-z_]{1,40}$/, "a ZBS transaction template type such as transaction_education").optional(),
   ),
+  ZALO_PROMOTION_TEMPLATE: optionalString.pipe(
+    z.string().regex(/^promotion[a-z_]{0,40}$/, "a ZBS promotion template type such as promotion").optional(),
+  ),
   ZALO_TOKEN_KEY: optionalString.pipe(
     z.string().regex(/^[0-9a-f]{64}$/i, "must be 64 hex characters (32 bytes)").optional(),
   ),
@@ -87,6 +90,9 @@ const schema = z.object({
   ZALO_TEMPLATE_PRICE: z.coerce.number().int().min(0).max(100_000).default(300),
   CAMPAIGN_TICK_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   ZALO_TEMPLATE_DAILY_LIMIT: z.coerce.number().int().min(0).max(10_000_000).default(500),
+  ZALO_PROMOTION_PRICE: z.coerce.number().int().min(0).max(100_000).default(300),
+  /** Zalo: 500 a day for an OA of up to 10,000 followers, 5% of followers beyond. */
+  ZALO_PROMOTION_DAILY_LIMIT: z.coerce.number().int().min(0).max(10_000_000).default(500),
   DATA_HOLDER: optionalString.pipe(z.string().max(200, "at most 200 characters").optional()),
   EVALUATION_YEAR_CUTOFF: optionalString.pipe(
     z.string().regex(/^01-(0[1-9]|[12][0-9]|3[01])$/, "must be a day of January as MM-DD, e.g. 01-15").optional(),
@@ -181,6 +187,8 @@ export interface Config {
     windowTemplate?: string;
     /** ZBS transaction template type for officers' decisions to citizens outside the window (unset: ZALO_WINDOW_TEMPLATE). */
     decisionTemplate?: string;
+    /** ZBS promotion template type for campaign messages to followers outside the 7-day window (one per user per day). */
+    promotionTemplate?: string;
     /** The Official Account's id: posters link to https://zalo.me/<id>. */
     oaId?: string;
   };
@@ -204,6 +212,14 @@ export interface CampaignSettings {
     templateId?: string;
     /** Template messages the OA may send per day. */
     templateDailyLimit: number;
+    /**
+     * ZALO_PROMOTION_TEMPLATE: campaign messages to followers outside the window go as this promotion
+     * template (preferred over the transaction template): at most one per user per day, 06:00–21:59.
+     */
+    promotionTemplate?: string;
+    promotionPrice: number;
+    /** Promotion messages the OA may send per day. */
+    promotionDailyLimit: number;
   };
 }
 
@@ -324,6 +340,9 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
           templatePrice: e.ZALO_TEMPLATE_PRICE,
           templateId: e.ZALO_WINDOW_TEMPLATE,
           templateDailyLimit: e.ZALO_TEMPLATE_DAILY_LIMIT,
+          promotionTemplate: e.ZALO_PROMOTION_TEMPLATE,
+          promotionPrice: e.ZALO_PROMOTION_PRICE,
+          promotionDailyLimit: e.ZALO_PROMOTION_DAILY_LIMIT,
         },
       },
       zalo: {
@@ -336,6 +355,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         replayWindowMs: e.ZALO_REPLAY_WINDOW_HOURS * 3_600_000,
         windowTemplate: e.ZALO_WINDOW_TEMPLATE,
         decisionTemplate: e.ZALO_DECISION_TEMPLATE,
+        promotionTemplate: e.ZALO_PROMOTION_TEMPLATE,
         oaId: e.ZALO_OA_ID,
       },
     },

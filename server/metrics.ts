@@ -39,7 +39,7 @@ function resultOf(r: SendResult): string {
 }
 
 /** Đồng per billed message kind (Zalo's prices: settings, not code); unlisted kinds cost nothing. */
-export type MessagePrices = Partial<Record<"reply" | "consultation" | "template", number>>;
+export type MessagePrices = Partial<Record<"reply" | "consultation" | "template" | "promotion", number>>;
 
 export function createMetrics(prices: MessagePrices = {}): Metrics {
   const registry = new Registry();
@@ -69,6 +69,7 @@ export function createMetrics(prices: MessagePrices = {}): Metrics {
         perRecipientIntervalMs: sender.perRecipientIntervalMs,
         // The sender's optional capabilities pass through unchanged: the worker reads them.
         ...(sender.announcesDelivery ? { announcesDelivery: true } : {}),
+        ...(sender.idempotent ? { idempotent: true } : {}),
         ...(sender.combine ? { combine: sender.combine.bind(sender) } : {}),
         ...(sender.windowOpen ? { windowOpen: sender.windowOpen.bind(sender) } : {}),
         async send(recipient, payload, info, done, row) {

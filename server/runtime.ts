@@ -88,7 +88,7 @@ export interface RuntimeOptions {
   /** Overrides of the Zalo sender's pacing (tests that are not about pacing). */
   zaloLimits?: { globalPerSecond: number; perRecipientIntervalMs: number };
   /** Delivery worker tuning (tests). */
-  delivery?: Partial<Pick<DeliveryOptions, "lockTtlMs" | "backoffBaseMs" | "concurrency" | "maxAttempts">>;
+  delivery?: Partial<Pick<DeliveryOptions, "lockTtlMs" | "backoffBaseMs" | "concurrency" | "bulkConcurrency" | "maxAttempts">>;
   /** Route plugins built from the runtime's clients (the web chat), registered after the channels' own. */
   extraRoutes?: (deps: RouteDeps) => ((app: FastifyInstance) => Promise<void>)[];
 }
@@ -212,7 +212,11 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   for (const sender of options.senders ?? []) senders.set(sender.channel, sender);
   if (web && evidenceLinks) routes.push(evidenceRoutes({ pool: db.pool, secret: evidenceLinks.secret, settings: config.review, now: options.now }));
   if (web && options.extraRoutes) routes.push(...options.extraRoutes({ handleInbound, pool: db.pool, redis, config, logger, criteria }));
-  const metrics = createMetrics({ consultation: config.campaigns.zalo.consultationPrice, template: config.campaigns.zalo.templatePrice });
+  const metrics = createMetrics({
+    consultation: config.campaigns.zalo.consultationPrice,
+    template: config.campaigns.zalo.templatePrice,
+    promotion: config.campaigns.zalo.promotionPrice,
+  });
   const allQueues = () => [...queues.messages.values(), ...queues.bulk.values(), ...queues.acks.values()];
   if (web) {
     routes.unshift(async (root) => metrics.observeWebhooks(root));

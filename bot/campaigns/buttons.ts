@@ -8,3 +8,8 @@ export const CAMPAIGN_BUTTON_DATA = {
   /** Stop every campaign message to this person on every channel: the same as /stop (flows/records.ts). */
   stop: encodeRecordButton("st"),
 } as const;
+
+/** "Ngừng nhận tin nhắc" of one campaign round: the opt-out it causes counts for that campaign. */
+export function stopButtonData(campaignId: string, round: number): string {
+  return encodeRecordButton("st", campaignId, String(round));
+}

@@ -5,7 +5,7 @@
 // preview` calls it for sample people.
 import type { Button, Lang, OutMessage, Translate } from "../types.ts";
 import { ELDER_AGE } from "../engine/turn.ts";
-import { CAMPAIGN_BUTTON_DATA } from "./buttons.ts";
+import { CAMPAIGN_BUTTON_DATA, stopButtonData } from "./buttons.ts";
 import type { CampaignMessageSpec, Placeholder, RecipientView } from "./types.ts";
 
 /**
@@ -96,7 +96,7 @@ export function campaignButtons(spec: CampaignMessageSpec, recipient: RecipientV
     const label = who.status === "not_started" ? t(who.lang, "campaign.button.start") : t(who.lang, "campaign.button.continue");
     rows.push([{ label, data: CAMPAIGN_BUTTON_DATA.continue }]);
   }
-  rows.push([{ label: t(who.lang, "campaign.button.stop"), data: CAMPAIGN_BUTTON_DATA.stop }]);
+  rows.push([{ label: t(who.lang, "campaign.button.stop"), data: stopButtonData(spec.campaignId, spec.round) }]);
   return rows;
 }
 

@@ -60,6 +60,11 @@ function doubleTap(turn: Turn, data: string): boolean {
 
 function route(turn: Turn, event: InboundEvent): void {
   if (event.type === "system") return systemEvent(turn, event);
+  // The first event after a campaign message answers it; later ones do not.
+  if (turn.s.lastCampaign) {
+    turn.campaign = turn.s.lastCampaign;
+    delete turn.s.lastCampaign;
+  }
   // Officer work (a typed reason, /queue, an invitation) before the citizen's flow sees the event.
   if (officerEvent(turn, event)) return;
   if (event.type === "button") {

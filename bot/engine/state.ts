@@ -83,6 +83,12 @@ export interface LastTap {
   at: number;
 }
 
+/** One round of one campaign. */
+export interface CampaignRef {
+  id: string;
+  round: number;
+}
+
 export interface ConversationState {
   v: typeof STATE_VERSION;
   lang: Lang;
@@ -99,6 +105,11 @@ export interface ConversationState {
   assessment?: AssessmentState;
   officer?: OfficerState;
   lastTap?: LastTap;
+  /**
+   * The campaign message the bot said last, until the citizen's next event: a /stop typed right after it
+   * is that campaign's opt-out (campaign status counts it).
+   */
+  lastCampaign?: CampaignRef;
 }
 
 export function initialState(lang: Lang = "vi", seq = 0): ConversationState {
@@ -161,6 +172,7 @@ const stateSchema = z.object({
     .optional(),
   officer: z.record(z.string(), z.unknown()).optional(),
   lastTap: z.object({ data: z.string(), at: z.number() }).optional(),
+  lastCampaign: z.object({ id: z.string(), round: z.number().int() }).optional(),
 });
 
 // The schema must describe exactly the declared type.

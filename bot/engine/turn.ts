@@ -2,7 +2,7 @@
 // draft, add messages and effects, and ask for the current prompt to be shown (last, by the router).
 import { LANGS, type Addressee, type Button, type Effect, type Lane, type OutMessage, type StepContext, type Translate, type Lang } from "../types.ts";
 import { encodeButton, encodeRecordButton } from "./buttons.ts";
-import type { ConversationState, Dialog, Step } from "./state.ts";
+import type { CampaignRef, ConversationState, Dialog, Step } from "./state.ts";
 import { localText, type LocalText } from "../../rules/index.ts";
 import { yearIn } from "./text.ts";
 
@@ -17,6 +17,8 @@ export interface Turn {
   tappedMessageId?: string;
   /** The prompt rendered last in this step replaces that message in place (a multi-choice tick). */
   replaceTapped?: boolean;
+  /** The campaign message this event answers (its button, or the first event after it): an opt-out is attributed to it. */
+  campaign?: CampaignRef;
 }
 
 export function newTurn(s: ConversationState, ctx: StepContext): Turn {

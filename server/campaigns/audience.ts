@@ -82,7 +82,7 @@ SELECT p.id AS person_id, a.id AS account_id, a.channel, a.reachable, a.last_int
 }
 
 /** Counts of the audience by channel, status and reach class at the instant $6 (the round's send time). */
-export function audienceCounts(c: CampaignRecord, round: RoundDefinition, at: Date, templateOk: boolean): Statement {
+export function audienceCounts(c: CampaignRecord, round: RoundDefinition, at: Date, templateOk: boolean, promotionOk = false): Statement {
   return sql(
     `SELECT channel::text AS channel, status, reach, count(*)::int AS n FROM (
        SELECT channel, status,
@@ -90,10 +90,11 @@ export function audienceCounts(c: CampaignRecord, round: RoundDefinition, at: Da
                    WHEN NOT reachable THEN 'unreachable'
                    WHEN channel <> 'zalo' THEN 'ok'
                    WHEN last_interaction_at >= $6::timestamptz - interval '7 days' THEN 'consultation'
+                   WHEN $8 THEN 'promotion'
                    WHEN $7 AND last_interaction_at >= $6::timestamptz - interval '365 days' THEN 'template'
                    ELSE 'unreachable' END AS reach
          FROM (${audienceSelect(round)}) x) y
      GROUP BY 1, 2, 3`,
-    ...audienceParams(c, round), at, templateOk,
+    ...audienceParams(c, round), at, templateOk, promotionOk,
   );
 }

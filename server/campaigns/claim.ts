@@ -20,7 +20,7 @@ export interface ClaimedRow {
   accountId: string;
   channel: "telegram" | "zalo" | "web";
   status: AudienceStatus;
-  zaloKind: "consultation" | "template" | null;
+  zaloKind: "consultation" | "template" | "promotion" | null;
   backlog: number;
   unitName: string | null;
 }
@@ -113,6 +113,8 @@ export async function claimBatch(pool: pg.Pool, input: ClaimInput): Promise<Clai
       else {
         const silentDays = r.last_interaction_at ? (now.getTime() - r.last_interaction_at.getTime()) / 86_400_000 : Infinity;
         if (silentDays <= ZALO_WINDOW_DAYS) candidates.push({ ...r, kind: "consultation", cost: settings.zalo.consultationPrice });
+        // A follower outside the window: a promotion when configured (the sender keeps Zalo's one per user per day).
+        else if (settings.zalo.promotionTemplate) candidates.push({ ...r, kind: "promotion", cost: settings.zalo.promotionPrice });
         else if (settings.zalo.templateId && silentDays <= ZALO_TEMPLATE_DAYS) candidates.push({ ...r, kind: "template", cost: settings.zalo.templatePrice });
         else skip("unreachable");
       }
@@ -131,18 +133,21 @@ export async function claimBatch(pool: pg.Pool, input: ClaimInput): Promise<Clai
       const ok = new Set(counted.map((r) => r.person_id));
       for (const x of candidates) if (!ok.has(x.person_id)) capped.add(x.person_id);
     }
-    // Zalo: the OA's daily template limit, then the campaign's budget, in order.
-    const templatesWanted = candidates.filter((x) => x.kind === "template" && !capped.has(x.person_id)).length;
+    // Zalo: the OA's daily template and promotion limits, then the campaign's budget, in order.
+    const wanted = (kind: string) => candidates.filter((x) => x.kind === kind && !capped.has(x.person_id)).length;
     let templatesLeft = 0;
-    if (templatesWanted > 0) {
+    let promotionsLeft = 0;
+    if (wanted("template") + wanted("promotion") > 0) {
       const { rows: t } = await client.query(
         `INSERT INTO campaign_zalo_days (day, templates) VALUES ($1::date, 0)
-         ON CONFLICT (day) DO UPDATE SET templates = campaign_zalo_days.templates RETURNING templates`,
+         ON CONFLICT (day) DO UPDATE SET templates = campaign_zalo_days.templates RETURNING templates, promotions`,
         [input.day],
       );
       templatesLeft = Math.max(0, settings.zalo.templateDailyLimit - t[0].templates);
+      promotionsLeft = Math.max(0, settings.zalo.promotionDailyLimit - t[0].promotions);
     }
     let templatesUsed = 0;
+    let promotionsUsed = 0;
     let budgetReached = false;
     const uncount: string[] = [];
     const claimed: ClaimedRow[] = [];
@@ -152,7 +157,7 @@ export async function claimBatch(pool: pg.Pool, input: ClaimInput): Promise<Clai
         decided.push({ ...row, status: "pending", reason: "cap", kind: null, cost: 0 });
         continue;
       }
-      if (x.kind === "template" && templatesUsed >= templatesLeft) {
+      if ((x.kind === "template" && templatesUsed >= templatesLeft) || (x.kind === "promotion" && promotionsUsed >= promotionsLeft)) {
         uncount.push(x.person_id);
         decided.push({ ...row, status: "pending", reason: "zalo_daily_limit", kind: null, cost: 0 });
         continue;
@@ -165,6 +170,7 @@ export async function claimBatch(pool: pg.Pool, input: ClaimInput): Promise<Clai
       }
       spent += x.cost;
       if (x.kind === "template") templatesUsed++;
+      if (x.kind === "promotion") promotionsUsed++;
       decided.push({ ...row, status: "claimed", reason: null });
       claimed.push({
         round: x.round, personId: x.person_id, accountId: x.account_id!, channel: x.channel!, status: x.status as AudienceStatus,
@@ -174,7 +180,9 @@ export async function claimBatch(pool: pg.Pool, input: ClaimInput): Promise<Clai
     if (uncount.length > 0) {
       await client.query(`UPDATE campaign_person_days SET sent = sent - 1 WHERE person_id = ANY($1::uuid[]) AND day = $2::date`, [uncount, input.day]);
     }
-    if (templatesUsed > 0) await client.query(`UPDATE campaign_zalo_days SET templates = templates + $2 WHERE day = $1::date`, [input.day, templatesUsed]);
+    if (templatesUsed + promotionsUsed > 0) {
+      await client.query(`UPDATE campaign_zalo_days SET templates = templates + $2, promotions = promotions + $3 WHERE day = $1::date`, [input.day, templatesUsed, promotionsUsed]);
+    }
     if (decided.length > 0) {
       await client.query(
         `UPDATE campaign_recipients r SET status = d.status::campaign_recipient_status, reason = d.reason,

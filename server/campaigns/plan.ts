@@ -36,7 +36,7 @@ export async function planCampaign(pool: pg.Pool, c: CampaignRecord, settings: C
     const sendOn = info?.sendOn ?? c.from;
     const opens = instantOf(sendOn, c.window.startMin, timeZone);
     const at = opens > now ? opens : now;
-    const { text, values } = audienceCounts(c, round, at, Boolean(settings.zalo.templateId));
+    const { text, values } = audienceCounts(c, round, at, Boolean(settings.zalo.templateId), Boolean(settings.zalo.promotionTemplate));
     const { rows: counts } = await pool.query(text, values);
     rounds.push({
       round: i + 1,
@@ -65,13 +65,16 @@ const sum = (rows: RoundPlan["counts"], f: (r: RoundPlan["counts"][number]) => b
 export interface ZaloCost {
   consultation: number;
   template: number;
+  promotion: number;
   cost: number;
 }
 
 export function zaloCost(r: RoundPlan, settings: CampaignSettings): ZaloCost {
   const consultation = sum(r.counts, (x) => x.channel === "zalo" && x.reach === "consultation");
   const template = sum(r.counts, (x) => x.channel === "zalo" && x.reach === "template");
-  return { consultation, template, cost: consultation * settings.zalo.consultationPrice + template * settings.zalo.templatePrice };
+  const promotion = sum(r.counts, (x) => x.channel === "zalo" && x.reach === "promotion");
+  const z = settings.zalo;
+  return { consultation, template, promotion, cost: consultation * z.consultationPrice + template * z.templatePrice + promotion * z.promotionPrice };
 }
 
 /** The plan as the lines `campaign plan` prints. */
@@ -85,6 +88,7 @@ export function formatPlan(p: Plan): string[] {
   ];
   let totalCost = 0;
   let totalTemplate = 0;
+  let totalPromotion = 0;
   let totalConsultationCost = 0;
   for (const r of p.rounds) {
     const all = sum(r.counts, () => true);
@@ -106,17 +110,22 @@ export function formatPlan(p: Plan): string[] {
     if (c.audience.channels.includes("zalo")) {
       const z = zaloCost(r, s);
       const off = sum(r.counts, (x) => x.channel === "zalo" && x.reach === "unreachable");
-      const zaloAll = z.consultation + z.template + off;
+      const zaloAll = z.consultation + z.template + z.promotion + off;
       const parts = [`${num(z.consultation)} inside the 7-day window as consultation messages` +
         (s.zalo.consultationPrice ? ` at ${num(s.zalo.consultationPrice)} đồng` : " (free while the OA's quota lasts)")];
-      if (s.zalo.templateId) {
+      if (s.zalo.promotionTemplate) {
+        parts.push(`${num(z.promotion)} outside it as promotion messages (${s.zalo.promotionTemplate}, at most one per person a day) at ${num(s.zalo.promotionPrice)} đồng (≈ ${num(z.promotion * s.zalo.promotionPrice)} đồng)` +
+          (z.promotion > s.zalo.promotionDailyLimit ? `, ${Math.ceil(z.promotion / Math.max(1, s.zalo.promotionDailyLimit))} days at the OA's ${num(s.zalo.promotionDailyLimit)} a day` : ""));
+      }
+      if (s.zalo.templateId && (!s.zalo.promotionTemplate || z.template > 0)) {
         parts.push(`${num(z.template)} need a template message (${s.zalo.templateId}) at ${num(s.zalo.templatePrice)} đồng (≈ ${num(z.template * s.zalo.templatePrice)} đồng)` +
           (z.template > s.zalo.templateDailyLimit ? `, ${Math.ceil(z.template / Math.max(1, s.zalo.templateDailyLimit))} days at the OA's ${num(s.zalo.templateDailyLimit)} a day` : ""));
       }
-      parts.push(`${num(off)} unreachable${s.zalo.templateId ? "" : " (silent for more than 7 days and no ZALO_WINDOW_TEMPLATE set, or blocked)"}`);
-      out.push(`  Zalo ${num(zaloAll)}: ${parts.join(", ")}; ≈ ${duration((z.consultation + z.template) / s.zaloPerSecond)} at ${s.zaloPerSecond}/s`);
+      parts.push(`${num(off)} unreachable${s.zalo.templateId || s.zalo.promotionTemplate ? "" : " (silent for more than 7 days and no ZALO_PROMOTION_TEMPLATE or ZALO_WINDOW_TEMPLATE set, or blocked)"}`);
+      out.push(`  Zalo ${num(zaloAll)}: ${parts.join(", ")}; ≈ ${duration((z.consultation + z.template + z.promotion) / s.zaloPerSecond)} at ${s.zaloPerSecond}/s`);
       totalCost += z.cost;
       totalTemplate += z.template;
+      totalPromotion += z.promotion;
       totalConsultationCost += z.consultation * s.zalo.consultationPrice;
     }
     if (c.audience.channels.includes("web")) {
@@ -132,8 +141,10 @@ export function formatPlan(p: Plan): string[] {
     else if (totalCost > budget) {
       // Messages go out round by round in order, so the budget runs out part-way; roughly:
       const afterConsultation = Math.max(0, budget - totalConsultationCost);
-      const covered = s.zalo.templatePrice > 0 ? Math.floor(afterConsultation / s.zalo.templatePrice) : totalTemplate;
-      line += ` > budget ${num(budget)} đồng: the campaign stops paid Zalo messages at the budget (about ${num(Math.min(covered, totalTemplate))} of ${num(totalTemplate)} template messages)`;
+      const price = totalPromotion > 0 ? s.zalo.promotionPrice : s.zalo.templatePrice;
+      const paid = totalTemplate + totalPromotion;
+      const covered = price > 0 ? Math.floor(afterConsultation / price) : paid;
+      line += ` > budget ${num(budget)} đồng: the campaign stops paid Zalo messages at the budget (about ${num(Math.min(covered, paid))} of ${num(paid)} ${totalPromotion > 0 ? "promotion" : "template"} messages)`;
     } else line += ` within the budget of ${num(budget)} đồng`;
     out.push(line);
   }

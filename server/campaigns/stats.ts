@@ -1,5 +1,5 @@
 // Progress and effect of a campaign, per round: materialised, sent, failed by reason, skipped by reason,
-// waiting and why, opted out within 48 h of their message, and the effect – recipients who continued
+// waiting and why, opted out through this campaign's message, and the effect – recipients who continued
 // or submitted their self-assessment within 48 h of their message. Read-only.
 import type pg from "pg";
 import { hhmmOf } from "./definition.ts";
@@ -13,7 +13,14 @@ export interface RoundStats {
   queued: number;
   sent: number;
   delivering: number;
-  optedOutAfter: number;
+  /**
+   * Handed to Telegram or Zalo by a worker that died before it recorded the answer: delivered or not,
+   * nobody can know (neither platform has an idempotency key or a way to look a message up), so these
+   * are never sent again – a reminder is not worth a duplicate – and are reported here instead.
+   */
+  uncertain: number;
+  /** Opted out through this round's message: its button, or /stop as the reply to it (campaigns/optouts.ts). */
+  optedOut: number;
   continued: number;
   submitted: number;
   skipped: Record<string, number>;
@@ -33,7 +40,8 @@ export async function campaignStats(db: Pick<pg.Pool, "query">, c: CampaignRecor
             count(*) FILTER (WHERE r.status = 'queued')::int AS queued,
             count(*) FILTER (WHERE o.status = 'sent')::int AS sent,
             count(*) FILTER (WHERE r.status = 'queued' AND o.status IN ('pending', 'sending'))::int AS delivering,
-            count(*) FILTER (WHERE p.opt_out_at > r.queued_at AND p.opt_out_at <= r.queued_at + make_interval(hours => $3))::int AS opted_out_after,
+            count(*) FILTER (WHERE o.status = 'uncertain')::int AS uncertain,
+            count(*) FILTER (WHERE r.opted_out_at IS NOT NULL)::int AS opted_out_here,
             count(*) FILTER (WHERE r.queued_at IS NOT NULL AND EXISTS (
               SELECT 1 FROM assessments s WHERE s.person_id = r.person_id AND s.year = $2
                  AND s.updated_at > r.queued_at AND s.updated_at <= r.queued_at + make_interval(hours => $3)))::int AS continued,
@@ -42,7 +50,6 @@ export async function campaignStats(db: Pick<pg.Pool, "query">, c: CampaignRecor
                  AND s.submitted_at > r.queued_at AND s.submitted_at <= r.queued_at + make_interval(hours => $3)))::int AS submitted
        FROM campaign_recipients r
        LEFT JOIN outbox o ON o.id = r.outbox_id
-       LEFT JOIN people p ON p.id = r.person_id
       WHERE r.campaign_id = $1
       GROUP BY r.round ORDER BY r.round`,
     [c.id, c.year, EFFECT_HOURS],
@@ -55,7 +62,7 @@ export async function campaignStats(db: Pick<pg.Pool, "query">, c: CampaignRecor
   const { rows: failed } = await db.query(
     `SELECT r.round, o.status::text AS status, left(COALESCE(o.last_error, ''), 60) AS reason, count(*)::int AS n
        FROM campaign_recipients r JOIN outbox o ON o.id = r.outbox_id
-      WHERE r.campaign_id = $1 AND o.status IN ('failed', 'uncertain') GROUP BY 1, 2, 3`,
+      WHERE r.campaign_id = $1 AND o.status = 'failed' GROUP BY 1, 2, 3`,
     [c.id],
   );
   const { rows: kinds } = await db.query(
@@ -71,12 +78,13 @@ export async function campaignStats(db: Pick<pg.Pool, "query">, c: CampaignRecor
     queued: m.queued,
     sent: m.sent,
     delivering: m.delivering,
-    optedOutAfter: m.opted_out_after,
+    uncertain: m.uncertain,
+    optedOut: m.opted_out_here,
     continued: m.continued,
     submitted: m.submitted,
     skipped: Object.fromEntries(reasons.filter((r) => r.round === m.round && r.status === "skipped").map((r) => [r.reason, r.n])),
     waitingWhy: Object.fromEntries(reasons.filter((r) => r.round === m.round && r.status === "pending").map((r) => [r.reason || "due", r.n])),
-    failed: Object.fromEntries(failed.filter((r) => r.round === m.round).map((r) => [r.status === "uncertain" ? `uncertain: ${r.reason}` : r.reason || "unknown", r.n])),
+    failed: Object.fromEntries(failed.filter((r) => r.round === m.round).map((r) => [r.reason || "unknown", r.n])),
     zaloKinds: Object.fromEntries(kinds.filter((r) => r.round === m.round).map((r) => [r.zalo_kind, r.n])),
   }));
 }
@@ -100,9 +108,10 @@ export function formatStats(c: CampaignRecord, stats: RoundStats[]): string[] {
     out.push(`  materialised ${num(s.materialised)}; handed to delivery ${num(s.queued)} (sent ${num(s.sent)}, being delivered ${num(s.delivering)}); waiting ${num(s.waiting + s.claimed)}` +
       (Object.keys(s.waitingWhy).length ? ` (${list(s.waitingWhy)})` : ""));
     if (Object.keys(s.failed).length) out.push(`  failed: ${list(s.failed)}`);
+    if (s.uncertain) out.push(`  uncertain ${num(s.uncertain)}: the worker stopped during the platform call; delivered or not, never sent again`);
     if (Object.keys(s.skipped).length) out.push(`  skipped: ${list(s.skipped)}`);
     if (Object.keys(s.zaloKinds).length) out.push(`  Zalo: ${list(s.zaloKinds)}`);
-    out.push(`  effect within 48 h of their message: continued ${num(s.continued)}, submitted ${num(s.submitted)}; opted out ${num(s.optedOutAfter)}`);
+    out.push(`  effect within 48 h of their message: continued ${num(s.continued)}, submitted ${num(s.submitted)}; opted out through this campaign ${num(s.optedOut)}`);
   }
   return out;
 }

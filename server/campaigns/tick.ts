@@ -177,7 +177,7 @@ async function deliver(deps: CampaignTickDeps, c: CampaignRecord, rows: ClaimedR
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(deps.concurrency ?? 8, rows.length) }, work));
+  await Promise.all(Array.from({ length: Math.min(deps.concurrency ?? 16, rows.length) }, work));
   if (outcomes.length === 0) return;
   await deps.pool.query(
     `UPDATE campaign_recipients r SET status = o.status::campaign_recipient_status, reason = o.reason, outbox_id = o.outbox::bigint,

@@ -12,6 +12,7 @@ import {
   unreachableById,
   webAccountIdSql,
 } from "../accounts/store.ts";
+import { campaignOptOut } from "../campaigns/optouts.ts";
 import { sql, type Statement } from "../db/statement.ts";
 import { chatTracesErasure, personalRecordsErasure } from "../privacy/erasure.ts";
 
@@ -114,6 +115,10 @@ export function effectStatements(
         if (!p) break;
         out.push(sql(`UPDATE people SET opt_out_at = now(), updated_at = now() WHERE id = $1`, p));
         out.push(optedOutElsewhere(p, account.id, true));
+        if (effect.campaign) {
+          const attributed = campaignOptOut(p, effect.campaign);
+          if (attributed) out.push(attributed);
+        }
         break;
       case "person.optin":
         if (!p) break;

@@ -192,6 +192,20 @@ export async function markUncertain(db: Queryable, id: string, seenFence: string
 }
 
 /**
+ * A row a dead worker left `sending`, on a channel where sending again cannot show it twice (the sender is
+ * idempotent): back to `pending` for this holder to send, under the same fencing as markUncertain.
+ */
+export async function reclaimSending(db: Queryable, id: string, seenFence: string | null, fence: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE outbox SET status = 'pending', last_error = 'worker stopped during the call: sent again (idempotent channel)'
+      WHERE id = $1 AND status = 'sending' AND claim_fence IS NOT DISTINCT FROM $2::bigint
+        AND (claim_fence IS NULL OR claim_fence < $3)`,
+    [id, seenFence, fence],
+  );
+  return rowCount === 1;
+}
+
+/**
  * Fails every pending row of a chat whose account is marked unreachable, with that reason; checked and
  * changed in one statement, so rows committed with the citizen's next message (which makes the account
  * reachable again) are never caught. Returns how many rows were failed.

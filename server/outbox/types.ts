@@ -22,7 +22,7 @@ export interface PartsSent {
 
 export type SendResult =
   /** billed: how the platform bills this message (Zalo: a free reply, a consultation message or a paid template). */
-  | { ok: true; platformMessageId: string; billed?: "reply" | "consultation" | "template" }
+  | { ok: true; platformMessageId: string; billed?: "reply" | "consultation" | "template" | "promotion" }
   /**
    * Try this row again after delayMs; scope "channel" holds every recipient of the channel (global 429).
    * partsSent: the parts delivered so far, stored with the row and handed back to the retry.
@@ -60,6 +60,12 @@ export interface ChannelSender {
    * announces it over Redis (server/outbox/announce.ts) so the waiting page is woken without polling.
    */
   announcesDelivery?: boolean;
+  /**
+   * Sending a row again cannot show it twice (web chat: the page reads the row itself). A row a dead
+   * worker left `sending` is then sent again; without it the row becomes `uncertain` and is never re-sent
+   * (Telegram, Zalo: the platform gives no way to learn whether the call arrived, nor an idempotency key).
+   */
+  idempotent?: boolean;
   /** `done`: the parts an earlier attempt delivered; the sender sends only the rest. */
   send(recipient: string, payload: OutboxPayload, info: RecipientInfo, done?: PartsSent, row?: RowContext): Promise<SendResult>;
   /**

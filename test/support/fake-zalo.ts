@@ -41,6 +41,8 @@ export interface FakeZalo {
   uploads: Map<string, Upload>;
   /** ZBS transaction template messages (same script and answers as sends). */
   templates(): RecordedCall[];
+  /** ZBS promotion messages: a second one to a user on the same Vietnam day is refused (-211), like Zalo's cap. */
+  promotions(): RecordedCall[];
   refreshCount: number;
   validAccessTokens: Set<string>;
   validRefreshTokens: Set<string>;
@@ -60,6 +62,7 @@ export async function startFakeZalo(options: FakeZaloOptions = {}): Promise<Fake
   const next = (kind: string) => `${kind}_${Date.now().toString(36)}_${++counter}_${"x".repeat(16)}`;
   type Step = { type: "pass" } | { type: "error"; code: number; message: string } | { type: "http"; status: number };
   const script: Step[] = [];
+  const promotedToday = new Set<string>();
   const refreshFailures: number[] = [];
 
   const fake: FakeZalo = {
@@ -68,6 +71,7 @@ export async function startFakeZalo(options: FakeZaloOptions = {}): Promise<Fake
     sends: () => fake.calls.filter((c) => c.path === "/v3.0/oa/message/cs"),
     uploads: new Map(),
     templates: () => fake.calls.filter((c) => c.path === "/v3.0/oa/message/transaction"),
+    promotions: () => fake.calls.filter((c) => c.path === "/v3.0/oa/message/promotion"),
     refreshCount: 0,
     validAccessTokens: new Set(options.validAccessTokens ?? []),
     validRefreshTokens: new Set(options.validRefreshTokens ?? []),
@@ -110,7 +114,7 @@ export async function startFakeZalo(options: FakeZaloOptions = {}): Promise<Fake
         res.writeHead(status, { "content-type": "application/json" });
         res.end(JSON.stringify(payload));
       };
-      if (req.method === "POST" && (path === "/v3.0/oa/message/cs" || path === "/v3.0/oa/message/transaction")) {
+      if (req.method === "POST" && (path === "/v3.0/oa/message/cs" || path === "/v3.0/oa/message/transaction" || path === "/v3.0/oa/message/promotion")) {
         try {
           call.json = JSON.parse(body);
         } catch {
@@ -129,6 +133,11 @@ export async function startFakeZalo(options: FakeZaloOptions = {}): Promise<Fake
         const step = script.shift();
         if (step?.type === "error") return answer(200, { error: step.code, message: step.message });
         const userId = (call.json as { recipient?: { user_id?: string } }).recipient?.user_id;
+        if (path === "/v3.0/oa/message/promotion") {
+          const day = `${new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10)}:${userId}`;
+          if (promotedToday.has(day)) return answer(200, { error: -211, message: "Out of quota: one promotion per user per day" });
+          promotedToday.add(day);
+        }
         return answer(200, { error: 0, message: "Success", data: { message_id: `m${(++messageSeq).toString(16).padStart(8, "0")}`, user_id: userId } });
       }
       if (req.method === "POST" && path === "/v2.0/oa/upload/image") {

@@ -37,6 +37,7 @@ export function campaignMessage(turn: Turn, event: CampaignEvent): void {
     ...(event.backlog !== undefined ? { backlog: event.backlog } : {}),
   };
   say(turn, { ...renderCampaignMessage(event.campaign, view, turn.ctx.t), lane: "bulk" });
+  turn.s.lastCampaign = { id: event.campaign.campaignId, round: event.campaign.round };
 }
 
 /** "go" (a campaign message's "Tiếp tục tự đánh giá" / "Bắt đầu"): the current prompt again, or the start. */

@@ -39,7 +39,7 @@ export function runCommand(turn: Turn, name: CommandName, arg: string | undefine
       const { t, lang } = tr(turn);
       if (turn.s.consentVersion !== undefined && !turn.s.optedOut) {
         turn.s.optedOut = true;
-        emit(turn, { type: "person.optout" });
+        emit(turn, { type: "person.optout", ...(turn.campaign ? { campaign: turn.campaign } : {}) });
       }
       say(turn, { text: t(lang, "stop.done") });
       return;

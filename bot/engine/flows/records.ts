@@ -9,9 +9,16 @@ import { officerRecordHandlers } from "./officer-route.ts";
 
 type RecordHandler = (turn: Turn, args: readonly string[]) => boolean;
 
-/** "st": stop reminders (a reminder's button), the same as /stop. */
+/**
+ * "st": stop reminders (a reminder's button), the same as /stop. A campaign message's button names its
+ * campaign and round ("R.st.<id>.<round>"), so the opt-out counts for that campaign (the server records
+ * it only for a campaign id it knows the shape of); other arguments are an old button and change nothing.
+ */
 function stopReminders(turn: Turn, args: readonly string[]): boolean {
-  if (args.length !== 0 || turn.s.consentVersion === undefined) return false;
+  if (turn.s.consentVersion === undefined) return false;
+  if (args.length === 2 && /^[1-9][0-9]?$/.test(args[1]!)) turn.campaign = { id: args[0]!, round: Number(args[1]) };
+  else if (args.length !== 0) return false;
+  else delete turn.campaign;
   runCommand(turn, "stop", undefined);
   return true;
 }

@@ -155,6 +155,19 @@ export class ZaloClient {
     return { attachmentId: id };
   }
 
+  /**
+   * Sends a ZBS promotion template message (POST /v3.0/oa/message/promotion): paid, to followers, at most
+   * one per user per day and 06:00–21:59 only (-234 otherwise).
+   */
+  async sendPromotion(userId: string, message: ZaloTransactionBody, accessToken: string): Promise<{ messageId: string }> {
+    const body = await this.call(`${trimSlash(this.options.apiBase)}/v3.0/oa/message/promotion`, {
+      method: "POST",
+      headers: { "content-type": "application/json", access_token: accessToken },
+      body: JSON.stringify({ recipient: { user_id: userId }, message }),
+    });
+    return this.messageIdOf(body);
+  }
+
   private messageIdOf(body: Record<string, unknown>): { messageId: string } {
     const code = Number(body.error ?? 0);
     if (code !== 0) throw new ZaloApiError(code, String(body.message ?? "unknown error"));

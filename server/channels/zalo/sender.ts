@@ -5,6 +5,10 @@
 //                                              WINDOW_RECHECK_MS, or at once when the citizen writes
 //                                              again – the worker asks windowOpen()); after 45 days
 //                                              without interaction → never
+//   ZALO_PROMOTION_TEMPLATE set, outside the window, a bulk (campaign) row → a ZBS promotion template
+//                                              message (paid, to followers), at most one per user per
+//                                              day (PromotionQuota): a second one that day waits for
+//                                              06:00 of the next
 //   ZALO_WINDOW_TEMPLATE set, outside the window, a notice or bulk row, interaction within a year
 //                                            → a ZBS transaction template message (paid) instead
 //   a reply (row.replyTo)                    → names the citizen's message (recipient.message_id): a
@@ -35,6 +39,7 @@ function withImage(png: string, parts: ZaloMessageBody[]): Part[] {
   if (first && rest.length === 0 && !first.attachment) return [{ image, text: first.text }];
   return [{ image, text: "" }, ...parts];
 }
+import { nextPromotionDayMs, type PromotionQuota } from "./promotion-quota.ts";
 import { ZaloTokenError, type ZaloTokenSource } from "./tokens.ts";
 
 export const ZALO_WINDOW_MS = 7 * 86_400_000;
@@ -79,7 +84,7 @@ export function nightBanDelayMs(now: Date, timeZone = "Asia/Ho_Chi_Minh"): numbe
 }
 
 export interface ZaloSenderDeps {
-  client: Pick<ZaloClient, "sendMessage" | "sendTransaction" | "uploadImage">;
+  client: Pick<ZaloClient, "sendMessage" | "sendTransaction" | "sendPromotion" | "uploadImage">;
   tokens: ZaloTokenSource;
   now?: () => Date;
   /** For the night-ban delay (Zalo counts it in Vietnam time). */
@@ -91,6 +96,8 @@ export interface ZaloSenderDeps {
   windowTemplate?: string;
   /** ZALO_DECISION_TEMPLATE: an officer's decision (message purpose "decision") outside the window goes as this template. */
   decisionTemplate?: string;
+  /** ZALO_PROMOTION_TEMPLATE and the per-user daily cap: campaign (bulk) rows outside the window go as promotions. */
+  promotion?: { template: string; quota: PromotionQuota };
 }
 
 const never = (reason: string, unreachable = false): SendResult =>
@@ -150,15 +157,16 @@ export function createZaloSender(deps: ZaloSenderDeps): ChannelSender {
     }
   }
 
-  async function sendTemplate(recipient: string, body: ZaloTransactionBody): Promise<SendResult> {
+  async function sendTemplate(recipient: string, body: ZaloTransactionBody, kind: "transaction" | "promotion" = "transaction"): Promise<SendResult> {
+    const call = (token: string) => (kind === "promotion" ? deps.client.sendPromotion(recipient, body, token) : deps.client.sendTransaction(recipient, body, token));
     try {
       let token = await deps.tokens.getAccessToken();
       try {
-        return { ok: true, platformMessageId: (await deps.client.sendTransaction(recipient, body, token)).messageId, billed: "template" };
+        return { ok: true, platformMessageId: (await call(token)).messageId, billed: kind === "promotion" ? "promotion" : "template" };
       } catch (error) {
         if (!(error instanceof ZaloApiError && error.kind === "token")) throw error;
         token = await deps.tokens.refreshAfterRejection(token);
-        return { ok: true, platformMessageId: (await deps.client.sendTransaction(recipient, body, token)).messageId, billed: "template" };
+        return { ok: true, platformMessageId: (await call(token)).messageId, billed: kind === "promotion" ? "promotion" : "template" };
       }
     } catch (error) {
       return classifyZaloError(error, now(), timeZone);
@@ -174,6 +182,17 @@ export function createZaloSender(deps: ZaloSenderDeps): ChannelSender {
       if (!(error instanceof ZaloApiError && error.kind === "token")) throw error;
       return (await deps.client.uploadImage(image, await deps.tokens.refreshAfterRejection(token))).attachmentId;
     }
+  }
+
+  /** A campaign message as a promotion: one per user per Vietnam day, counted right before the call. */
+  async function sendPromotion(recipient: string, message: OutboxPayload & { kind: "message" }, at: Date, template: string, quota: PromotionQuota): Promise<SendResult> {
+    if (!(await quota.take(recipient, at))) {
+      return { ok: false, retry: "after", scope: "recipient", delayMs: nextPromotionDayMs(at), reason: "zalo promotion: this user already had one today" };
+    }
+    const result = await sendTemplate(recipient, renderTransaction(message.message, template), "promotion");
+    // Refused by Zalo (not a network doubt): the day's promotion was not used.
+    if (!result.ok && result.retry !== "backoff") await quota.giveBack(recipient, at);
+    return result;
   }
 
   async function sendPart(recipient: string, body: ZaloSendBody, replyTo: string | undefined, proactive: () => void): Promise<string> {
@@ -201,6 +220,10 @@ export function createZaloSender(deps: ZaloSenderDeps): ChannelSender {
       const last = info.lastInteractionAt;
       if (!windowOpen(info, at)) {
         const silentMs = last ? at.getTime() - last.getTime() : Infinity;
+        // A campaign message to a follower: a promotion, when configured.
+        if (deps.promotion && row?.lane === "bulk" && info.reachable) {
+          return sendPromotion(recipient, payload, at, deps.promotion.template, deps.promotion.quota);
+        }
         // Not a reply (nobody asked): a notice or campaign message may go as a paid template message.
         const template = (payload.message.purpose === "decision" ? deps.decisionTemplate : undefined) ?? deps.windowTemplate;
         if (template && row && row.lane !== "reply" && silentMs <= TEMPLATE_REACH_MS) {

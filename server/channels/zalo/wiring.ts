@@ -1,4 +1,5 @@
 // Builds the Zalo OA channel from configuration: client, encrypted token store, sender and webhook.
+import { redisPromotionQuota } from "./promotion-quota.ts";
 import type { FastifyInstance } from "fastify";
 import type pg from "pg";
 import type { Logger } from "pino";
@@ -53,7 +54,12 @@ export function createZaloChannel(deps: {
 }): ZaloChannel {
   const { config, pool } = deps;
   const { client, tokens } = createZaloTokens(config, pool, deps.redis, deps.now);
-  const sender = createZaloSender({ client, tokens, now: deps.now, timeZone: config.timeZone, windowTemplate: config.zalo.windowTemplate, decisionTemplate: config.zalo.decisionTemplate, ...deps.limits });
+  const promotion = config.zalo.promotionTemplate
+    ? { template: config.zalo.promotionTemplate, quota: redisPromotionQuota(deps.redis, config.redisPrefix) }
+    : undefined;
+  const sender = createZaloSender({
+    client, tokens, now: deps.now, timeZone: config.timeZone, windowTemplate: config.zalo.windowTemplate, decisionTemplate: config.zalo.decisionTemplate, ...(promotion ? { promotion } : {}), ...deps.limits,
+  });
   const routes = zaloWebhookRoutes({
     config,
     handleInbound: deps.handleInbound,

@@ -2,7 +2,7 @@
 // the campaign's dates and signature, and "Ngừng nhận tin nhắc" on every message.
 import { describe, expect, it } from "vitest";
 import { createTranslateSync } from "../../../bot/i18n.ts";
-import { CAMPAIGN_BUTTON_DATA } from "../../../bot/campaigns/buttons.ts";
+import { CAMPAIGN_BUTTON_DATA, stopButtonData } from "../../../bot/campaigns/buttons.ts";
 import { learningWeekTexts } from "../../../bot/campaigns/preset-texts.ts";
 import { addressOf, fill, renderCampaignMessage } from "../../../bot/campaigns/render.ts";
 import type { CampaignMessageSpec, RecipientView } from "../../../bot/campaigns/types.ts";
@@ -32,14 +32,14 @@ describe("campaign message rendering", () => {
     expect(msg.text).not.toMatch(/\{\{|\}\}/);
     expect(msg.buttons).toEqual([
       [{ label: "Tiếp tục tự đánh giá", data: CAMPAIGN_BUTTON_DATA.continue }],
-      [{ label: "Ngừng nhận tin nhắc", data: CAMPAIGN_BUTTON_DATA.stop }],
+      [{ label: "Ngừng nhận tin nhắc", data: stopButtonData("c1", 2) }],
     ]);
   });
 
   it("offers Bắt đầu to those who have not started, and only the stop button to the confirmed", () => {
     expect(renderCampaignMessage(spec, person({ status: "not_started" }), t).buttons?.[0]?.[0]?.label).toBe("Bắt đầu");
     const thanks = renderCampaignMessage({ ...spec, texts: texts.thanks, buttons: [] }, person({ status: "confirmed" }), t);
-    expect(thanks.buttons).toEqual([[{ label: "Ngừng nhận tin nhắc", data: CAMPAIGN_BUTTON_DATA.stop }]]);
+    expect(thanks.buttons).toEqual([[{ label: "Ngừng nhận tin nhắc", data: stopButtonData("c1", 2) }]]);
     expect(thanks.text).toContain("năm 2027");
   });
 
@@ -59,5 +59,7 @@ describe("campaign message rendering", () => {
 
   it("keeps button data within Telegram's 64 bytes", () => {
     for (const data of Object.values(CAMPAIGN_BUTTON_DATA)) expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
+    // The stop button names its campaign (a uuid) and round, so that the opt-out counts for that campaign.
+    expect(Buffer.byteLength(stopButtonData("6f1c2a4e-9b7d-4c3e-8a21-0d5e7f9b1c3a", 99))).toBeLessThanOrEqual(64);
   });
 });

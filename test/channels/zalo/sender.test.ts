@@ -1,4 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { redisPromotionQuota } from "../../../server/channels/zalo/promotion-quota.ts";
+import { createRedis } from "../../../server/redis.ts";
 import { ZaloClient } from "../../../server/channels/zalo/client.ts";
 import { BUTTON_PAYLOAD_PREFIX } from "../../../server/channels/zalo/render.ts";
 import { createZaloSender, nightBanDelayMs, NIGHT_BAN_DAYTIME_DELAY_MS, WINDOW_RECHECK_MS } from "../../../server/channels/zalo/sender.ts";
@@ -140,6 +143,37 @@ describe("createZaloSender", () => {
     expect(await only.send(USER, decision, old, undefined, { lane: "notice" })).toMatchObject({ ok: true });
     expect(await only.send(USER, message("Nhắc việc"), old, undefined, { lane: "notice" })).toMatchObject({ retry: "after", untilInteraction: true });
     expect(fake.templates()).toHaveLength(3);
+  });
+
+  it("with ZALO_PROMOTION_TEMPLATE, a campaign message outside the window goes as a promotion, one per user per Vietnam day", async () => {
+    const redis = createRedis(inject("redisUrl"));
+    try {
+      const quota = redisPromotionQuota(redis, `promo_${randomBytes(4).toString("hex")}`);
+      const sender = createZaloSender({ client, tokens: tokens(), now: () => NOW, windowTemplate: "transaction_education", promotion: { template: "promotion", quota } });
+      const old = { lastInteractionAt: new Date(NOW.getTime() - 20 * 24 * HOUR), reachable: true };
+      const reminder = message("Tuần lễ học tập suốt đời\nKính mời ông/bà tiếp tục tự đánh giá.", [[{ label: "Tiếp tục tự đánh giá", data: "R.go" }]]);
+      expect(await sender.send(USER, reminder, old, undefined, { lane: "bulk" })).toMatchObject({ ok: true });
+      const [call] = fake.promotions();
+      expect((call!.json as any).recipient).toEqual({ user_id: USER });
+      expect((call!.json as any).message.attachment.payload.template_type).toBe("promotion");
+      // A second campaign message to the same user that day is not attempted: it waits for 06:00 tomorrow
+      // (NOW is 22:30 in Hanoi: 7.5 h).
+      const second = await sender.send(USER, reminder, old, undefined, { lane: "bulk" });
+      expect(second).toMatchObject({ ok: false, retry: "after", scope: "recipient", delayMs: 7.5 * HOUR, reason: expect.stringMatching(/already had one today/) });
+      expect(fake.promotions()).toHaveLength(1);
+      // Another user has a promotion of their own; a notice still goes as a transaction template.
+      expect(await sender.send("9988776655", reminder, old, undefined, { lane: "bulk" })).toMatchObject({ ok: true });
+      expect(await sender.send(USER, reminder, old, undefined, { lane: "notice" })).toMatchObject({ ok: true });
+      expect(fake.promotions()).toHaveLength(2);
+      expect(fake.templates()).toHaveLength(1);
+      // A promotion Zalo refuses gives the day back: the next attempt is made.
+      fake.failNextSends(-201, 1, "bad parameter");
+      expect(await sender.send("1122334455", reminder, old, undefined, { lane: "bulk" })).toMatchObject({ ok: false, retry: "never" });
+      expect(await sender.send("1122334455", reminder, old, undefined, { lane: "bulk" })).toMatchObject({ ok: true });
+      expect(fake.sends()).toHaveLength(0);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it("a reply names the citizen's message (recipient.message_id), so Zalo bills it as a reply", async () => {

@@ -6,9 +6,10 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedPopulation } from "../../../bench/broadcast/population.ts";
-import { CAMPAIGN_BUTTON_DATA } from "../../../bot/campaigns/buttons.ts";
+import { CAMPAIGN_BUTTON_DATA, stopButtonData } from "../../../bot/campaigns/buttons.ts";
 import type { CampaignSettings } from "../../../server/config.ts";
 import { validateDefinition, type CampaignDefinitionInput } from "../../../server/campaigns/definition.ts";
+import { formatPlan, planCampaign } from "../../../server/campaigns/plan.ts";
 import { campaignStats, formatStats } from "../../../server/campaigns/stats.ts";
 import { createCampaign, findCampaign, transition, type CampaignRecord } from "../../../server/campaigns/store.ts";
 import { runCampaignTick, type CampaignTickDeps } from "../../../server/campaigns/tick.ts";
@@ -114,18 +115,40 @@ describe("campaign delivery over fake days", () => {
       expect(got.map((m) => m.body.text), chat).toEqual([expect.stringMatching(/^Kính gửi (ông\/bà|anh\/chị|bạn) Người dân \d+: vòng 1$/)]);
       const buttons = got[0]!.body.reply_markup.inline_keyboard.flat().map((b: { text: string; callback_data: string }) => [b.text, b.callback_data]);
       // "Bắt đầu" / "Tiếp tục tự đánh giá" for the unfinished; "Ngừng nhận tin nhắc" on every message.
-      expect(buttons.at(-1)).toEqual(["Ngừng nhận tin nhắc", CAMPAIGN_BUTTON_DATA.stop]);
+      expect(buttons.at(-1)).toEqual(["Ngừng nhận tin nhắc", stopButtonData(c.id, 1)]);
       if (buttons.length === 2) expect(buttons[0]).toEqual([expect.stringMatching(/^(Bắt đầu|Tiếp tục tự đánh giá)$/), CAMPAIGN_BUTTON_DATA.continue]);
       else expect(buttons.length).toBe(1);
     }
 
     // One citizen stops reminders with the message's button, through the real webhook pipeline.
     const quitter = p.chats[0]!;
-    const outcome = await rt.handleInbound({ channel: "telegram", externalUserId: quitter, eventId: `cb-${randomBytes(4).toString("hex")}`, event: { type: "button", data: CAMPAIGN_BUTTON_DATA.stop }, at: at(2, "10:00") });
+    const input = (chat: string, event: Parameters<Runtime["handleInbound"]>[0]["event"], when: Date) =>
+      rt.handleInbound({ channel: "telegram", externalUserId: chat, eventId: `cb-${randomBytes(4).toString("hex")}`, event, at: when });
+    const stopData = fake.messages(quitter)[0]!.body.reply_markup.inline_keyboard.flat().at(-1).callback_data;
+    const outcome = await input(quitter, { type: "button", data: stopData }, at(2, "10:00"));
     expect(outcome.status).toBe("applied");
     const person = await p.personOf(quitter);
     const { rows: opt } = await rt.db.pool.query(`SELECT opt_out_at FROM people WHERE id = $1`, [person]);
     expect(opt[0].opt_out_at).toBeInstanceOf(Date);
+    // Another answers the campaign message with /stop: also through this campaign. A third writes
+    // something else first and stops reminders later: an opt-out, but not through this campaign's message.
+    const replier = p.chats[1]!;
+    const later = p.chats[2]!;
+    expect((await input(replier, { type: "command", name: "stop" }, at(2, "10:01"))).status).toBe("applied");
+    expect((await input(later, { type: "text", text: "xin chào" }, at(2, "10:02"))).status).toBe("applied");
+    expect((await input(later, { type: "command", name: "stop" }, at(2, "10:03"))).status).toBe("applied");
+    const { rows: attributed } = await rt.db.pool.query(
+      `SELECT a.external_id FROM campaign_recipients r JOIN channel_accounts a ON a.person_id = r.person_id
+        WHERE r.campaign_id = $1 AND r.opted_out_at IS NOT NULL ORDER BY 1`,
+      [c.id],
+    );
+    expect(attributed.map((r) => r.external_id)).toEqual([quitter, replier].sort());
+    const { rows: allOut } = await rt.db.pool.query(
+      `SELECT count(*)::int AS n FROM people p JOIN channel_accounts a ON a.person_id = p.id WHERE a.external_id = ANY($1) AND p.opt_out_at IS NOT NULL`,
+      [[quitter, replier, later]],
+    );
+    expect(allOut[0].n).toBe(3);
+    const stopped = new Set([quitter, replier, later]);
 
     await runCampaignTick(deps, at(2, "09:00"));
     await runCampaignTick(deps, at(3, "21:00")); // round 2's day, after the window: it waits
@@ -135,7 +158,7 @@ describe("campaign delivery over fake days", () => {
     await runCampaignTick(deps, at(3, "08:30"));
     await settled();
     for (const chat of p.chats) {
-      expect(sent(chat).filter((t) => t.endsWith("vòng 2")).length, chat).toBe(chat === quitter ? 0 : 1);
+      expect(sent(chat).filter((t) => t.endsWith("vòng 2")).length, chat).toBe(stopped.has(chat) ? 0 : 1);
     }
     const { rows: skipped } = await rt.db.pool.query(
       `SELECT status::text, reason FROM campaign_recipients WHERE campaign_id = $1 AND round = 2 AND person_id = $2`,
@@ -147,12 +170,19 @@ describe("campaign delivery over fake days", () => {
     const done = await findCampaign(rt.db.pool, c.id);
     expect(done).toMatchObject({ ok: true, value: { status: "finished" } });
     const stats = await campaignStats(rt.db.pool, (done as { value: CampaignRecord }).value);
-    expect(stats.map((s) => [s.round, s.materialised, s.sent])).toEqual([[1, p.chats.length, p.chats.length], [2, p.chats.length, p.chats.length - 1]]);
-    expect(stats[1]!.skipped).toEqual({ opted_out: 1 });
+    expect(stats.map((s) => [s.round, s.materialised, s.sent])).toEqual([[1, p.chats.length, p.chats.length], [2, p.chats.length, p.chats.length - 3]]);
+    expect(stats[1]!.skipped).toEqual({ opted_out: 3 });
+    // Opted out through this campaign: the button and the reply, not the later /stop (all three within 48 h).
+    expect(stats.map((s) => s.optedOut)).toEqual([2, 0]);
+    expect(formatStats((done as { value: CampaignRecord }).value, stats).join("\n")).toContain("opted out through this campaign 2");
     // Nothing was sent twice: one outbox row per (campaign, round, person).
     const { rows: dup } = await rt.db.pool.query(
       `SELECT count(*)::int AS n FROM campaign_recipients r JOIN outbox o ON o.id = r.outbox_id WHERE r.campaign_id = $1`, [c.id]);
-    expect(dup[0].n).toBe(2 * p.chats.length - 1);
+    expect(dup[0].n).toBe(2 * p.chats.length - 3);
+    // A forged stop payload (Zalo lets anyone type one) naming no real campaign: an opt-out, attributed to nothing.
+    expect((await input(p.chats[3]!, { type: "button", data: "R.st.not-a-campaign.1" }, at(5, "10:00"))).status).toBe("applied");
+    const { rows: still } = await rt.db.pool.query(`SELECT count(*)::int AS n FROM campaign_recipients WHERE opted_out_at IS NOT NULL AND campaign_id = $1`, [c.id]);
+    expect(still[0].n).toBe(2);
   }, 120_000);
 
   it("an opt-out on one channel stops campaign messages on every channel; /start on another turns them back on", async () => {
@@ -258,5 +288,35 @@ describe("campaign delivery over fake days", () => {
     const now = (await findCampaign(rt.db.pool, c.id)) as { value: CampaignRecord };
     expect(now.value).toMatchObject({ zaloSpent: 200, statusReason: "zalo_budget", status: "running" });
     expect(formatStats(now.value, await campaignStats(rt.db.pool, now.value)).join("\n")).toContain("Zalo budget reached: paid Zalo messages stopped");
+  }, 60_000);
+
+  it("sends Zalo campaign messages outside the 7-day window as promotions: planned, priced and held to the OA's daily limit", async () => {
+    const p = await population(6, [0, 10, 0], at(1, "06:00"));
+    // Four followers silent for 20 days, the rest inside the window.
+    await rt.db.pool.query(
+      `UPDATE channel_accounts SET last_interaction_at = $2 WHERE external_id = ANY($1)`,
+      [p.chats.slice(0, 4), new Date(at(1, "06:00").getTime() - 20 * 86_400_000)],
+    );
+    const c = await campaign({ units: [p.rootCode], zaloBudget: 100_000, rounds: [{ day: 1, message: { vi: "Zalo {{name}}" } }] });
+    const promo = settings({ zaloPerSecond: 1000 }, { promotionTemplate: "promotion", promotionPrice: 250, promotionDailyLimit: 3, consultationPrice: 0 });
+    const plan = formatPlan(await planCampaign(rt.db.pool, c, promo, TZ, at(1, "06:00"))).join("\n");
+    expect(plan).toContain(`Zalo ${p.chats.length}: ${p.chats.length - 4} inside the 7-day window as consultation messages`);
+    expect(plan).toContain("4 outside it as promotion messages (promotion, at most one per person a day) at 250 đồng (≈ 1,000 đồng), 2 days at the OA's 3 a day");
+    expect(plan).toContain("Zalo cost ≈ 1,000 đồng within the budget");
+    await transition(rt.db.pool, c.id, "start");
+    await runCampaignTick({ ...deps, settings: promo }, at(1, "09:00"));
+    const { rows } = await rt.db.pool.query(
+      `SELECT status::text, reason, zalo_kind, count(*)::int AS n, sum(cost)::int AS cost FROM campaign_recipients
+        WHERE campaign_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 3`,
+      [c.id],
+    );
+    // Three promotions today (the OA's limit), the fourth waits for tomorrow.
+    expect(rows).toEqual([
+      { status: "pending", reason: "zalo_daily_limit", zalo_kind: null, n: 1, cost: 0 },
+      { status: "queued", reason: null, zalo_kind: "consultation", n: p.chats.length - 4, cost: 0 },
+      { status: "queued", reason: null, zalo_kind: "promotion", n: 3, cost: 750 },
+    ]);
+    const { rows: day } = await rt.db.pool.query(`SELECT promotions FROM campaign_zalo_days WHERE day = '2027-10-01'`);
+    expect(day[0].promotions).toBeGreaterThanOrEqual(3);
   }, 60_000);
 });
