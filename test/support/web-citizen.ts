@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import type { LightMyRequestResponse } from "fastify";
 import type pg from "pg";
-import type { ConversationState } from "../../bot/engine/index.ts";
+import { TARGET_GROUPS, type ConversationState } from "../../bot/engine/index.ts";
 import { waitForDelivery } from "./drive.ts";
 
 export interface WebReply {
@@ -80,6 +80,21 @@ export class WebCitizen {
     const res = await this.event({ type: "button", data: button.data });
     if (res.statusCode !== 200) throw new Error(`events: ${res.statusCode} ${res.body}`);
     return this.replies();
+  }
+
+  /**
+   * Opens the page and goes through consent, the "worker" group, the unit typed by its code, a name and
+   * a birth year: at the first question. Returns the replies to the birth year.
+   */
+  async onboardTyped(unitCode: string, name: string, birthYear = "1980"): Promise<WebReply[]> {
+    await this.open();
+    await this.event({ type: "start" });
+    let r = await this.replies();
+    r = await this.tap("c.y", r);
+    await this.tap(`g.${TARGET_GROUPS.indexOf("worker")}`, r);
+    await this.say(unitCode);
+    await this.say(name);
+    return this.say(birthYear);
   }
 
   async state(): Promise<ConversationState | undefined> {

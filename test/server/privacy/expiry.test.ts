@@ -7,7 +7,6 @@
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { TARGET_GROUPS } from "../../../bot/engine/index.ts";
 import { createPool } from "../../../server/db/client.ts";
 import { migrate, readMigrations } from "../../../server/db/migrate.ts";
 import { createLogger } from "../../../server/logger.ts";
@@ -49,14 +48,7 @@ afterAll(async () => {
 /** A citizen with a profile, an answer with a photo and a transcript: everything the promise covers. */
 async function citizen(name: string) {
   const c = new WebCitizen(() => rt);
-  await c.open();
-  await c.event({ type: "start" });
-  let r = await c.replies();
-  r = await c.tap("c.y", r);
-  r = await c.tap(`g.${TARGET_GROUPS.indexOf("worker")}`, r);
-  await c.say(unit.code);
-  await c.say(name);
-  r = await c.say("1975");
+  const r = await c.onboardTyped(unit.code, name, "1975");
   await c.tap("a.0", r);
   const res = await c.post(`/chat/api/evidence?clientEventId=${newClientEventId()}`, PNG, { "content-type": "image/png" });
   expect(res.statusCode).toBe(200);

@@ -283,14 +283,7 @@ describe("POST /chat/api/evidence", () => {
   /** A citizen at a question that takes evidence (before consent a photo is refused: privacy.test.ts). */
   async function started() {
     const c = citizen();
-    await c.open();
-    await c.event({ type: "start" });
-    let r = await c.replies();
-    r = await c.tap("c.y", r);
-    r = await c.tap(`g.${TARGET_GROUPS.indexOf("worker")}`, r);
-    await c.say(unit.code);
-    await c.say("Nguyễn Văn Thử");
-    r = await c.say("1980");
+    const r = await c.onboardTyped(unit.code, "Nguyễn Văn Thử");
     await c.tap("a.0", r); // Chỉ số 1's plan; the hours question next takes a photo
     expect((await c.state())!.step).toMatchObject({ kind: "question", qid: "learn_hours" });
     return c;

@@ -4,7 +4,6 @@
 // one error shape and store nothing. Before consent the engine answers (privacy.test.ts), nothing stored.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TARGET_GROUPS } from "../../../../bot/engine/index.ts";
 import { pruneOnce } from "../../../../server/maintenance/retention.ts";
 import type { Runtime } from "../../../../server/runtime.ts";
 import { addUnit } from "../../../support/telegram-runtime.ts";
@@ -31,14 +30,7 @@ const uploads = async (c: WebCitizen) => (await footprint(rt.db.pool, c.account)
 /** A citizen past consent and profile, at Chỉ số 1's plan question (which takes no photo). */
 async function atPlanQuestion() {
   const c = new WebCitizen(() => rt);
-  await c.open();
-  await c.event({ type: "start" });
-  let r = await c.replies();
-  r = await c.tap("c.y", r);
-  r = await c.tap(`g.${TARGET_GROUPS.indexOf("worker")}`, r);
-  await c.say(unit.code);
-  await c.say("Nguyễn Văn Ảnh");
-  r = await c.say("1980");
+  const r = await c.onboardTyped(unit.code, "Nguyễn Văn Ảnh");
   expect((await c.state())!.step).toMatchObject({ kind: "question" });
   return { c, r };
 }
