@@ -1,34 +1,16 @@
 // The locale files against the code: every key the code uses exists in Vietnamese and English, no key
 // is unused, and the texts are plain (adapters format and escape per channel).
-import { readFileSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { flattenKeys, sourceTexts, usedKeys } from "../support/locale-keys.ts";
 import { createTranslate, createTranslateSync, resources, usedKeyPattern } from "../../bot/i18n.ts";
 
 const BOT = fileURLToPath(new URL("../../bot/", import.meta.url));
 
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? sources(path) : name.endsWith(".ts") ? [path] : [];
-  });
-}
-
-function flatten(tree: Record<string, unknown>, prefix = ""): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(tree)) {
-    const path = prefix ? `${prefix}.${key}` : key;
-    if (typeof value === "string") out[path] = value;
-    else Object.assign(out, flatten(value as Record<string, unknown>, path));
-  }
-  return out;
-}
-
-const code = sources(BOT).map((path) => readFileSync(path, "utf8"));
-const used = new Set(code.flatMap((text) => [...text.matchAll(usedKeyPattern)].map((m) => m[1]!)));
-const vi = flatten(resources.vi.bot);
-const en = flatten(resources.en.bot);
+const code = sourceTexts(BOT, /\.ts$/);
+const used = usedKeys(code, usedKeyPattern);
+const vi = flattenKeys(resources.vi.bot);
+const en = flattenKeys(resources.en.bot);
 
 describe("locales", () => {
   it("the code uses keys", () => {
