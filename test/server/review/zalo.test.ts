@@ -1,47 +1,34 @@
 // Officer review to and from Zalo. A decision reaching a Zalo citizen silent for more than 7 days: it goes as the ZBS template named by
 // ZALO_DECISION_TEMPLATE (the fake OA API records the template endpoint), and is counted as a template
 // in the message cost metrics. Real PostgreSQL and Redis; the officer decides on the web chat.
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CriteriaSet } from "../../../rules/index.ts";
 import { loadShippedSets } from "../../../rules/load-file.ts";
 import { webChannel } from "../../../server/channels/web/index.ts";
-import { createLogger } from "../../../server/logger.ts";
-import { createRuntime, type Runtime } from "../../../server/runtime.ts";
+import type { Runtime } from "../../../server/runtime.ts";
 import { driveToVerdict, waitForDelivery } from "../../support/drive.ts";
-import { testConfig } from "../../support/env.ts";
-import { startFakeZalo, type FakeZalo } from "../../support/fake-zalo.ts";
+import type { FakeZalo } from "../../support/fake-zalo.ts";
+import { platformsRuntime, type Platforms } from "../../support/platforms-runtime.ts";
 import { waitFor } from "../../support/processes.ts";
 import { inviteOfficer, webOfficerOf, WebUser } from "../../support/review-chat.ts";
 import { addUnit } from "../../support/telegram-runtime.ts";
 import { FAST_WEB } from "../../support/web-runtime.ts";
-import { ZaloCitizen, ZALO_APP_ID, ZALO_OA_SECRET } from "../../support/zalo-citizen.ts";
+import { ZaloCitizen } from "../../support/zalo-citizen.ts";
 
 let fake: FakeZalo;
 let rt: Runtime;
 let resident: CriteriaSet;
 
+let platforms: Platforms;
+
 beforeAll(async () => {
-  fake = await startFakeZalo({ appId: ZALO_APP_ID, appSecretKey: "app-secret-for-tests" });
-  const config = testConfig({
-    REDIS_PREFIX: `${testConfig().redisPrefix}_zd${randomBytes(3).toString("hex")}`,
-    ZALO_APP_ID,
-    ZALO_OA_SECRET_KEY: ZALO_OA_SECRET,
-    ZALO_APP_SECRET_KEY: "app-secret-for-tests",
-    ZALO_OA_API_BASE: fake.url,
-    ZALO_OAUTH_BASE: fake.url,
-    ZALO_TOKEN_KEY: randomBytes(32).toString("hex"),
-    ZALO_DECISION_TEMPLATE: "transaction_event",
-  });
   const web = webChannel({ ...FAST_WEB, limits: { sessionEvents: { max: 1000, windowMs: 60_000 } } });
-  rt = await createRuntime(config, createLogger(config), { senders: [web.sender], extraRoutes: web.routes, sweepIntervalMs: 500 });
-  const pair = fake.issuePair();
-  await rt.zalo!.tokens.setTokens(pair.accessToken, pair.refreshToken, 90_000);
+  platforms = await platformsRuntime({ ZALO_DECISION_TEMPLATE: "transaction_event" }, { senders: [web.sender], extraRoutes: web.routes });
+  ({ zalo: fake, rt } = platforms);
   resident = (await loadShippedSets()).find((s) => s.targetGroup === "resident")!;
 });
 afterAll(async () => {
-  await rt?.close();
-  await fake?.close();
+  await platforms?.close();
 });
 
 const texts = (calls: { json?: unknown }[]) => calls.map((c) => JSON.stringify((c.json as any).message)).join("\n");

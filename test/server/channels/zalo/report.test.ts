@@ -3,38 +3,27 @@
 // upload is refreshed once, like a send.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../../../../server/logger.ts";
 import { createInvitation } from "../../../../server/officers/invitations.ts";
-import { createRuntime, type Runtime } from "../../../../server/runtime.ts";
-import { testConfig } from "../../../support/env.ts";
-import { startFakeZalo, type FakeZalo } from "../../../support/fake-zalo.ts";
-import { ZaloCitizen, ZALO_APP_ID, ZALO_OA_SECRET } from "../../../support/zalo-citizen.ts";
+import type { Runtime } from "../../../../server/runtime.ts";
+import type { FakeZalo } from "../../../support/fake-zalo.ts";
+import { platformsRuntime, type Platforms } from "../../../support/platforms-runtime.ts";
+import { ZaloCitizen } from "../../../support/zalo-citizen.ts";
 
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 let fake: FakeZalo;
 let rt: Runtime;
 const code = `ZR${randomBytes(3).toString("hex").toUpperCase()}`;
 
+let platforms: Platforms;
+
 beforeAll(async () => {
-  fake = await startFakeZalo({ appId: ZALO_APP_ID, appSecretKey: "app-secret-for-tests" });
-  const config = testConfig({
-    REDIS_PREFIX: `${testConfig().redisPrefix}_zr${randomBytes(3).toString("hex")}`,
-    ZALO_APP_ID,
-    ZALO_OA_SECRET_KEY: ZALO_OA_SECRET,
-    ZALO_APP_SECRET_KEY: "app-secret-for-tests",
-    ZALO_OA_API_BASE: fake.url,
-    ZALO_OAUTH_BASE: fake.url,
-    ZALO_TOKEN_KEY: randomBytes(32).toString("hex"),
-  });
-  rt = await createRuntime(config, createLogger(config), { sweepIntervalMs: 500 });
-  const pair = fake.issuePair();
-  await rt.zalo!.tokens.setTokens(pair.accessToken, pair.refreshToken, 90_000);
+  platforms = await platformsRuntime();
+  ({ zalo: fake, rt } = platforms);
   await rt.db.pool.query(`INSERT INTO units (code, name, kind, member_count) VALUES ($1, 'Phường Zalo', 'ward', 50)`, [code]);
   await rt.units.refresh();
 });
 afterAll(async () => {
-  await rt?.close();
-  await fake?.close();
+  await platforms?.close();
 });
 
 describe("/report on Zalo", () => {
