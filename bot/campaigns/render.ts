@@ -7,6 +7,7 @@ import type { Button, Lang, OutMessage, Translate } from "../types.ts";
 import { ELDER_AGE } from "../engine/turn.ts";
 import { CAMPAIGN_BUTTON_DATA, stopButtonData } from "./buttons.ts";
 import type { CampaignMessageSpec, Placeholder, RecipientView } from "./types.ts";
+import { dateTimeFormat } from "../intl.ts";
 
 /**
  * How to address the recipient, as the rest of the conversation does (bot/engine/turn.ts): ông/bà from
@@ -42,7 +43,7 @@ export function progressOf(t: Translate, who: RecipientView): string {
 export function formatDate(iso: string, lang: Lang): string {
   const [y, m, d] = iso.split("-").map(Number) as [number, number, number];
   const at = new Date(Date.UTC(y, m - 1, d));
-  return new Intl.DateTimeFormat(lang === "vi" ? "vi-VN" : "en-GB", {
+  return dateTimeFormat(lang === "vi" ? "vi-VN" : "en-GB", {
     day: "numeric",
     month: lang === "vi" ? "numeric" : "long",
     year: "numeric",

@@ -1,5 +1,6 @@
 // Pure helpers for texts the citizen types and labels we show.
 import type { Lang } from "../types.ts";
+import { dateParts, dateTimeFormat } from "../intl.ts";
 
 export const MAX_LABEL = 40;
 
@@ -51,32 +52,17 @@ export function numberInText(text: string): number | null {
 }
 
 /** The calendar year of an instant in a time zone (Intl is pure: no clock, no I/O). */
-const yearFormats = new Map<string, Intl.DateTimeFormat>();
-
 export function yearIn(now: Date, timeZone: string): number {
-  let format = yearFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric" });
-    yearFormats.set(timeZone, format);
-  }
-  const parts = format.formatToParts(now);
-  return Number(parts.find((p) => p.type === "year")?.value);
+  return Number(dateParts(dateTimeFormat("en-US", { timeZone, year: "numeric" }), now).year);
 }
 
 /**
  * The evaluation year an assessment started now belongs to: the calendar year, or the previous one up
  * to and including the cut-off day ("MM-DD" in January, e.g. "01-15").
  */
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-
 export function evaluationYear(now: Date, timeZone: string, cutoff?: string): number {
-  let format = dayFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
-    dayFormats.set(timeZone, format);
-  }
-  const parts = format.formatToParts(now);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const parts = dateParts(dateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }), now);
+  const get = (type: string) => Number(parts[type]);
   const year = get("year");
   const m = cutoff === undefined ? null : /^(\d{2})-(\d{2})$/.exec(cutoff);
   if (!m) return year;

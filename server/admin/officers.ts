@@ -7,6 +7,7 @@ import { createInvitation, invitationLinks, OFFICER_ROLES, type OfficerRole } fr
 import { deactivateOfficer, listOfficers } from "../officers/store.ts";
 import { MAX_INVITE_MS, parseDuration } from "../officers/tokens.ts";
 import { unitsWithoutOfficers } from "../review/reminders.ts";
+import { dateTimeFormat } from "../../bot/intl.ts";
 
 type Command = (args: string[], config: Config, db: Database) => Promise<number>;
 
@@ -22,7 +23,7 @@ function flags(args: string[], names: string[]) {
 }
 
 function localTime(date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-GB", {
+  return dateTimeFormat("en-GB", {
     timeZone, year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short",
   }).format(date);
 }

@@ -13,6 +13,7 @@ import { allUnits } from "../units/store.ts";
 import { principalOf, type Principal } from "./auth.ts";
 import { errorSchema, targetGroup, unitCode, unitKind, year } from "./schemas.ts";
 import { readableUnit } from "./unit-routes.ts";
+import { dateTimeFormat } from "../../bot/intl.ts";
 
 interface Deps {
   pool: pg.Pool;
@@ -21,7 +22,7 @@ interface Deps {
 
 /** The evaluation year now in the configured time zone. */
 export function currentYear(timeZone: string, now = new Date()): number {
-  return Number(new Intl.DateTimeFormat("en", { timeZone, year: "numeric" }).format(now));
+  return Number(dateTimeFormat("en", { timeZone, year: "numeric" }).format(now));
 }
 
 /** The roots a report covers: the unit asked for, or everything one may see (null: the whole province). */

@@ -1,5 +1,6 @@
 // Calendar arithmetic in the deployment's time zone: today's local date, whether an instant lies in a
 // campaign's daily send window, and when the next window opens. Pure.
+import { dateParts, dateTimeFormat } from "../../bot/intl.ts";
 
 export interface LocalTime {
   /** yyyy-mm-dd */
@@ -8,23 +9,9 @@ export interface LocalTime {
   minutes: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
 export function localTime(at: Date, timeZone: string): LocalTime {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-CA", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-    });
-    formatters.set(timeZone, f);
-  }
-  const parts = Object.fromEntries(f.formatToParts(at).map((p) => [p.type, p.value]));
+  const f = dateTimeFormat("en-CA", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
+  const parts = dateParts(f, at);
   return { date: `${parts.year}-${parts.month}-${parts.day}`, minutes: Number(parts.hour) * 60 + Number(parts.minute) };
 }
 

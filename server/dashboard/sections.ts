@@ -4,6 +4,7 @@
 import type { Lang } from "../../bot/types.ts";
 import { adminT } from "./i18n.ts";
 import { esc, layout } from "./page.ts";
+import { dateTimeFormat } from "../../bot/intl.ts";
 
 export interface ReviewRow {
   id: string;
@@ -36,7 +37,7 @@ const num = (n: number) => n.toLocaleString("vi-VN");
 
 function when(lang: Lang, at: Date | null, timeZone: string): string {
   if (!at) return "–";
-  return new Intl.DateTimeFormat(lang === "vi" ? "vi-VN" : "en-GB", { timeZone, day: "2-digit", month: "2-digit", hour: "2-digit", minute: "2-digit" }).format(at);
+  return dateTimeFormat(lang === "vi" ? "vi-VN" : "en-GB", { timeZone, day: "2-digit", month: "2-digit", hour: "2-digit", minute: "2-digit" }).format(at);
 }
 
 function verdictName(lang: Lang, verdict: string | null): string {

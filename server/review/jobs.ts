@@ -11,6 +11,7 @@ import type { ScheduledTask } from "../schedule/scheduler.ts";
 import { queueCounts } from "./queue.ts";
 import { digestRecipients, reminderTargets } from "./reminders.ts";
 import { DAY_MS } from "./scope.ts";
+import { dateParts, dateTimeFormat } from "../../bot/intl.ts";
 
 export interface ReviewJobDeps {
   pool: pg.Pool;
@@ -21,8 +22,8 @@ export interface ReviewJobDeps {
 }
 
 function local(now: Date, timeZone: string): { date: string; hour: number } {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", hourCycle: "h23" }).formatToParts(now);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  const parts = dateParts(dateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", hourCycle: "h23" }), now);
+  const get = (type: string) => parts[type] ?? "";
   return { date: `${get("year")}-${get("month")}-${get("day")}`, hour: Number(get("hour")) };
 }
 

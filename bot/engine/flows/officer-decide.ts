@@ -9,10 +9,11 @@ import { cardMessage } from "./officer-card.ts";
 import { REASON_CODES } from "./officer-needs.ts";
 import { askMore, questionNames } from "./officer-more.ts";
 import { officerState, setOfficerState } from "./officer-state.ts";
+import { dateTimeFormat } from "../../intl.ts";
 
 export function localTime(iso: string | null, timeZone: string, lang: Lang): string {
   if (!iso) return "–";
-  return new Intl.DateTimeFormat(lang === "vi" ? "vi-VN" : "en-GB", {
+  return dateTimeFormat(lang === "vi" ? "vi-VN" : "en-GB", {
     timeZone, hour: "2-digit", minute: "2-digit", day: "2-digit", month: "2-digit", year: "numeric",
   }).format(new Date(iso));
 }

@@ -41,6 +41,7 @@ function withImage(png: string, parts: ZaloMessageBody[]): Part[] {
 }
 import { nextPromotionDayMs, type PromotionQuota } from "./promotion-quota.ts";
 import { ZaloTokenError, type ZaloTokenSource } from "./tokens.ts";
+import { dateParts, dateTimeFormat } from "../../../bot/intl.ts";
 
 export const ZALO_WINDOW_MS = 7 * 86_400_000;
 /** A row held by the closed window is looked at again after this (earlier when the citizen writes). */
@@ -56,7 +57,7 @@ export const NIGHT_BAN_DAYTIME_DELAY_MS = 15 * 60_000;
 
 /** Local wall-clock fields of an instant in a time zone. */
 function wallClock(at: Date, timeZone: string): { y: number; mo: number; d: number; h: number; mi: number; s: number } {
-  const parts = new Intl.DateTimeFormat("en-US", {
+  const parts = dateParts(dateTimeFormat("en-US", {
     timeZone,
     hourCycle: "h23",
     year: "numeric",
@@ -65,8 +66,8 @@ function wallClock(at: Date, timeZone: string): { y: number; mo: number; d: numb
     hour: "numeric",
     minute: "numeric",
     second: "numeric",
-  }).formatToParts(at);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  }), at);
+  const get = (type: string) => Number(parts[type]);
   return { y: get("year"), mo: get("month"), d: get("day"), h: get("hour"), mi: get("minute"), s: get("second") };
 }
 

@@ -1,29 +1,18 @@
 // One owner per table: every statement that names channel_accounts lives in server/accounts/ (the
 // store and its SQL fragments); channels, routes and other stores call it. A file elsewhere that names
 // the table is listed here with its lines.
-import { readdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { ROOT, sourceFiles } from "../../support/source-files.ts";
 
-const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const SERVER = join(ROOT, "server");
 const OWNER = join(SERVER, "accounts");
 const GENERATED = join(SERVER, "db", "generated");
 
-async function sources(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await sources(path)));
-    else if (/\.(ts|mjs|js)$/.test(entry.name)) out.push(path);
-  }
-  return out;
-}
-
 describe("channel_accounts", () => {
   it("is named in SQL only inside server/accounts/", async () => {
-    const files = await sources(SERVER);
+    const files = await sourceFiles(SERVER);
     expect(files.length).toBeGreaterThan(50);
     expect(files.some((f) => f.startsWith(OWNER))).toBe(true);
     const outside: string[] = [];
