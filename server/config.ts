@@ -1,6 +1,7 @@
 // Configuration: read from the environment once, validated, then passed to whoever needs it.
 // Nothing else in the code base reads process.env.
 import { z } from "zod";
+import { bulkCeiling } from "./outbox/budget.ts";
 
 const url = (protocols: string[]) =>
   z.string().refine((value) => {
@@ -84,8 +85,12 @@ const schema = z.object({
   WEB_UPLOAD_ORPHAN_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24),
   TIME_ZONE: z.string().default("Asia/Ho_Chi_Minh"),
   CAMPAIGN_PERSON_DAILY_CAP: z.coerce.number().int().min(1).max(10).default(1),
-  CAMPAIGN_TELEGRAM_PER_SECOND: z.coerce.number().positive().max(1000).default(30),
-  CAMPAIGN_ZALO_PER_SECOND: z.coerce.number().positive().max(1000).default(60),
+  // The platforms' send limits (Telegram: about 30/s, 1000/s with paid broadcasts; Zalo: about 4000 calls
+  // a minute per app), and the campaigns' pace within them (default: all the bulk lane can keep).
+  TELEGRAM_PER_SECOND: z.coerce.number().int().min(2).max(1000).default(30),
+  ZALO_PER_SECOND: z.coerce.number().int().min(2).max(1000).default(60),
+  CAMPAIGN_TELEGRAM_PER_SECOND: optionalString.pipe(z.coerce.number<string | undefined>().positive().max(1000).optional()),
+  CAMPAIGN_ZALO_PER_SECOND: optionalString.pipe(z.coerce.number<string | undefined>().positive().max(1000).optional()),
   ZALO_CONSULTATION_PRICE: z.coerce.number().int().min(0).max(100_000).default(0),
   ZALO_TEMPLATE_PRICE: z.coerce.number().int().min(0).max(100_000).default(300),
   CAMPAIGN_TICK_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
@@ -172,6 +177,8 @@ export interface Config {
     username?: string;
     apiRoot: string;
     webhookSecret?: string;
+    /** Messages per second the bot may send in all (TELEGRAM_PER_SECOND). */
+    perSecond: number;
   };
   campaigns: CampaignSettings;
   zalo: {
@@ -191,6 +198,8 @@ export interface Config {
     promotionTemplate?: string;
     /** The Official Account's id: posters link to https://zalo.me/<id>. */
     oaId?: string;
+    /** Calls per second the OA may make in all (ZALO_PER_SECOND). */
+    perSecond: number;
   };
 }
 
@@ -200,7 +209,7 @@ export interface CampaignSettings {
   personDailyCap: number;
   /** How often the worker's campaign tick runs (ms). */
   tickMs: number;
-  /** The bulk pace the plan assumes per channel (messages per second). */
+  /** The campaigns' pace per channel (messages per second): the bulk lane keeps to it and plans assume it. */
   telegramPerSecond: number;
   zaloPerSecond: number;
   zalo: {
@@ -276,6 +285,12 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
   if (e.REVIEW_PARENT_DAYS <= e.REVIEW_ESCALATE_DAYS) problems.push("REVIEW_PARENT_DAYS: must be more than REVIEW_ESCALATE_DAYS");
   if (e.NODE_ENV === "production" && !e.ADMIN_TOKEN) problems.push("ADMIN_TOKEN: required in production");
   if (e.NODE_ENV === "production" && !e.WEB_CHAT_SECRET) problems.push("WEB_CHAT_SECRET: required in production");
+  const paces = [["TELEGRAM", e.CAMPAIGN_TELEGRAM_PER_SECOND, e.TELEGRAM_PER_SECOND], ["ZALO", e.CAMPAIGN_ZALO_PER_SECOND, e.ZALO_PER_SECOND]] as const;
+  for (const [name, pace, limit] of paces) {
+    if (pace !== undefined && pace > bulkCeiling(limit)) {
+      problems.push(`CAMPAIGN_${name}_PER_SECOND: at most ${Math.floor(bulkCeiling(limit) * 10) / 10} while ${name}_PER_SECOND is ${limit} (a tenth of the limit stays free for replies, counted over 1.1 s)`);
+    }
+  }
   if (e.NODE_ENV === "production" && !e.DATA_HOLDER) problems.push("DATA_HOLDER: required in production (who holds the citizens' data, named in the consent text)");
   if (problems.length > 0) return { ok: false, problems };
   return {
@@ -329,12 +344,13 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         username: e.TELEGRAM_BOT_USERNAME,
         apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
         webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+        perSecond: e.TELEGRAM_PER_SECOND,
       },
       campaigns: {
         personDailyCap: e.CAMPAIGN_PERSON_DAILY_CAP,
         tickMs: e.CAMPAIGN_TICK_MS,
-        telegramPerSecond: e.CAMPAIGN_TELEGRAM_PER_SECOND,
-        zaloPerSecond: e.CAMPAIGN_ZALO_PER_SECOND,
+        telegramPerSecond: e.CAMPAIGN_TELEGRAM_PER_SECOND ?? Math.floor(bulkCeiling(e.TELEGRAM_PER_SECOND)),
+        zaloPerSecond: e.CAMPAIGN_ZALO_PER_SECOND ?? Math.floor(bulkCeiling(e.ZALO_PER_SECOND)),
         zalo: {
           consultationPrice: e.ZALO_CONSULTATION_PRICE,
           templatePrice: e.ZALO_TEMPLATE_PRICE,
@@ -357,6 +373,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         decisionTemplate: e.ZALO_DECISION_TEMPLATE,
         promotionTemplate: e.ZALO_PROMOTION_TEMPLATE,
         oaId: e.ZALO_OA_ID,
+        perSecond: e.ZALO_PER_SECOND,
       },
     },
   };

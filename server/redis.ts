@@ -1,5 +1,6 @@
 // Redis connections. BullMQ needs maxRetriesPerRequest: null on the connections its workers use; the
 // readiness probe uses its own connection that fails fast instead of queueing while Redis is down.
+import { Worker, type Processor, type WorkerOptions } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
 
 export type { Redis };
@@ -17,14 +18,25 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
 }
 
 /** A connection for probes: commands fail at once while Redis is unreachable. */
-export function createProbeRedis(url: string): Redis {
-  return createRedis(url, { maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 1_000 });
+export function createProbeRedis(url: string, options: RedisOptions = {}): Redis {
+  return createRedis(url, { maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 1_000, ...options });
 }
 
 /**
  * A connection for calls that must not wait on Redis (the delivery enqueue after a webhook's commit):
  * no offline queue, no retry, and a command that gets no answer (Redis frozen) fails after commandTimeoutMs.
  */
-export function createFailFastRedis(url: string, commandTimeoutMs = 500): Redis {
-  return createRedis(url, { maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 1_000, commandTimeout: commandTimeoutMs });
+export function createFailFastRedis(url: string, options: RedisOptions = {}): Redis {
+  return createRedis(url, { maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 1_000, commandTimeout: 500, ...options });
+}
+
+/**
+ * A BullMQ worker on a connection of its own (its blocking reads must not hold up other commands), which
+ * goes with it: BullMQ leaves a connection it was handed open when the worker closes.
+ */
+export function ownConnectionWorker<T>(name: string, processor: Processor<T>, redis: Redis, options: Omit<WorkerOptions, "connection">): Worker<T> {
+  const connection = redis.duplicate();
+  const worker = new Worker<T>(name, processor, { ...options, connection });
+  worker.on("closed", () => connection.disconnect());
+  return worker;
 }

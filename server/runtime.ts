@@ -18,8 +18,9 @@ import { createMetrics, type Metrics } from "./metrics.ts";
 import { buildApp } from "./app.ts";
 import { createTelegramApi, createTelegramBot, POLL_TIMEOUT_SECONDS } from "./channels/telegram/bot.ts";
 import { createZaloChannel, type ZaloChannel } from "./channels/zalo/wiring.ts";
+import { ZALO_RECIPIENT_INTERVAL_MS } from "./channels/zalo/sender.ts";
 import { telegramWebhookRoutes } from "./channels/telegram/routes.ts";
-import { createTelegramSender } from "./channels/telegram/sender.ts";
+import { createTelegramSender, TELEGRAM_LIMITS } from "./channels/telegram/sender.ts";
 import type { Config } from "./config.ts";
 import { DroppedInputs } from "./edge/drops.ts";
 import { createPipeline, type Pipeline } from "./conversation/pipeline.ts";
@@ -144,7 +145,9 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     await db.close();
     throw error;
   }
-  const redis = createRedis(config.redisUrl);
+  // Every connection carries the key prefix as its name (CLIENT LIST shows whose it is).
+  const named = { connectionName: config.redisPrefix };
+  const redis = createRedis(config.redisUrl, named);
   let criteria: LiveCatalog;
   try {
     criteria = await LiveCatalog.start({ pool: db.pool, redis, prefix: config.redisPrefix, logger, shipped: await loadShippedSets() });
@@ -153,9 +156,9 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     await db.close();
     throw error;
   }
-  const probe = createProbeRedis(config.redisUrl);
+  const probe = createProbeRedis(config.redisUrl, named);
   // The enqueue after a webhook's commit has its own connection and queues, which never wait on Redis.
-  const notifyRedis = createFailFastRedis(config.redisUrl);
+  const notifyRedis = createFailFastRedis(config.redisUrl, named);
   const notifyQueues: DeliveryQueues = { messages: new Map(), bulk: new Map(), acks: new Map() };
   const units = new CachedUnitDirectory(db.pool);
   // ROLE=web takes HTTP only; ROLE=worker delivers and runs scheduled jobs (and answers health checks).
@@ -199,12 +202,12 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   let telegram: Bot | undefined;
   if (config.telegram.mode !== "off") {
     telegram = createTelegramBot(config.telegram, handleInbound, logger, drops);
-    senders.set("telegram", createTelegramSender(createTelegramApi(config.telegram), options.telegramLimits));
+    senders.set("telegram", createTelegramSender(createTelegramApi(config.telegram), options.telegramLimits ?? { ...TELEGRAM_LIMITS, globalPerSecond: config.telegram.perSecond }));
     if (web && config.telegram.mode === "webhook") routes.push(telegramWebhookRoutes(telegram, config.telegram.webhookSecret!, { logger, drops }));
   }
   let zalo: ZaloChannel | undefined;
   if (config.zalo.appId && config.zalo.oaSecretKey && config.zalo.tokenKey) {
-    zalo = createZaloChannel({ config, pool: db.pool, redis, logger, handleInbound, drops, limits: options.zaloLimits, now: options.now });
+    zalo = createZaloChannel({ config, pool: db.pool, redis, logger, handleInbound, drops, limits: options.zaloLimits ?? { globalPerSecond: config.zalo.perSecond, perRecipientIntervalMs: ZALO_RECIPIENT_INTERVAL_MS }, now: options.now });
     senders.set("zalo", zalo.sender);
     if (web) routes.push(zalo.routes);
     checks.zalo = zalo.tokens.check;
@@ -246,7 +249,10 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
       queues.acks.set(sender.channel, createAckQueue(sender.channel, redis, config.redisPrefix));
       continue;
     }
-    const delivery = new OutboxDelivery({ pool: db.pool, redis, prefix: config.redisPrefix, sender: metrics.instrumentSender(sender), logger, ...options.delivery });
+    const bulkPerSecond = sender.channel === "telegram" ? config.campaigns.telegramPerSecond : sender.channel === "zalo" ? config.campaigns.zaloPerSecond : 0;
+    const delivery = new OutboxDelivery({
+      pool: db.pool, redis, prefix: config.redisPrefix, sender: metrics.instrumentSender(sender), logger, bulkPerSecond, ...options.delivery,
+    });
     deliveries.set(sender.channel, delivery);
     queues.messages.set(sender.channel, delivery.queue);
     queues.bulk.set(sender.channel, delivery.bulkQueue);

@@ -7,7 +7,7 @@ import { Queue, Worker } from "bullmq";
 import type pg from "pg";
 import type { Logger } from "pino";
 import type { ChannelName } from "../../bot/types.ts";
-import type { Redis } from "../redis.ts";
+import { ownConnectionWorker, type Redis } from "../redis.ts";
 import { ackJob, ackQueueName, type DeliverJob } from "./jobs.ts";
 import * as store from "./store.ts";
 import type { ChannelSender, SendResult } from "./types.ts";
@@ -42,8 +42,7 @@ export class AckDelivery {
   constructor(private readonly o: { pool: pg.Pool; redis: Redis; prefix: string; sender: ChannelSender; logger: Logger }) {
     const channel = o.sender.channel;
     this.queue = createAckQueue(channel, o.redis, o.prefix);
-    this.worker = new Worker<DeliverJob>(ackQueueName(channel), (job) => this.deliver(job.data.recipient), {
-      connection: o.redis.duplicate(),
+    this.worker = ownConnectionWorker<DeliverJob>(ackQueueName(channel), (job) => this.deliver(job.data.recipient), o.redis, {
       prefix: o.prefix,
       concurrency: 50,
       autorun: true,

@@ -5,13 +5,25 @@
 //     `reserve` tokens per window to it, so that a campaign is never starved;
 //   - bulk takes a token within its reserve at any time, and beyond it only when no reply or notice is
 //     waiting for a token and `headroom` tokens stay free – so a reply that arrives during a campaign
-//     finds a token at once instead of queueing behind it.
+//     finds a token at once instead of queueing behind it;
+//   - bulk never goes faster than its pace (`bulkPerSecond`, the campaign settings' rate per channel),
+//     so that a campaign drains at the rate its plan announced.
 // The window is 10% longer than a second and each send is logged again when its call finished
 // (finished()), which is never before the platform received it: however slow one call was, the
 // platform never sees more than the limit within its own second.
 import type { Redis } from "../redis.ts";
 
 export const GLOBAL_WINDOW_MS = 1_100;
+const PACE_WINDOW_MS = 1_000;
+const SHARE = 0.1;
+
+/**
+ * The fastest bulk pace a channel limited to `limit` sends per second can keep: what is left once the
+ * replies' headroom is set aside, counted over GLOBAL_WINDOW_MS (30/s leaves 24.5/s).
+ */
+export function bulkCeiling(limit: number): number {
+  return (limit - Math.max(1, Math.ceil(limit * SHARE))) / (GLOBAL_WINDOW_MS / 1000);
+}
 
 export type BudgetLane = "high" | "bulk";
 
@@ -24,13 +36,16 @@ export interface BudgetOptions {
   bulkReserveShare?: number;
   /** Share of the limit bulk leaves free for replies that may arrive (0.1 = 10%). */
   headroomShare?: number;
+  /** Bulk sends in any second at most (unset: only the limit and the headroom bound bulk). */
+  bulkPerSecond?: number;
   /** The clock (tests freeze it). */
   now?: () => number;
 }
 
 /**
- * KEYS: 1 all sends, 2 bulk sends, 3 high waiters (scored by expiry), 4 "bulk is waiting" flag.
- * ARGV: now, window, limit, member, lane, reserve, headroom, waiter id.
+ * KEYS: 1 all sends, 2 bulk sends, 3 high waiters (scored by expiry), 4 "bulk is waiting" flag,
+ *   5 bulk sends by the time they were admitted (the pace).
+ * ARGV: now, window, limit, member, lane, reserve, headroom, waiter id, pace (0: none), pace window.
  * Returns 0 when the send is admitted (and logged), else how many ms to wait before asking again.
  */
 const TAKE = `
@@ -40,6 +55,15 @@ local limit = tonumber(ARGV[3])
 local lane = ARGV[5]
 local reserve = tonumber(ARGV[6])
 local headroom = tonumber(ARGV[7])
+local pace = tonumber(ARGV[9])
+local paceWindow = tonumber(ARGV[10])
+if lane == "bulk" and pace > 0 then
+  redis.call("zremrangebyscore", KEYS[5], "-inf", now - paceWindow)
+  if redis.call("zcard", KEYS[5]) >= pace then
+    local first = redis.call("zrange", KEYS[5], 0, 0, "WITHSCORES")
+    return math.max(1, tonumber(first[2]) + paceWindow - now + 1)
+  end
+end
 redis.call("zremrangebyscore", KEYS[1], "-inf", now - window)
 redis.call("zremrangebyscore", KEYS[2], "-inf", now - window)
 redis.call("zremrangebyscore", KEYS[3], "-inf", now)
@@ -59,6 +83,10 @@ if admit then
   if lane == "bulk" then
     redis.call("zadd", KEYS[2], now, ARGV[4])
     redis.call("pexpire", KEYS[2], window * 2)
+    if pace > 0 then
+      redis.call("zadd", KEYS[5], now, ARGV[4])
+      redis.call("pexpire", KEYS[5], paceWindow * 2)
+    end
   else
     redis.call("zrem", KEYS[3], ARGV[8])
   end
@@ -96,9 +124,9 @@ export class SendBudget {
   private readonly now: () => number;
 
   constructor(private readonly o: BudgetOptions) {
-    this.reserve = Math.max(1, Math.ceil(o.limit * (o.bulkReserveShare ?? 0.1)));
-    this.headroom = Math.max(1, Math.ceil(o.limit * (o.headroomShare ?? 0.1)));
-    this.keys = ["sends", "sends-bulk", "waiting-high", "waiting-bulk"].map((k) => `${o.key}:${k}`);
+    this.reserve = Math.max(1, Math.ceil(o.limit * (o.bulkReserveShare ?? SHARE)));
+    this.headroom = Math.max(1, Math.ceil(o.limit * (o.headroomShare ?? SHARE)));
+    this.keys = ["sends", "sends-bulk", "waiting-high", "waiting-bulk", "paced-bulk"].map((k) => `${o.key}:${k}`);
     this.now = o.now ?? Date.now;
   }
 
@@ -116,8 +144,8 @@ export class SendBudget {
   async tryTake(lane: BudgetLane, waiter = `${Date.now()}-${Math.random().toString(36).slice(2, 10)}`): Promise<string | number> {
     const member = `${Date.now()}-${Math.random().toString(36).slice(2, 10)}`;
     const wait = Number(
-      await this.o.redis.eval(TAKE, 4, ...this.keys, String(this.now()), String(GLOBAL_WINDOW_MS), String(this.o.limit), member, lane,
-        String(this.reserve), String(this.headroom), waiter),
+      await this.o.redis.eval(TAKE, 5, ...this.keys, String(this.now()), String(GLOBAL_WINDOW_MS), String(this.o.limit), member, lane,
+        String(this.reserve), String(this.headroom), waiter, String(this.o.bulkPerSecond ?? 0), String(PACE_WINDOW_MS)),
     );
     return wait <= 0 ? member : wait;
   }

@@ -19,7 +19,7 @@ import { Queue, Worker, type Job } from "bullmq";
 import type pg from "pg";
 import type { Logger } from "pino";
 import type { ChannelName } from "../../bot/types.ts";
-import type { Redis } from "../redis.ts";
+import { ownConnectionWorker, type Redis } from "../redis.ts";
 import { tryLock, type HeldLock } from "../redis-lock.ts";
 import { AckDelivery } from "./acks.ts";
 import { announceDelivered } from "./announce.ts";
@@ -43,6 +43,8 @@ export interface DeliveryOptions {
   bulkConcurrency?: number;
   /** Share of the channel's budget reserved for bulk while it waits (default 0.1). */
   bulkReserveShare?: number;
+  /** The campaigns' pace on this channel: bulk sends per second at most (0: only the budget bounds bulk). */
+  bulkPerSecond?: number;
   maxAttempts?: number;
   /** Base of the exponential back-off for transient failures. */
   backoffBaseMs?: number;
@@ -106,6 +108,7 @@ export class OutboxDelivery {
       // load 4 workers delivered 50–75/s (bench:broadcast drain), 16 about twice that.
       bulkConcurrency: 16,
       bulkReserveShare: 0.1,
+      bulkPerSecond: 0,
       maxAttempts: 8,
       backoffBaseMs: 2_000,
       inlineWaitMs: 1_500,
@@ -117,12 +120,7 @@ export class OutboxDelivery {
     this.queue = createOutboxQueue(channel, options.redis, options.prefix);
     this.bulkQueue = createBulkQueue(channel, options.redis, options.prefix);
     const worker = (name: string, group: Group, concurrency: number) => {
-      const w = new Worker<DeliverJob>(name, (job) => this.deliver(job, group), {
-        connection: options.redis.duplicate(),
-        prefix: options.prefix,
-        concurrency,
-        autorun: true,
-      });
+      const w = ownConnectionWorker<DeliverJob>(name, (job) => this.deliver(job, group), options.redis, { prefix: options.prefix, concurrency, autorun: true });
       w.on("error", (err) => options.logger.error({ err, channel, group }, "outbox worker error"));
       w.on("failed", (job, err) => options.logger.warn({ err, channel, group, job: job?.id }, "delivery job failed"));
       return w;
@@ -135,6 +133,7 @@ export class OutboxDelivery {
       key: this.key("budget"),
       limit: options.sender.globalPerSecond,
       bulkReserveShare: this.o.bulkReserveShare,
+      ...(this.o.bulkPerSecond > 0 ? { bulkPerSecond: this.o.bulkPerSecond } : {}),
     });
   }
 

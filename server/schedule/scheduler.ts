@@ -10,7 +10,7 @@
 // logged; its next occurrence runs as planned. Only processes with the worker role run a Scheduler.
 import { Queue, Worker, type Job } from "bullmq";
 import type { Logger } from "pino";
-import type { Redis } from "../redis.ts";
+import { ownConnectionWorker, type Redis } from "../redis.ts";
 
 export const SCHEDULE_QUEUE = "scheduled";
 
@@ -38,7 +38,6 @@ export class Scheduler {
   private readonly tasks = new Map<string, ScheduledTask>();
   private readonly queue: Queue;
   private worker?: Worker;
-  private workerConnection?: Redis;
 
   constructor(private readonly o: SchedulerOptions) {
     this.queue = new Queue(SCHEDULE_QUEUE, { connection: o.redis, prefix: o.prefix });
@@ -65,12 +64,7 @@ export class Scheduler {
 
   private start(): void {
     if (this.worker) return;
-    this.workerConnection = this.o.redis.duplicate();
-    this.worker = new Worker(SCHEDULE_QUEUE, (job) => this.runJob(job), {
-      connection: this.workerConnection,
-      prefix: this.o.prefix,
-      concurrency: this.o.concurrency ?? 4,
-    });
+    this.worker = ownConnectionWorker(SCHEDULE_QUEUE, (job) => this.runJob(job), this.o.redis, { prefix: this.o.prefix, concurrency: this.o.concurrency ?? 4 });
     this.worker.on("error", (err) => this.o.logger.error({ err }, "scheduler worker error"));
   }
 
@@ -92,6 +86,5 @@ export class Scheduler {
   async close(): Promise<void> {
     await this.worker?.close();
     await this.queue.close();
-    this.workerConnection?.disconnect();
   }
 }

@@ -70,6 +70,25 @@ describe("loadConfig", () => {
     expect(result.problems.join("\n")).toMatch(/ZALO_TOKEN_KEY/);
   });
 
+  it("paces campaigns at what the bulk lane can keep under each platform's limit, and refuses a faster pace", () => {
+    const defaults = loadConfig({});
+    if (!defaults.ok) throw new Error(defaults.problems.join("\n"));
+    // Telegram 30/s less a tenth for replies, counted over 1.1 s: 24.5/s; Zalo 60/s: 49/s.
+    expect(defaults.config.telegram.perSecond).toBe(30);
+    expect(defaults.config.campaigns.telegramPerSecond).toBe(24);
+    expect(defaults.config.campaigns.zaloPerSecond).toBe(49);
+    const raised = loadConfig({ TELEGRAM_PER_SECOND: "250", CAMPAIGN_TELEGRAM_PER_SECOND: "200" });
+    if (!raised.ok) throw new Error(raised.problems.join("\n"));
+    expect(raised.config.campaigns.telegramPerSecond).toBe(200);
+    const tooFast = loadConfig({ CAMPAIGN_TELEGRAM_PER_SECOND: "30", CAMPAIGN_ZALO_PER_SECOND: "50" });
+    expect(tooFast.ok).toBe(false);
+    if (tooFast.ok) return;
+    expect(tooFast.problems).toEqual([
+      "CAMPAIGN_TELEGRAM_PER_SECOND: at most 24.5 while TELEGRAM_PER_SECOND is 30 (a tenth of the limit stays free for replies, counted over 1.1 s)",
+      "CAMPAIGN_ZALO_PER_SECOND: at most 49 while ZALO_PER_SECOND is 60 (a tenth of the limit stays free for replies, counted over 1.1 s)",
+    ]);
+  });
+
   it("treats empty strings as unset", () => {
     const result = loadConfig({ TELEGRAM_BOT_TOKEN: "", ADMIN_TOKEN: "  " });
     expect(result.ok).toBe(true);

@@ -48,6 +48,8 @@ export const ZALO_WINDOW_MS = 7 * 86_400_000;
 export const WINDOW_RECHECK_MS = 6 * 3_600_000;
 /** After this long without interaction a held row is given up. */
 export const WINDOW_GIVE_UP_MS = 45 * 86_400_000;
+/** Between two messages to one Zalo user. */
+export const ZALO_RECIPIENT_INTERVAL_MS = 300;
 /** Template messages reach citizens who interacted within the last year. */
 export const TEMPLATE_REACH_MS = 365 * 86_400_000;
 export const RATE_LIMIT_DELAY_MS = 60_000;
@@ -212,7 +214,7 @@ export function createZaloSender(deps: ZaloSenderDeps): ChannelSender {
   return {
     channel: "zalo",
     globalPerSecond: deps.globalPerSecond ?? 60,
-    perRecipientIntervalMs: deps.perRecipientIntervalMs ?? 300,
+    perRecipientIntervalMs: deps.perRecipientIntervalMs ?? ZALO_RECIPIENT_INTERVAL_MS,
     combine: (messages) => combineMessages(messages),
     windowOpen: (info) => windowOpen(info, now()),
     async send(recipient: string, payload: OutboxPayload, info: RecipientInfo, done?: PartsSent, row?: RowContext): Promise<SendResult> {

@@ -43,7 +43,7 @@ beforeAll(async () => {
   env = testEnv({
     DATABASE_URL: url.toString(), REDIS_PREFIX: `cdhtcrash_${randomBytes(4).toString("hex")}`, ROLE: "worker", TIME_ZONE: tz,
     TELEGRAM_MODE: "webhook", TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, TELEGRAM_WEBHOOK_SECRET: "crash-webhook-secret-0123456789",
-    CAMPAIGN_TICK_MS: "300", CAMPAIGN_TELEGRAM_PER_SECOND: "30", LOG_LEVEL: "warn",
+    CAMPAIGN_TICK_MS: "300", CAMPAIGN_TELEGRAM_PER_SECOND: "24", LOG_LEVEL: "warn",
   });
   const { rootCode } = await seedPopulation(pool, { people: N, tag: "crash", year: new Date().getUTCFullYear(), channels: [10, 0, 0], states: true, telegramBase: randomInt(1e9, 2e9) });
   await pool.query(`UPDATE people SET opt_out_at = NULL`);

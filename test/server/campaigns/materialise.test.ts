@@ -61,7 +61,7 @@ describe("campaign plan", () => {
     expect(plan.rounds[2]!.counts.reduce((s, c) => s + c.n, 0)).toBe(5);
 
     const text = formatPlan(plan).join("\n");
-    expect(text).toMatch(/Telegram [\d,]+ ≈ \d+ (s|min) at 30\/s/);
+    expect(text).toMatch(/Telegram [\d,]+ ≈ \d+ (s|min) at 24\/s/);
     expect(text).toContain(`${inside.length.toLocaleString("en-US")} inside the 7-day window as consultation messages`);
     expect(text).toContain(`need a template message (transaction_education) at 300 đồng (≈ ${((zalo.length - inside.length) * 300).toLocaleString("en-US")} đồng)`);
     expect(text).toMatch(/> budget 50,000 đồng: the campaign stops paid Zalo messages at the budget/);

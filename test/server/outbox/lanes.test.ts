@@ -31,8 +31,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe("SendBudget", () => {
   // A frozen clock: the lanes' rules, apart from the time it takes to ask Redis on a busy machine.
   const at = { now: 1_000_000 };
-  const budget = (limit: number) =>
-    new SendBudget({ redis, key: `${config.redisPrefix}:budget-test:${randomBytes(3).toString("hex")}`, limit, now: () => at.now });
+  const budget = (limit: number, bulkPerSecond?: number) =>
+    new SendBudget({
+      redis, key: `${config.redisPrefix}:budget-test:${randomBytes(3).toString("hex")}`, limit, now: () => at.now, ...(bulkPerSecond ? { bulkPerSecond } : {}),
+    });
   const fill = async (b: SendBudget, lane: "bulk" | "high") => {
     let n = 0;
     for (;;) {
@@ -65,6 +67,22 @@ describe("SendBudget", () => {
     at.now += 1_200;
     expect(await fill(b, "high")).toBe(27);
     expect(await fill(b, "bulk")).toBe(3);
+  });
+
+  it("keeps bulk to its pace in any second, and replies still get the rest of the budget", async () => {
+    const b = budget(250, 200);
+    expect(await fill(b, "bulk")).toBe(200);
+    // The 200th bulk send was admitted now: the next may go one second after the first of them.
+    expect(await b.tryTake("bulk")).toBe(1_001);
+    // Replies take what is left of the limit at once.
+    for (let i = 0; i < 50; i++) expect(typeof (await b.tryTake("high"))).toBe("string");
+    at.now += 600;
+    expect(await b.tryTake("bulk")).toBe(401);
+    // A second on, the pace admits bulk again, and only the global window (1.1 s) holds it back now.
+    at.now += 401;
+    expect(typeof (await b.tryTake("bulk"))).toBe("number");
+    at.now += 100;
+    expect(await fill(b, "bulk")).toBe(200);
   });
 
   it("makes bulk wait while a reply waits for a token", async () => {
