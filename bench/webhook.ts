@@ -6,7 +6,6 @@
 // same clients against a Fastify route that does nothing (HTTP alone). Run: npm run bench:webhook [-- --seconds 10 --concurrency 16 --citizens 400]
 // [--pg-socket /var/run/postgresql] (PostgreSQL through its Unix socket instead of TCP) [--table-stats].
 import { randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import Fastify from "fastify";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
@@ -17,6 +16,7 @@ import { migrate, readMigrations } from "../server/db/migrate.ts";
 import { createLogger } from "../server/logger.ts";
 import { createRedis } from "../server/redis.ts";
 import { createRuntime } from "../server/runtime.ts";
+import { postgresCpu } from "./support/cpu.ts";
 
 const { values } = parseArgs({
   options: {
@@ -65,18 +65,6 @@ async function httpCeiling(seconds: number): Promise<number> {
   const rate = latencies.length / ((Date.now() - started) / 1000);
   await app.close();
   return rate;
-}
-
-/** CPU seconds (user + system) the server processes of this database's connections have used so far. */
-async function serverCpu(pool: { query: (text: string) => Promise<{ rows: { pid: number }[] }> }): Promise<number> {
-  const { rows } = await pool.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`);
-  let ticks = 0;
-  for (const { pid } of rows) {
-    const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
-  }
-  return ticks / 100;
 }
 
 function pct(sorted: number[], p: number): number {
@@ -162,7 +150,7 @@ async function main() {
 
   // The same answers handed to the pipeline directly (no HTTP, no grammY): what the database path allows.
   let direct = 0;
-  const pgCpuBefore = await serverCpu(rt.db.pool);
+  const pgCpuBefore = await postgresCpu(rt.db.pool);
   const cpuBefore = process.cpuUsage();
   const directDeadline = Date.now() + Math.min(SECONDS, 5) * 1000;
   const directStart = Date.now();
@@ -180,7 +168,7 @@ async function main() {
   // Work per answer, less sensitive to other load on the machine than the rates: CPU time of this process.
   const cpu = process.cpuUsage(cpuBefore);
   const cpuPerUpdate = (cpu.user + cpu.system) / 1000 / direct;
-  const pgCpuPerUpdate = ((await serverCpu(rt.db.pool)) - pgCpuBefore) * 1000 / direct;
+  const pgCpuPerUpdate = ((await postgresCpu(rt.db.pool)) - pgCpuBefore) * 1000 / direct;
   if (values["table-stats"]) {
     // Rows written per table, and how many updates were HOT (no index entries): where the writes go.
     const { rows: st } = await rt.db.pool.query(`SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, pg_size_pretty(pg_total_relation_size(relid)) AS size FROM pg_stat_user_tables WHERE n_tup_ins + n_tup_upd > 0 ORDER BY 1`);
@@ -195,7 +183,7 @@ async function main() {
   await pool.query(`CREATE TABLE bench_counter (id int PRIMARY KEY, n bigint NOT NULL DEFAULT 0)`);
   await pool.query(`INSERT INTO bench_counter (id) SELECT g FROM generate_series(1, $1) g`, [CITIZENS]);
   let txs = 0;
-  const basePgCpuBefore = await serverCpu(pool);
+  const basePgCpuBefore = await postgresCpu(pool);
   const baseDeadline = Date.now() + Math.min(SECONDS, 5) * 1000;
   const baseStart = Date.now();
   await Promise.all(
@@ -211,7 +199,7 @@ async function main() {
     }),
   );
   const baseline = txs / ((Date.now() - baseStart) / 1000);
-  const basePgCpu = ((await serverCpu(pool)) - basePgCpuBefore) * 1000 / txs;
+  const basePgCpu = ((await postgresCpu(pool)) - basePgCpuBefore) * 1000 / txs;
   await pool.end();
 
   console.log(`bench/webhook (${CONCURRENCY} concurrent clients, ${CITIZENS} citizens, ${SECONDS} s, ${latencies.length} updates, ${outbox[0].n} outbox rows, PostgreSQL over ${socket ? "its Unix socket" : "TCP"})`);

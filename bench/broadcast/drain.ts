@@ -22,6 +22,7 @@ import { createPool } from "../../server/db/client.ts";
 import { createLogger } from "../../server/logger.ts";
 import { createRuntime } from "../../server/runtime.ts";
 import { seedPopulation } from "./population.ts";
+import { ownCpu, postgresCpu, processCpu, redisCpu } from "../support/cpu.ts";
 
 const TOKEN = "123456:BENCH-token-abcdefghijklmnop";
 
@@ -89,6 +90,9 @@ export async function benchDrain(argv: string[]): Promise<void> {
       const m = process.memoryUsage();
       console.log(`  ${((Date.now() - t0) / 1000).toFixed(0)} s: fed ${p[0].fed}, sent ${p[0].sent}, rss ${Math.round(m.rss / 2 ** 20)} MB, heap ${Math.round(m.heapUsed / 2 ** 20)}/${Math.round(m.heapTotal / 2 ** 20)} MB, external ${Math.round(m.external / 2 ** 20)} MB, load ${loadavg()[0]!.toFixed(1)}`);
     })().catch(() => {}), 5_000);
+    // CPU per message of each part (the tick and delivery in this process, PostgreSQL, Redis, the fake API).
+    const cpu = async () => ({ server: ownCpu(), postgres: await postgresCpu(rt!.db.pool), redis: await redisCpu(rt!.redis), api: await processCpu(fakeProc.pid!) });
+    const cpuBefore = await cpu();
     const t0 = Date.now();
     let delivered = 0;
     for (let last = -1; ; ) {
@@ -99,6 +103,7 @@ export async function benchDrain(argv: string[]): Promise<void> {
       last = delivered;
       await new Promise((r) => setTimeout(r, 1000));
     }
+    const cpuAfter = await cpu();
     clearInterval(sampler);
     clearInterval(progress);
     const s = await stats();
@@ -110,6 +115,8 @@ export async function benchDrain(argv: string[]): Promise<void> {
     console.log(`drained ${s.times.length.toLocaleString("en-US")} campaign messages to ${s.chats.toLocaleString("en-US")} chats in ${((times.at(-1)! - times[0]!) / 1000).toFixed(1)} s`);
     console.log(`  delivered rate (5th–95th percentile of sends) ${rate.toFixed(1)}/s against a cap of ${cap}/s: ${((rate / cap - 1) * 100).toFixed(1)} % (target within ±5 %)`);
     console.log(`  the bot's limit TELEGRAM_PER_SECOND=${limit} (the bulk lane may keep ${bulkCeiling(limit).toFixed(1)}/s of it); load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+    const perMessage = (k: keyof typeof cpuAfter) => `${k} ${(((cpuAfter[k] - cpuBefore[k]) * 1000) / s.times.length).toFixed(2)}`;
+    console.log(`  CPU ms per message: ${(["server", "postgres", "redis", "api"] as const).map(perMessage).join(", ")}`);
     console.log(`  duplicates: ${s.duplicates}; recipients: ${rows.map((r) => `${r.status} ${r.n.toLocaleString("en-US")}`).join(", ")}`);
     console.log(`  server process peak RSS ${Math.round(peakRss / 2 ** 20)} MB (target < 300 MB)`);
   } finally {

@@ -163,13 +163,19 @@ export function lastReachableAccountSql(person: string, channels: string): strin
      ORDER BY ca.last_interaction_at DESC NULLS LAST, ca.id LIMIT 1`;
 }
 
-export async function recipientInfo(db: Queryable, channel: ChannelName, externalId: string): Promise<RecipientInfo> {
-  const { rows } = await db.query(
-    `SELECT last_interaction_at, reachable FROM channel_accounts WHERE channel = $1 AND external_id = $2`,
-    [channel, externalId],
-  );
-  const r = rows[0];
+/** What delivery needs of a recipient's account (sent along with other statements: recipientInfoOf reads it). */
+export function recipientInfoStatement(channel: ChannelName, externalId: string): Statement {
+  return sql(`SELECT last_interaction_at, reachable FROM channel_accounts WHERE channel = $1 AND external_id = $2`, channel, externalId);
+}
+
+export function recipientInfoOf(result: { rows: { last_interaction_at: Date | null; reachable: boolean }[] }): RecipientInfo {
+  const r = result.rows[0];
   return r ? { lastInteractionAt: r.last_interaction_at, reachable: r.reachable } : { lastInteractionAt: null, reachable: true };
+}
+
+export async function recipientInfo(db: Queryable, channel: ChannelName, externalId: string): Promise<RecipientInfo> {
+  const s = recipientInfoStatement(channel, externalId);
+  return recipientInfoOf(await db.query(s.text, s.values));
 }
 
 export async function markUnreachable(db: Queryable, channel: ChannelName, externalId: string, reason: string): Promise<void> {

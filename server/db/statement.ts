@@ -39,6 +39,16 @@ export async function batch(client: Pick<pg.PoolClient, "query">, statements: (S
   return settled.map((r) => (r as PromiseFulfilledResult<pg.QueryResult>).value);
 }
 
+/** batch() on a connection of the pool, taken for the batch's round trip only. */
+export async function batchOn(pool: pg.Pool, statements: (Statement | string)[]): Promise<pg.QueryResult[]> {
+  const client = await pool.connect();
+  try {
+    return await batch(client, statements);
+  } finally {
+    client.release();
+  }
+}
+
 /** The client's socket where pg exposes it (`connection.stream`, a net.Socket), to cork around a batch. */
 function socketOf(client: object): { cork(): void; uncork(): void } | undefined {
   const stream = (client as { connection?: { stream?: { cork?: unknown; uncork?: unknown } } }).connection?.stream;

@@ -2,9 +2,9 @@
 // delivery worker makes. Status: pending → sending → sent | pending (retry) | failed | uncertain.
 import type pg from "pg";
 import type { ChannelName, Lane as PriorityLane } from "../../bot/types.ts";
-import { UNREACHABLE_ACCOUNT } from "../accounts/store.ts";
-import { sql, type Statement } from "../db/statement.ts";
-import type { OutboxPayload, PartsSent } from "./types.ts";
+import { recipientInfoOf, recipientInfoStatement, UNREACHABLE_ACCOUNT } from "../accounts/store.ts";
+import { batchOn, sql, type Statement } from "../db/statement.ts";
+import type { OutboxPayload, PartsSent, RecipientInfo } from "./types.ts";
 
 /** The recipient's account as delivery needs it; owned by the accounts store. */
 export { markUnreachable, recipientInfo } from "../accounts/store.ts";
@@ -101,13 +101,46 @@ function toRow(r: any): OutboxRow {
  * within a lane (a row in back-off holds back the rows after it in its lane and the lanes after).
  */
 export async function nextRow(db: Queryable, channel: ChannelName, recipient: string): Promise<OutboxRow | null> {
-  const { rows } = await db.query(
+  const s = nextRowStatement(channel, recipient);
+  const { rows } = await db.query(s.text, s.values);
+  return rows[0] ? toRow(rows[0]) : null;
+}
+
+function nextRowStatement(channel: ChannelName, recipient: string): Statement {
+  return sql(
     `SELECT ${COLUMNS} FROM outbox
       WHERE channel = $1 AND recipient = $2 AND status IN ('pending', 'sending') AND ${NOT_ACK}
       ORDER BY lane, id LIMIT 1`,
-    [channel, recipient],
+    channel, recipient,
   );
-  return rows[0] ? toRow(rows[0]) : null;
+}
+
+/** The chat's next row with its recipient's account, as the worker reads them before each send. */
+export interface NextSend {
+  row: OutboxRow | null;
+  info: RecipientInfo;
+}
+
+const nextSendOf = (row: pg.QueryResult, info: pg.QueryResult): NextSend => ({
+  row: row.rows[0] ? toRow(row.rows[0]) : null,
+  info: recipientInfoOf(info as Parameters<typeof recipientInfoOf>[0]),
+});
+
+/** A holder's start, in one round trip: its fence, and the chat's next row with the recipient's account. */
+export async function openHold(pool: pg.Pool, channel: ChannelName, recipient: string): Promise<NextSend & { fence: string }> {
+  const [fence, row, info] = await batchOn(pool, [
+    sql(`SELECT nextval('outbox_claim_fence_seq')::text AS fence`), nextRowStatement(channel, recipient), recipientInfoStatement(channel, recipient),
+  ]);
+  return { fence: fence!.rows[0].fence, ...nextSendOf(row!, info!) };
+}
+
+/**
+ * Delivered (markSent for each row), then the chat's next row with its recipient's account, in one round
+ * trip: each statement commits before the next runs, so the next row is never one just recorded.
+ */
+export async function markSentThenNext(pool: pg.Pool, ids: string[], fence: string, platformMessageId: string, channel: ChannelName, recipient: string): Promise<NextSend> {
+  const results = await batchOn(pool, [...ids.map((id) => markSentStatement(id, fence, platformMessageId)), nextRowStatement(channel, recipient), recipientInfoStatement(channel, recipient)]);
+  return nextSendOf(results.at(-2)!, results.at(-1)!);
 }
 
 /**
@@ -150,10 +183,15 @@ export async function markSending(db: Queryable, id: string, fence: string): Pro
 
 /** Delivered: recorded by the claimer only, also over an "uncertain" a later worker set meanwhile. */
 export async function markSent(db: Queryable, id: string, fence: string, platformMessageId: string): Promise<void> {
-  await db.query(
+  const s = markSentStatement(id, fence, platformMessageId);
+  await db.query(s.text, s.values);
+}
+
+function markSentStatement(id: string, fence: string, platformMessageId: string): Statement {
+  return sql(
     `UPDATE outbox SET status = 'sent', platform_message_id = $3, sent_at = now(), last_error = NULL
       WHERE id = $1 AND claim_fence = $2 AND status IN ('sending', 'uncertain')`,
-    [id, fence, platformMessageId],
+    id, fence, platformMessageId,
   );
 }
 

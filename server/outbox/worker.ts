@@ -159,7 +159,7 @@ export class OutboxDelivery {
       if (!lock) return;
       let outcome: DrainOutcome;
       try {
-        outcome = await this.drain(recipient, lock, await store.drawFence(this.o.pool), group);
+        outcome = await this.drain(recipient, lock, group);
       } finally {
         await lock.release();
       }
@@ -181,11 +181,16 @@ export class OutboxDelivery {
   }
 
   /** empty: nothing left; deferred: a delayed job will come back; quota: this job's share is used. */
-  private async drain(recipient: string, lock: HeldLock, fence: string, group: Group): Promise<DrainOutcome> {
+  private async drain(recipient: string, lock: HeldLock, group: Group): Promise<DrainOutcome> {
     const { pool, sender, logger } = this.o;
     const channel = sender.channel;
+    // The fence, then before each send the chat's next row and its account, read along with the previous
+    // send's record; after any other outcome they are read again.
+    const { fence, ...first } = await store.openHold(pool, channel, recipient);
+    let ahead: store.NextSend | null = first;
     for (let n = 0; n < this.o.rowsPerJob; n++) {
-      const row = await store.nextRow(pool, channel, recipient);
+      const { row, info: readInfo } = ahead ?? { row: await store.nextRow(pool, channel, recipient), info: null };
+      ahead = null;
       if (!row) return "empty";
       if (groupOf(row) !== group) return "handover";
       if (row.status === "sending") {
@@ -206,17 +211,21 @@ export class OutboxDelivery {
         // Held by a claim of a later holder: this holder is the stale one.
         return "lost";
       }
-      const wait = Math.max((await this.dueAt(recipient, row)) - Date.now(), await this.pauseLeft(), await this.pacingLeft(recipient));
-      if (wait > this.o.inlineWaitMs) {
+      // The chat must still be ours right before the send: the lock is extended together with reading the
+      // channel's pause and the chat's pacing, and again after any wait.
+      const [held, paused] = await Promise.all([lock.extend(this.o.lockTtlMs), this.pausedOrPacing(recipient)]);
+      const wait = Math.max((await this.dueAt(recipient, row)) - Date.now(), paused);
+      if (held && wait > this.o.inlineWaitMs) {
         await requestDelivery(this.queueOf(group), { channel, recipient }, wait, `at-${row.id}-${row.attempts}`);
         return "deferred";
       }
-      if (wait > 0) await sleep(wait);
-      if (!(await lock.extend(this.o.lockTtlMs))) {
+      if (held && wait > 0) await sleep(wait);
+      if (!held || (wait > 0 && !(await lock.extend(this.o.lockTtlMs)))) {
         logger.warn({ channel, row: row.id }, "chat lock lost before sending: leaving the chat to its new holder");
         return "lost";
       }
-      const info = await store.recipientInfo(pool, channel, recipient);
+      // The account as read with the row, unless the row waited: then as it is now.
+      const info = readInfo && wait <= 0 ? readInfo : await store.recipientInfo(pool, channel, recipient);
       if (!info.reachable) {
         const failed = await store.failUnreachable(pool, channel, recipient);
         logger.info({ channel, failed }, "chat unreachable: its remaining outbox rows failed, not sent");
@@ -234,13 +243,10 @@ export class OutboxDelivery {
       } catch (error) {
         result = { ok: false, retry: "backoff", reason: `sender threw: ${(error as Error).message}` };
       }
-      await this.budget.finished(token, group);
-      await this.o.redis.set(this.key("last", recipient), String(Date.now()), "PX", 60_000);
+      await Promise.all([this.budget.finished(token, group), this.o.redis.set(this.key("last", recipient), String(Date.now()), "PX", 60_000)]);
       if (result.ok) {
-        for (const r of rows) {
-          await store.markSent(pool, r.id, fence, result.platformMessageId);
-          await this.announce(recipient, r.id);
-        }
+        ahead = await store.markSentThenNext(pool, rows.map((r) => r.id), fence, result.platformMessageId, channel, recipient);
+        for (const r of rows) await this.announce(recipient, r.id);
         continue;
       }
       if (result.retry === "never") {
@@ -303,13 +309,9 @@ export class OutboxDelivery {
     );
   }
 
-  private async pauseLeft(): Promise<number> {
-    const until = Number(await this.o.redis.get(this.key("pause")));
-    return until ? until - Date.now() : 0;
-  }
-
-  private async pacingLeft(recipient: string): Promise<number> {
-    const last = Number(await this.o.redis.get(this.key("last", recipient)));
-    return last ? last + this.o.sender.perRecipientIntervalMs - Date.now() : 0;
+  /** How long the channel is paused (the platform said to wait) or the chat's pacing still holds. */
+  private async pausedOrPacing(recipient: string): Promise<number> {
+    const [until, last] = (await this.o.redis.mget(this.key("pause"), this.key("last", recipient))).map(Number);
+    return Math.max(until ? until - Date.now() : 0, last ? last + this.o.sender.perRecipientIntervalMs - Date.now() : 0);
   }
 }
