@@ -4,7 +4,7 @@
 // Statements (sql()) are sent by the caller inside its own transaction batch; async functions run alone.
 import type pg from "pg";
 import type { ChannelName, Lang } from "../../bot/types.ts";
-import { sql, type Statement } from "../db/statement.ts";
+import { prepared, sql, type Statement } from "../db/statement.ts";
 import type { RecipientInfo } from "../outbox/types.ts";
 
 type Queryable = Pick<pg.PoolClient, "query">;
@@ -175,7 +175,7 @@ export function recipientInfoOf(result: { rows: { last_interaction_at: Date | nu
 
 export async function recipientInfo(db: Queryable, channel: ChannelName, externalId: string): Promise<RecipientInfo> {
   const s = recipientInfoStatement(channel, externalId);
-  return recipientInfoOf(await db.query(s.text, s.values));
+  return recipientInfoOf(await prepared(db, s));
 }
 
 export async function markUnreachable(db: Queryable, channel: ChannelName, externalId: string, reason: string): Promise<void> {

@@ -39,6 +39,11 @@ export async function batch(client: Pick<pg.PoolClient, "query">, statements: (S
   return settled.map((r) => (r as PromiseFulfilledResult<pg.QueryResult>).value);
 }
 
+/** One statement as a named prepared statement: parsed and planned once per connection, as in batch(). */
+export function prepared<R extends pg.QueryResultRow = any>(db: Pick<pg.PoolClient, "query">, s: Statement): Promise<pg.QueryResult<R>> {
+  return db.query<R>({ name: statementName(s.text), text: s.text, values: s.values });
+}
+
 /** batch() on a connection of the pool, taken for the batch's round trip only. */
 export async function batchOn(pool: pg.Pool, statements: (Statement | string)[]): Promise<pg.QueryResult[]> {
   const client = await pool.connect();

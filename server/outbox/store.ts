@@ -3,7 +3,7 @@
 import type pg from "pg";
 import type { ChannelName, Lane as PriorityLane } from "../../bot/types.ts";
 import { recipientInfoOf, recipientInfoStatement, UNREACHABLE_ACCOUNT } from "../accounts/store.ts";
-import { batchOn, sql, type Statement } from "../db/statement.ts";
+import { batchOn, prepared, sql, type Statement } from "../db/statement.ts";
 import type { OutboxPayload, PartsSent, RecipientInfo } from "./types.ts";
 
 /** The recipient's account as delivery needs it; owned by the accounts store. */
@@ -102,7 +102,7 @@ function toRow(r: any): OutboxRow {
  */
 export async function nextRow(db: Queryable, channel: ChannelName, recipient: string): Promise<OutboxRow | null> {
   const s = nextRowStatement(channel, recipient);
-  const { rows } = await db.query(s.text, s.values);
+  const { rows } = await prepared(db, s);
   return rows[0] ? toRow(rows[0]) : null;
 }
 
@@ -170,21 +170,20 @@ export async function drawFence(db: Queryable): Promise<string> {
  * when a holder with a larger fence has claimed a row of the same chat (this holder's lock is stale).
  */
 export async function markSending(db: Queryable, id: string, fence: string): Promise<boolean> {
-  const { rowCount } = await db.query(
+  const { rowCount } = await prepared(db, sql(
     `UPDATE outbox SET status = 'sending', attempts = attempts + 1, claim_fence = $2
       WHERE id = $1 AND status = 'pending'
         AND NOT EXISTS (SELECT 1 FROM outbox later WHERE later.channel = outbox.channel
                            AND later.recipient = outbox.recipient AND later.claim_fence > $2
                            AND later.payload->>'kind' <> 'callback_answer')`,
-    [id, fence],
-  );
+    id, fence,
+  ));
   return rowCount === 1;
 }
 
 /** Delivered: recorded by the claimer only, also over an "uncertain" a later worker set meanwhile. */
 export async function markSent(db: Queryable, id: string, fence: string, platformMessageId: string): Promise<void> {
-  const s = markSentStatement(id, fence, platformMessageId);
-  await db.query(s.text, s.values);
+  await prepared(db, markSentStatement(id, fence, platformMessageId));
 }
 
 function markSentStatement(id: string, fence: string, platformMessageId: string): Statement {
@@ -197,21 +196,17 @@ function markSentStatement(id: string, fence: string, platformMessageId: string)
 
 /** Back to pending after delayMs (claimer only); the parts delivered so far (if any) are kept. */
 export async function markRetry(db: Queryable, id: string, fence: string, delayMs: number, error: string, partsSent?: PartsSent): Promise<void> {
-  await db.query(
+  await prepared(db, sql(
     `UPDATE outbox SET status = 'pending', next_attempt_at = now() + make_interval(secs => $3::double precision / 1000),
             last_error = $4, parts_sent = GREATEST(parts_sent, $5), last_part_id = COALESCE($6, last_part_id)
       WHERE id = $1 AND claim_fence = $2 AND status = 'sending'`,
-    [id, fence, delayMs, error.slice(0, 1000), partsSent?.count ?? 0, partsSent?.lastId ?? null],
-  );
+    id, fence, delayMs, error.slice(0, 1000), partsSent?.count ?? 0, partsSent?.lastId ?? null,
+  ));
 }
 
 /** Failed for good (claimer only). */
 export async function markFailed(db: Queryable, id: string, fence: string, error: string): Promise<void> {
-  await db.query(`UPDATE outbox SET status = 'failed', last_error = $3 WHERE id = $1 AND claim_fence = $2 AND status = 'sending'`, [
-    id,
-    fence,
-    error.slice(0, 1000),
-  ]);
+  await prepared(db, sql(`UPDATE outbox SET status = 'failed', last_error = $3 WHERE id = $1 AND claim_fence = $2 AND status = 'sending'`, id, fence, error.slice(0, 1000)));
 }
 
 /**

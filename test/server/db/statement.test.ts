@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import type pg from "pg";
 import { createPool } from "../../../server/db/client.ts";
-import { batch, sql } from "../../../server/db/statement.ts";
+import { batch, prepared, sql } from "../../../server/db/statement.ts";
 import { hostPort, startTcpProxy, viaProxy, type TcpProxy } from "../../support/tcp-proxy.ts";
 
 const DELAY = 60;
@@ -82,6 +82,23 @@ describe("batch", () => {
       expect([first!.rows[0].n, second!.rows[0].n]).toEqual([4, 10]);
       expect(firstWire.map((m) => m.type)).toEqual(["P", "B", "D", "E", "S"]);
       expect(secondWire.map((m) => m.type)).toEqual(["B", "D", "E", "S"]);
+    } finally {
+      client.release();
+    }
+  });
+
+  it("runs a single prepared() statement parsed once per connection too", async () => {
+    const client = await pool.connect();
+    try {
+      const text = `SELECT $1::int + 1 AS n /* ${randomInt(1e9)} */`;
+      proxy.takeSent();
+      const first = await prepared(client, sql(text, 1));
+      const firstWire = frontendMessages(proxy.takeSent());
+      const second = await prepared(client, sql(text, 41));
+      const secondWire = frontendMessages(proxy.takeSent());
+      expect([first.rows[0].n, second.rows[0].n]).toEqual([2, 42]);
+      expect(firstWire.map((m) => m.type)).toContain("P");
+      expect(secondWire.map((m) => m.type)).not.toContain("P");
     } finally {
       client.release();
     }
