@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type pg from "pg";
 import { z } from "zod";
-import type { Lang } from "../../bot/types.ts";
+import type { CriteriaCatalog, Lang } from "../../bot/types.ts";
 import { authenticate, isAdminToken, mayRead, presentedToken, SESSION_COOKIE } from "../api/auth.ts";
 import { moveCampaign } from "../api/campaign-routes.ts";
 import { currentYear, reportRoots } from "../api/report-routes.ts";
@@ -25,6 +25,8 @@ import { esc, layout, overviewPage, signInPage, SORT_KEYS } from "./page.ts";
 interface Deps {
   pool: pg.Pool;
   config: Config;
+  /** The published criteria sets: an assessment's questions from the version it began with. */
+  criteria: CriteriaCatalog;
 }
 
 const langOf = (request: FastifyRequest): Lang => ((request.query as { lang?: string })?.lang === "en" ? "en" : "vi");
@@ -161,7 +163,7 @@ export function dashboardRoutes(deps: Deps) {
         const lang = langOf(request);
         const a = await assessmentDetail(deps.pool, (request.params as { id: string }).id);
         if (!a || a.unitId === null || !mayRead(p, a.unitId)) throw new AppError(404, "assessment_not_found", "No such assessment among those you may see.");
-        return html(reply, assessmentPage(lang, a, p.kind === "officer", deps.config.timeZone));
+        return html(reply, assessmentPage(lang, a, p.kind === "officer", deps.config.timeZone, deps.criteria.get(a.setId, a.setVersion)));
       });
     });
   };

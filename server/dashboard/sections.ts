@@ -3,7 +3,9 @@
 // session cookie, so a decision here follows exactly the chat's rules (server/api/decision-routes.ts).
 // The administrator's campaign buttons are forms (POST /dashboard/campaigns/{id}/{action}, routes.ts).
 import type { Lang } from "../../bot/types.ts";
+import type { CriteriaSet } from "../../rules/index.ts";
 import { TRANSITIONS, type Transition } from "../campaigns/store.ts";
+import { answerLines } from "./answers.ts";
 import { adminT } from "./i18n.ts";
 import { esc, layout } from "./page.ts";
 import { dateTimeFormat } from "../../bot/intl.ts";
@@ -176,7 +178,7 @@ export const SECTION_STYLE = `<style>ul.list{list-style:none;margin:0;padding:0}
 .bar{background:#e3e8ee;border-radius:4px;height:8px;margin:4px 0}.bar span{display:block;height:8px;background:#2e7d32;border-radius:4px}
 dl.facts{display:grid;grid-template-columns:auto 1fr;gap:4px 12px;margin:0}dl.facts dt{color:#555}dl.facts dd{margin:0}
 .actions{display:flex;flex-wrap:wrap;gap:8px;margin-top:6px}.actions form{margin:0}.actions button{min-height:44px;min-width:96px}
-button.danger{background:#b00020}</style>`;
+button.danger{background:#b00020}ul.answers .q{margin-bottom:2px}ul.answers .a::before{content:"→ "}</style>`;
 
 /** The script behind the decide buttons (plain ES2017, no library). */
 export function decideScript(lang: Lang): string {
@@ -241,16 +243,23 @@ export interface AssessmentView {
   total: number | null;
   verdict: string | null;
   submittedAt: Date | null;
+  setId: string;
+  setVersion: string;
   answers: Record<string, unknown>;
   evidence: Record<string, unknown>;
   reason: string | null;
 }
 
-export function assessmentPage(lang: Lang, a: AssessmentView, canDecide: boolean, timeZone: string): string {
+/** The answers, question by question in the set's order (answers.ts); by id when the set is not loaded. */
+function answerList(lang: Lang, a: AssessmentView, set: CriteriaSet | undefined): string {
+  const items = answerLines(set, a.answers, lang).map((l) => `<li data-qid="${esc(l.id)}"><div class="q">${l.question === undefined ? `<code>${esc(l.id)}</code>` : `<b>${esc(l.label ?? "")}.</b> ${esc(l.question)}`}</div>
+<div class="a${l.answer === undefined ? " muted" : ""}">${esc(l.answer ?? adminT(lang, "dashboard.not_answered"))}</div></li>`);
+  const missing = set ? "" : `<p class="muted" id="set-missing">${esc(adminT(lang, "dashboard.set_missing", { setId: a.setId, version: a.setVersion }))}</p>`;
+  return `${missing}<ul class="list answers" id="answers">${items.join("\n")}</ul>`;
+}
+
+export function assessmentPage(lang: Lang, a: AssessmentView, canDecide: boolean, timeZone: string, set: CriteriaSet | undefined): string {
   const evidence = Object.values(a.evidence).reduce<number>((n, v) => n + (Array.isArray(v) ? v.length : 0), 0);
-  const answers = Object.entries(a.answers)
-    .map(([q, v]) => `<tr><td>${esc(q)}</td><td>${esc(Array.isArray(v) ? v.join(", ") : typeof v === "object" ? JSON.stringify(v) : v)}</td></tr>`)
-    .join("");
   const fact = (label: string, value: string) => `<dt>${esc(label)}</dt><dd>${esc(value)}</dd>`;
   const body = `<p><a href="/dashboard${lang === "en" ? "?lang=en" : ""}">${esc(adminT(lang, "dashboard.back"))}</a></p>
 <section><h2>${esc(a.fullName ?? adminT(lang, "dashboard.no_name"))}${a.birthYear ? ` (${a.birthYear})` : ""}</h2><dl class="facts">
@@ -262,7 +271,7 @@ ${fact(adminT(lang, "dashboard.submitted_at"), when(lang, a.submittedAt, timeZon
 ${a.reason ? fact(adminT(lang, "dashboard.reason"), a.reason) : ""}</dl>
 <p class="muted">${esc(adminT(lang, "dashboard.evidence_count", { n: evidence }))}</p>
 ${canDecide && a.status === "submitted" ? decideButtons(lang, a.id) : ""}</section>
-<section><h2>${esc(adminT(lang, "dashboard.answers"))}</h2><div class="table"><table><tbody>${answers}</tbody></table></div></section>
+<section><h2>${esc(adminT(lang, "dashboard.answers"))}</h2>${answerList(lang, a, set)}</section>
 ${SECTION_STYLE}${decideScript(lang)}`;
   return layout(lang, `${adminT(lang, "dashboard.assessment")} – ${adminT(lang, "dashboard.title")}`, body);
 }
