@@ -225,7 +225,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     routes.unshift(async (root) => metrics.observeWebhooks(root));
     const announce = () => LiveCatalog.announce(redis, config.redisPrefix);
     routes.push(adminApi({ pool: db.pool, config, handleSystem: handleInbound.handleSystem, more: [chartRoutes({ pool: db.pool, config }), effectRoutes({ pool: db.pool, config }), criteriaRoutes({ pool: db.pool, config, announce })] }));
-    routes.push(dashboardRoutes({ pool: db.pool, config }));
+    routes.push(dashboardRoutes({ pool: db.pool, config, criteria }));
     routes.push(criteriaDashboardRoutes({ pool: db.pool, config, announce }));
     routes.push(opsRoutes({ pool: db.pool, config, metrics, queues: allQueues }));
   }

@@ -14,7 +14,7 @@ import { formatPlan, planCampaign, zaloCost } from "../campaigns/plan.ts";
 import { learningWeek } from "../campaigns/preset.ts";
 import { previewCampaign } from "../campaigns/preview.ts";
 import { campaignStats, formatStats } from "../campaigns/stats.ts";
-import { campaignsWithStatus, createCampaign, findCampaign, TRANSITIONS, transition, type CampaignRecord, type CampaignStatus } from "../campaigns/store.ts";
+import { campaignsWithStatus, createCampaign, findCampaign, TRANSITIONS, transition, type CampaignRecord, type CampaignStatus, type Transition } from "../campaigns/store.ts";
 import type { Config } from "../config.ts";
 import { AppError } from "../errors.ts";
 import { unitByCode, unitsByIds } from "../units/store.ts";
@@ -55,6 +55,26 @@ const summary = (c: CampaignRecord) => ({
 /** An officer's campaign: one for some units, every one of them theirs or below theirs. */
 export const mayRunCampaign = (p: Principal, c: CampaignRecord) => p.kind === "admin" || (c.audience.units.length > 0 && c.audience.units.every((u) => mayRead(p, u.id)));
 
+/** A campaign one may see and run, or a 404. */
+async function campaignFor(pool: pg.Pool, p: Principal, id: string): Promise<CampaignRecord> {
+  const found = await findCampaign(pool, id);
+  if (!found.ok || !mayRunCampaign(p, found.value)) throw new AppError(404, "campaign_not_found", `No campaign ${id} among those you may see.`);
+  return found.value;
+}
+
+/**
+ * Starts, pauses, resumes or cancels a campaign one may run, and audits it with the actor: the API's and
+ * the dashboard's one way to move a campaign. A 404 (not among those one may see) or a 409 (wrong_status:
+ * the status does not allow it) changes nothing.
+ */
+export async function moveCampaign(pool: pg.Pool, p: Principal, id: string, action: Transition): Promise<CampaignRecord> {
+  const c = await campaignFor(pool, p, id);
+  const moved = await transition(pool, c.id, action);
+  if (!moved.ok) throw new AppError(moved.code === "not_found" ? 404 : 409, moved.code === "not_found" ? "campaign_not_found" : "wrong_status", moved.message);
+  await recordAudit(pool, actorOf(p), `campaign.${action}`, { campaign: c.id, status: moved.value.status });
+  return moved.value;
+}
+
 const idParams = z.object({ id: z.string().max(64) });
 
 const hhmm = z.string().regex(/^\d\d:\d\d$/);
@@ -79,11 +99,7 @@ export function campaignRoutes(deps: Deps) {
     const r = api.withTypeProvider<ZodTypeProvider>();
     const { pool, config } = deps;
 
-    async function campaignOf(p: Principal, id: string): Promise<CampaignRecord> {
-      const found = await findCampaign(pool, id);
-      if (!found.ok || !mayRunCampaign(p, found.value)) throw new AppError(404, "campaign_not_found", `No campaign ${id} among those you may see.`);
-      return found.value;
-    }
+    const campaignOf = (p: Principal, id: string) => campaignFor(pool, p, id);
 
     r.post(
       "/campaigns",
@@ -223,14 +239,7 @@ export function campaignRoutes(deps: Deps) {
           response: { 200: summarySchema, 404: errorSchema, 409: errorSchema },
         },
       },
-      async (request) => {
-        const p = principalOf(request);
-        const c = await campaignOf(p, request.params.id);
-        const moved = await transition(pool, c.id, request.params.action);
-        if (!moved.ok) throw new AppError(moved.code === "not_found" ? 404 : 409, moved.code === "not_found" ? "campaign_not_found" : "wrong_status", moved.message);
-        await recordAudit(pool, actorOf(p), `campaign.${request.params.action}`, { campaign: c.id, status: moved.value.status });
-        return summary(moved.value);
-      },
+      async (request) => summary(await moveCampaign(pool, principalOf(request), request.params.id, request.params.action)),
     );
   };
 }

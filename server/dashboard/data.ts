@@ -1,16 +1,17 @@
 // What the dashboard's review and campaign sections show, from the stores that own the tables: an
 // officer's review queue (exactly what they may decide, oldest first), the administrator's list of
-// submitted assessments, and the campaigns one may see with their progress summed over the rounds.
+// submitted assessments, the campaigns one may see with their progress summed over the rounds, and what
+// became of a campaign button's action.
 import type pg from "pg";
 import type { Principal } from "../api/auth.ts";
 import { mayRunCampaign } from "../api/campaign-routes.ts";
 import { campaignStats } from "../campaigns/stats.ts";
-import { campaignsWithStatus } from "../campaigns/store.ts";
+import { campaignsWithStatus, findCampaign, type CampaignStatus, type Transition } from "../campaigns/store.ts";
 import type { ReviewSettings } from "../config.ts";
 import { listAssessments } from "../reports/assessments.ts";
 import { queueCounts, queuePage } from "../review/queue.ts";
 import { subtreeIds } from "../units/store.ts";
-import type { CampaignRow, ReviewModel } from "./sections.ts";
+import type { CampaignNotice, CampaignRow, ReviewModel } from "./sections.ts";
 
 const SHOWN = 20;
 const CAMPAIGNS_SHOWN = 10;
@@ -57,4 +58,17 @@ export async function campaignRows(pool: pg.Pool, p: Principal): Promise<Campaig
     out.push({ id: c.id, name: c.name, status: c.status, from: c.from, to: c.to, progress });
   }
   return out;
+}
+
+/** What the overview says after a campaign button: the campaign's name and its status now. */
+export async function campaignNotice(
+  pool: pg.Pool,
+  p: Principal,
+  q: { campaign?: string; action?: Transition; outcome?: CampaignNotice["outcome"] },
+): Promise<CampaignNotice | undefined> {
+  if (!q.campaign || !q.action || !q.outcome) return undefined;
+  const found = await findCampaign(pool, q.campaign);
+  if (!found.ok || !mayRunCampaign(p, found.value)) return { outcome: "not_found", action: q.action };
+  const status: CampaignStatus = found.value.status;
+  return { outcome: q.outcome, action: q.action, name: found.value.name, status };
 }

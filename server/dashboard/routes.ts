@@ -1,26 +1,32 @@
 // The dashboard's routes: sign-in (the administrator with ADMIN_TOKEN; an officer with the link the bot
-// sent, confirmed by a button so that a chat app's link preview cannot use it up), sign-out, and the
-// overview. The session lives in an http-only SameSite=Lax cookie that the /api/v1 routes also accept.
+// sent, confirmed by a button so that a chat app's link preview cannot use it up), sign-out, the
+// overview, and the administrator's campaign buttons (moveCampaign, as the API: same rules, same audit;
+// a form from another site is refused by its Origin). The session lives in an http-only SameSite=Lax
+// cookie that the /api/v1 routes also accept.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type pg from "pg";
 import { z } from "zod";
-import type { Lang } from "../../bot/types.ts";
+import type { CriteriaCatalog, Lang } from "../../bot/types.ts";
 import { authenticate, isAdminToken, mayRead, presentedToken, SESSION_COOKIE } from "../api/auth.ts";
+import { moveCampaign } from "../api/campaign-routes.ts";
 import { currentYear, reportRoots } from "../api/report-routes.ts";
 import { createSession, endSession, redeemSignInLink, SESSION_TTL_MS } from "../api/sessions.ts";
 import { recordAudit } from "../audit/store.ts";
 import type { Config } from "../config.ts";
+import { fromThisSite } from "../edge/origin.ts";
 import { AppError } from "../errors.ts";
 import { assessmentDetail } from "../reports/assessments.ts";
 import { reportFor } from "../reports/store.ts";
-import { campaignRows, reviewModel } from "./data.ts";
-import { assessmentPage, campaignSection, decideScript, reviewSection, SECTION_STYLE } from "./sections.ts";
+import { campaignNotice, campaignRows, reviewModel } from "./data.ts";
+import { assessmentPage, CAMPAIGN_ACTIONS, campaignSection, decideScript, reviewSection, SECTION_STYLE } from "./sections.ts";
 import { adminT } from "./i18n.ts";
 import { esc, layout, overviewPage, signInPage, SORT_KEYS } from "./page.ts";
 
 interface Deps {
   pool: pg.Pool;
   config: Config;
+  /** The published criteria sets: an assessment's questions from the version it began with. */
+  criteria: CriteriaCatalog;
 }
 
 const langOf = (request: FastifyRequest): Lang => ((request.query as { lang?: string })?.lang === "en" ? "en" : "vi");
@@ -31,7 +37,24 @@ const overviewQuery = z.object({
   sort: z.enum(SORT_KEYS).default("share"),
   dir: z.enum(["asc", "desc"]).default("desc"),
   lang: z.enum(["vi", "en"]).default("vi"),
+  // After a campaign button: which campaign, which action and what became of it.
+  campaign: z.uuid().optional(),
+  action: z.enum(CAMPAIGN_ACTIONS as [(typeof CAMPAIGN_ACTIONS)[number]]).optional(),
+  outcome: z.enum(["done", "wrong_status", "not_found"]).optional(),
 });
+const campaignParams = z.object({ id: z.uuid(), action: z.enum(CAMPAIGN_ACTIONS as [(typeof CAMPAIGN_ACTIONS)[number]]) });
+/** Where a campaign button comes back to: the overview as it was (language, unit, year). */
+const backQuery = overviewQuery.pick({ lang: true, unit: true, year: true });
+
+function overviewSearch(q: { lang: Lang; unit?: string; year?: number }, more: Record<string, string> = {}): string {
+  const p = new URLSearchParams();
+  if (q.lang === "en") p.set("lang", "en");
+  if (q.unit) p.set("unit", q.unit);
+  if (q.year) p.set("year", String(q.year));
+  for (const [k, v] of Object.entries(more)) p.set(k, v);
+  const s = p.toString();
+  return s ? `?${s}` : "";
+}
 
 function setSessionCookie(reply: FastifyReply, config: Config, token: string | null): void {
   const secure = config.publicBaseUrl.startsWith("https:") ? "; Secure" : "";
@@ -45,6 +68,7 @@ function html(reply: FastifyReply, body: string, status = 200) {
 }
 
 export function dashboardRoutes(deps: Deps) {
+  const publicOrigin = new URL(deps.config.publicBaseUrl).origin;
   return async (app: FastifyInstance): Promise<void> => {
     await app.register(async (scope) => {
       scope.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string", bodyLimit: 4_096 }, (_req, body, done) => {
@@ -104,9 +128,33 @@ export function dashboardRoutes(deps: Deps) {
           who = adminT(q.lang, "dashboard.officer_of", { units: rows.map((r) => r.name).join(", ") });
         }
         const now = new Date();
+        const controls = { canControl: p.kind === "admin", back: overviewSearch(q), notice: await campaignNotice(deps.pool, p, q) };
         const sections = reviewSection(q.lang, await reviewModel(deps.pool, p, { roots, year, now }, deps.config.review), deps.config.timeZone) +
-          campaignSection(q.lang, await campaignRows(deps.pool, p)) + SECTION_STYLE + decideScript(q.lang);
+          campaignSection(q.lang, await campaignRows(deps.pool, p), controls) + SECTION_STYLE + decideScript(q.lang);
         return html(reply, overviewPage({ lang: q.lang, year, who, unitCode: q.unit, report, sort: q.sort, dir: q.dir, isAdmin: p.kind === "admin", sections }));
+      });
+
+      scope.post("/dashboard/campaigns/:id/:action", async (request, reply) => {
+        const back = backQuery.safeParse(request.query ?? {});
+        const q = back.success ? back.data : { lang: "vi" as const };
+        const refuse = (text: string) =>
+          html(reply, layout(q.lang, adminT(q.lang, "dashboard.title"), `<section><p class="miss" role="alert" id="campaign-notice">${esc(text)}</p>
+<p><a href="${esc(`/dashboard${overviewSearch(q)}`)}">${esc(adminT(q.lang, "dashboard.back"))}</a></p></section>`), 403);
+        if (!fromThisSite(request, publicOrigin)) return refuse(adminT(q.lang, "dashboard.campaign_cross_site"));
+        const p = await authenticate(deps.pool, deps.config.adminToken, presentedToken(request));
+        if (!p) return reply.redirect("/dashboard/sign-in", 303);
+        if (p.kind !== "admin") return refuse(adminT(q.lang, "dashboard.campaign_admin_only"));
+        const params = campaignParams.safeParse(request.params);
+        if (!params.success) throw new AppError(404, "campaign_not_found", "No such campaign or action.");
+        const { id, action } = params.data;
+        let outcome = "done";
+        try {
+          await moveCampaign(deps.pool, p, id, action);
+        } catch (error) {
+          if (!(error instanceof AppError) || (error.statusCode !== 404 && error.statusCode !== 409)) throw error;
+          outcome = error.statusCode === 409 ? "wrong_status" : "not_found";
+        }
+        return reply.redirect(`/dashboard${overviewSearch(q, { campaign: id, action, outcome })}#campaigns`, 303);
       });
 
       scope.get("/dashboard/assessments/:id", async (request, reply) => {
@@ -115,7 +163,7 @@ export function dashboardRoutes(deps: Deps) {
         const lang = langOf(request);
         const a = await assessmentDetail(deps.pool, (request.params as { id: string }).id);
         if (!a || a.unitId === null || !mayRead(p, a.unitId)) throw new AppError(404, "assessment_not_found", "No such assessment among those you may see.");
-        return html(reply, assessmentPage(lang, a, p.kind === "officer", deps.config.timeZone));
+        return html(reply, assessmentPage(lang, a, p.kind === "officer", deps.config.timeZone, deps.criteria.get(a.setId, a.setVersion)));
       });
     });
   };

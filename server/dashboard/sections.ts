@@ -1,7 +1,11 @@
 // The dashboard's review queue and campaigns sections, and one assessment's page: HTML rendered on the
 // server, Vietnamese first. Decide buttons call POST /api/v1/assessments/{id}/decision with the
 // session cookie, so a decision here follows exactly the chat's rules (server/api/decision-routes.ts).
+// The administrator's campaign buttons are forms (POST /dashboard/campaigns/{id}/{action}, routes.ts).
 import type { Lang } from "../../bot/types.ts";
+import type { CriteriaSet } from "../../rules/index.ts";
+import { TRANSITIONS, type Transition } from "../campaigns/store.ts";
+import { answerLines } from "./answers.ts";
 import { adminT } from "./i18n.ts";
 import { esc, layout } from "./page.ts";
 import { dateTimeFormat } from "../../bot/intl.ts";
@@ -94,7 +98,62 @@ ${m.canDecide ? decideButtons(lang, r.id) : ""}</li>`).join("\n");
 ${m.rows.length === 0 ? `<p class="muted">${esc(adminT(lang, "dashboard.review_empty"))}</p>` : `<ul class="list">${items}</ul>`}</section>`;
 }
 
-export function campaignSection(lang: Lang, rows: CampaignRow[]): string {
+/** What became of a campaign button's action, shown above the list. */
+export interface CampaignNotice {
+  outcome: "done" | "wrong_status" | "not_found";
+  action: Transition;
+  /** The campaign's name and its status now; none when it is not among those one may see. */
+  name?: string;
+  status?: string;
+}
+
+export interface CampaignControls {
+  /** The province administrator: start, pause, resume and cancel buttons. */
+  canControl: boolean;
+  /** The overview's query ("?lang=en&unit=…", or "") to come back to after a button. */
+  back: string;
+  notice?: CampaignNotice;
+}
+
+export const CAMPAIGN_ACTIONS = Object.keys(TRANSITIONS) as Transition[];
+
+function actionName(lang: Lang, action: Transition): string {
+  switch (action) {
+    case "start": return adminT(lang, "dashboard.campaign_start");
+    case "pause": return adminT(lang, "dashboard.campaign_pause");
+    case "resume": return adminT(lang, "dashboard.campaign_resume");
+    case "cancel": return adminT(lang, "dashboard.campaign_cancel");
+  }
+}
+
+/** The buttons the campaign's status allows (the store's TRANSITIONS); start and cancel ask first. */
+function campaignButtons(lang: Lang, c: CampaignRow, back: string): string {
+  const actions = CAMPAIGN_ACTIONS.filter((a) => (TRANSITIONS[a].from as readonly string[]).includes(c.status));
+  if (actions.length === 0) return "";
+  const forms = actions.map((a) => {
+    const ask = a === "start" ? adminT(lang, "dashboard.campaign_ask_start", { name: c.name })
+      : a === "cancel" ? adminT(lang, "dashboard.campaign_ask_cancel", { name: c.name })
+      : "";
+    const cls = a === "cancel" ? ' class="danger"' : a === "pause" ? ' class="secondary"' : "";
+    return `<form method="post" action="${esc(`/dashboard/campaigns/${encodeURIComponent(c.id)}/${a}${back}`)}"${ask ? ` data-confirm="${esc(ask)}"` : ""}>`
+      + `<button type="submit" data-action="${a}"${cls}>${esc(actionName(lang, a))}</button></form>`;
+  });
+  return `<div class="actions">${forms.join("")}</div>`;
+}
+
+function noticeText(lang: Lang, n: CampaignNotice): string {
+  const status = campaignStatusName(lang, n.status ?? "");
+  if (n.outcome === "not_found" || n.name === undefined) return adminT(lang, "dashboard.campaign_gone");
+  if (n.outcome === "done") return adminT(lang, "dashboard.campaign_done", { name: n.name, status });
+  return adminT(lang, "dashboard.campaign_stale", { button: actionName(lang, n.action), name: n.name, status });
+}
+
+const CONFIRM_SCRIPT = `<script>document.addEventListener("submit", (e) => {
+  const ask = e.target.dataset && e.target.dataset.confirm;
+  if (ask && !window.confirm(ask)) e.preventDefault();
+});</script>`;
+
+export function campaignSection(lang: Lang, rows: CampaignRow[], controls: CampaignControls = { canControl: false, back: "" }): string {
   const items = rows.map((c) => {
     const p = c.progress;
     const progress = p
@@ -105,16 +164,21 @@ export function campaignSection(lang: Lang, rows: CampaignRow[]): string {
     const bar = p && p.materialised > 0 ? Math.round((p.sent / p.materialised) * 100) : 0;
     return `<li class="campaign" data-id="${esc(c.id)}" data-status="${esc(c.status)}"><div><b>${esc(c.name)}</b> – <span class="state">${esc(campaignStatusName(lang, c.status))}</span>
 <span class="muted">${esc(adminT(lang, "dashboard.campaign_dates", { from: c.from, to: c.to }))}</span></div>
-<div class="bar" aria-hidden="true"><span style="width:${bar}%"></span></div><div class="muted progress">${esc(progress)}</div></li>`;
+<div class="bar" aria-hidden="true"><span style="width:${bar}%"></span></div><div class="muted progress">${esc(progress)}</div>
+${controls.canControl ? campaignButtons(lang, c, controls.back) : ""}</li>`;
   }).join("\n");
-  return `<section id="campaigns"><h2>${esc(adminT(lang, "dashboard.campaigns"))}</h2>
-${rows.length === 0 ? `<p class="muted">${esc(adminT(lang, "dashboard.campaigns_empty"))}</p>` : `<ul class="list">${items}</ul>`}</section>`;
+  const n = controls.notice;
+  const notice = n ? `<p id="campaign-notice" class="${n.outcome === "done" ? "ok" : "miss"}" role="${n.outcome === "done" ? "status" : "alert"}">${esc(noticeText(lang, n))}</p>` : "";
+  return `<section id="campaigns"><h2>${esc(adminT(lang, "dashboard.campaigns"))}</h2>${notice}
+${rows.length === 0 ? `<p class="muted">${esc(adminT(lang, "dashboard.campaigns_empty"))}</p>` : `<ul class="list">${items}</ul>`}${controls.canControl ? CONFIRM_SCRIPT : ""}</section>`;
 }
 
 export const SECTION_STYLE = `<style>ul.list{list-style:none;margin:0;padding:0}ul.list li{border-bottom:1px solid #e3e3e3;padding:8px 0}
 .decide button{margin-right:4px}.outcome{margin:4px 0 0}.outcome.ok{color:#2e7d32}.outcome.miss{color:#c25e00}
 .bar{background:#e3e8ee;border-radius:4px;height:8px;margin:4px 0}.bar span{display:block;height:8px;background:#2e7d32;border-radius:4px}
-dl.facts{display:grid;grid-template-columns:auto 1fr;gap:4px 12px;margin:0}dl.facts dt{color:#555}dl.facts dd{margin:0}</style>`;
+dl.facts{display:grid;grid-template-columns:auto 1fr;gap:4px 12px;margin:0}dl.facts dt{color:#555}dl.facts dd{margin:0}
+.actions{display:flex;flex-wrap:wrap;gap:8px;margin-top:6px}.actions form{margin:0}.actions button{min-height:44px;min-width:96px}
+button.danger{background:#b00020}ul.answers .q{margin-bottom:2px}ul.answers .a::before{content:"→ "}</style>`;
 
 /** The script behind the decide buttons (plain ES2017, no library). */
 export function decideScript(lang: Lang): string {
@@ -179,16 +243,23 @@ export interface AssessmentView {
   total: number | null;
   verdict: string | null;
   submittedAt: Date | null;
+  setId: string;
+  setVersion: string;
   answers: Record<string, unknown>;
   evidence: Record<string, unknown>;
   reason: string | null;
 }
 
-export function assessmentPage(lang: Lang, a: AssessmentView, canDecide: boolean, timeZone: string): string {
+/** The answers, question by question in the set's order (answers.ts); by id when the set is not loaded. */
+function answerList(lang: Lang, a: AssessmentView, set: CriteriaSet | undefined): string {
+  const items = answerLines(set, a.answers, lang).map((l) => `<li data-qid="${esc(l.id)}"><div class="q">${l.question === undefined ? `<code>${esc(l.id)}</code>` : `<b>${esc(l.label ?? "")}.</b> ${esc(l.question)}`}</div>
+<div class="a${l.answer === undefined ? " muted" : ""}">${esc(l.answer ?? adminT(lang, "dashboard.not_answered"))}</div></li>`);
+  const missing = set ? "" : `<p class="muted" id="set-missing">${esc(adminT(lang, "dashboard.set_missing", { setId: a.setId, version: a.setVersion }))}</p>`;
+  return `${missing}<ul class="list answers" id="answers">${items.join("\n")}</ul>`;
+}
+
+export function assessmentPage(lang: Lang, a: AssessmentView, canDecide: boolean, timeZone: string, set: CriteriaSet | undefined): string {
   const evidence = Object.values(a.evidence).reduce<number>((n, v) => n + (Array.isArray(v) ? v.length : 0), 0);
-  const answers = Object.entries(a.answers)
-    .map(([q, v]) => `<tr><td>${esc(q)}</td><td>${esc(Array.isArray(v) ? v.join(", ") : typeof v === "object" ? JSON.stringify(v) : v)}</td></tr>`)
-    .join("");
   const fact = (label: string, value: string) => `<dt>${esc(label)}</dt><dd>${esc(value)}</dd>`;
   const body = `<p><a href="/dashboard${lang === "en" ? "?lang=en" : ""}">${esc(adminT(lang, "dashboard.back"))}</a></p>
 <section><h2>${esc(a.fullName ?? adminT(lang, "dashboard.no_name"))}${a.birthYear ? ` (${a.birthYear})` : ""}</h2><dl class="facts">
@@ -200,7 +271,7 @@ ${fact(adminT(lang, "dashboard.submitted_at"), when(lang, a.submittedAt, timeZon
 ${a.reason ? fact(adminT(lang, "dashboard.reason"), a.reason) : ""}</dl>
 <p class="muted">${esc(adminT(lang, "dashboard.evidence_count", { n: evidence }))}</p>
 ${canDecide && a.status === "submitted" ? decideButtons(lang, a.id) : ""}</section>
-<section><h2>${esc(adminT(lang, "dashboard.answers"))}</h2><div class="table"><table><tbody>${answers}</tbody></table></div></section>
+<section><h2>${esc(adminT(lang, "dashboard.answers"))}</h2>${answerList(lang, a, set)}</section>
 ${SECTION_STYLE}${decideScript(lang)}`;
   return layout(lang, `${adminT(lang, "dashboard.assessment")} – ${adminT(lang, "dashboard.title")}`, body);
 }

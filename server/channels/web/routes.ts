@@ -11,6 +11,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Lang } from "../../../bot/types.ts";
 import { conversationLanguage } from "../../accounts/store.ts";
 import { AppError } from "../../errors.ts";
+import { fromThisSite } from "../../edge/origin.ts";
 import { COOKIE_NAME, newAccountId, readCookie, setCookieHeader, signAccountId, verifyAccountCookie } from "./cookie.ts";
 import { readImage, readMessages, waitForMessages } from "./messages.ts";
 import { WebPush } from "./push.ts";
@@ -61,23 +62,9 @@ export function webRoutes(deps: WebDeps, s: WebSettings) {
 
   const accountOf = (request: FastifyRequest) => verifyAccountCookie(readCookie(request.headers.cookie, COOKIE_NAME), s.secret);
 
-  /**
-   * The page's origin: PUBLIC_BASE_URL, or the host the request was sent to – X-Forwarded-Host only when
-   * it came through a trusted proxy (Fastify's request.host honours TRUST_PROXY).
-   */
-  function sameSite(origin: string, request: FastifyRequest): boolean {
-    if (origin === publicOrigin) return true;
-    try {
-      return new URL(origin).host === request.host;
-    } catch {
-      return false;
-    }
-  }
-
   /** onRequest: before any body is read. */
   async function requireSession(request: FastifyRequest): Promise<void> {
-    const origin = request.headers.origin;
-    if (request.method === "POST" && origin !== undefined && !sameSite(origin, request)) {
+    if (request.method === "POST" && !fromThisSite(request, publicOrigin)) {
       throw new AppError(403, "cross_origin", "Requests must come from the chat page of this site.");
     }
     const account = accountOf(request);
