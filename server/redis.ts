@@ -1,5 +1,6 @@
 // Redis connections. BullMQ needs maxRetriesPerRequest: null on the connections its workers use; the
 // readiness probe uses its own connection that fails fast instead of queueing while Redis is down.
+import { createHash } from "node:crypto";
 import { Worker, type Processor, type WorkerOptions } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
 
@@ -39,4 +40,22 @@ export function ownConnectionWorker<T>(name: string, processor: Processor<T>, re
   const worker = new Worker<T>(name, processor, { ...options, connection });
   worker.on("closed", () => connection.disconnect());
   return worker;
+}
+
+/** A Lua script run by its SHA1 (EVALSHA), sent in full only when the server does not know it yet. */
+export class LuaScript {
+  readonly sha: string;
+
+  constructor(readonly source: string) {
+    this.sha = createHash("sha1").update(source).digest("hex");
+  }
+
+  async run(redis: Redis, keys: string[], args: (string | number)[]): Promise<unknown> {
+    try {
+      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!String((error as Error).message).startsWith("NOSCRIPT")) throw error;
+      return redis.eval(this.source, keys.length, ...keys, ...args);
+    }
+  }
 }

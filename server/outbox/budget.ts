@@ -11,7 +11,7 @@
 // The window is 10% longer than a second and each send is logged again when its call finished
 // (finished()), which is never before the platform received it: however slow one call was, the
 // platform never sees more than the limit within its own second.
-import type { Redis } from "../redis.ts";
+import { LuaScript, type Redis } from "../redis.ts";
 
 export const GLOBAL_WINDOW_MS = 1_100;
 const PACE_WINDOW_MS = 1_000;
@@ -48,7 +48,7 @@ export interface BudgetOptions {
  * ARGV: now, window, limit, member, lane, reserve, headroom, waiter id, pace (0: none), pace window.
  * Returns 0 when the send is admitted (and logged), else how many ms to wait before asking again.
  */
-const TAKE = `
+const TAKE = new LuaScript(`
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local limit = tonumber(ARGV[3])
@@ -103,9 +103,9 @@ if total >= limit then
   return math.max(1, tonumber(oldest[2]) + window - now + 1)
 end
 return 25
-`;
+`);
 
-const FINISH = `
+const FINISH = new LuaScript(`
 redis.call("zadd", KEYS[1], ARGV[1], ARGV[2])
 redis.call("pexpire", KEYS[1], ARGV[3])
 if ARGV[4] == "bulk" then
@@ -113,7 +113,7 @@ if ARGV[4] == "bulk" then
   redis.call("pexpire", KEYS[2], ARGV[3])
 end
 return 1
-`;
+`);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -144,14 +144,13 @@ export class SendBudget {
   async tryTake(lane: BudgetLane, waiter = `${Date.now()}-${Math.random().toString(36).slice(2, 10)}`): Promise<string | number> {
     const member = `${Date.now()}-${Math.random().toString(36).slice(2, 10)}`;
     const wait = Number(
-      await this.o.redis.eval(TAKE, 5, ...this.keys, String(this.now()), String(GLOBAL_WINDOW_MS), String(this.o.limit), member, lane,
-        String(this.reserve), String(this.headroom), waiter, String(this.o.bulkPerSecond ?? 0), String(PACE_WINDOW_MS)),
+      await TAKE.run(this.o.redis, this.keys, [this.now(), GLOBAL_WINDOW_MS, this.o.limit, member, lane, this.reserve, this.headroom, waiter, this.o.bulkPerSecond ?? 0, PACE_WINDOW_MS]),
     );
     return wait <= 0 ? member : wait;
   }
 
   /** Logs the send again at the time its platform call finished. */
   async finished(member: string, lane: BudgetLane): Promise<void> {
-    await this.o.redis.eval(FINISH, 2, this.keys[0]!, this.keys[1]!, String(this.now()), member, String(GLOBAL_WINDOW_MS * 2), lane);
+    await FINISH.run(this.o.redis, [this.keys[0]!, this.keys[1]!], [this.now(), member, GLOBAL_WINDOW_MS * 2, lane]);
   }
 }

@@ -20,7 +20,7 @@ import type pg from "pg";
 import type { Logger } from "pino";
 import type { ChannelName } from "../../bot/types.ts";
 import { ownConnectionWorker, type Redis } from "../redis.ts";
-import { tryLock, type HeldLock } from "../redis-lock.ts";
+import { tryLockOrKnock, type KnockedLock } from "../redis-lock.ts";
 import { AckDelivery } from "./acks.ts";
 import { announceDelivered } from "./announce.ts";
 import { SendBudget, type BudgetLane } from "./budget.ts";
@@ -99,6 +99,7 @@ export class OutboxDelivery {
   readonly bulkWorker: Worker<DeliverJob>;
   readonly acks: AckDelivery;
   private readonly budget: SendBudget;
+  private readonly fast: Redis;
   private readonly o: Required<Omit<DeliveryOptions, "pool" | "redis" | "sender" | "logger" | "prefix">> & DeliveryOptions;
 
   constructor(options: DeliveryOptions) {
@@ -117,6 +118,9 @@ export class OutboxDelivery {
       ...options,
     };
     const channel = options.sender.channel;
+    // The chat locks, the send budget and the pacing keys: many small commands from all the workers at
+    // once, on a connection of their own that sends those issued together in one write.
+    this.fast = options.redis.duplicate({ enableAutoPipelining: true });
     this.queue = createOutboxQueue(channel, options.redis, options.prefix);
     this.bulkQueue = createBulkQueue(channel, options.redis, options.prefix);
     const worker = (name: string, group: Group, concurrency: number) => {
@@ -129,7 +133,7 @@ export class OutboxDelivery {
     this.bulkWorker = worker(bulkQueueName(channel), "bulk", this.o.bulkConcurrency);
     this.acks = new AckDelivery(options);
     this.budget = new SendBudget({
-      redis: options.redis,
+      redis: this.fast,
       key: this.key("budget"),
       limit: options.sender.globalPerSecond,
       bulkReserveShare: this.o.bulkReserveShare,
@@ -148,24 +152,28 @@ export class OutboxDelivery {
   async close(): Promise<void> {
     await Promise.all([this.worker.close(), this.bulkWorker.close(), this.acks.close()]);
     await Promise.all([this.queue.close(), this.bulkQueue.close()]);
+    this.fast.disconnect();
   }
 
   /** One chat: deliver its due rows of this group while holding the chat's lock, then re-check. */
   private async deliver(job: Job<DeliverJob>, group: Group): Promise<void> {
     const { recipient } = job.data;
     for (let round = 0; round < 3; round++) {
-      const lock = await tryLock(this.o.redis, this.key("lock", recipient), this.o.lockTtlMs);
-      // Another job holds this chat: it re-checks for new rows after releasing, so nothing is stranded.
+      const lock = await tryLockOrKnock(this.fast, this.key("lock", recipient), this.o.lockTtlMs);
+      // Another job holds this chat: this one knocked, so the holder looks again after releasing.
       if (!lock) return;
       let outcome: DrainOutcome;
+      let knocked = true;
       try {
         outcome = await this.drain(recipient, lock, group);
       } finally {
-        await lock.release();
+        knocked = (await lock.release()).knocked;
       }
       // lost: another holder has the chat now and re-checks it itself.
       if (outcome === "deferred" || outcome === "lost") return;
       if (outcome === "quota") break;
+      // Nothing left when last read, and no job came for a row committed since: done.
+      if (outcome === "empty" && !knocked) return;
       // Rows committed while we held the lock were refused a lock by their own job: look once more.
       const next = await store.nextRow(this.o.pool, this.o.sender.channel, recipient);
       if (!next) return;
@@ -181,7 +189,7 @@ export class OutboxDelivery {
   }
 
   /** empty: nothing left; deferred: a delayed job will come back; quota: this job's share is used. */
-  private async drain(recipient: string, lock: HeldLock, group: Group): Promise<DrainOutcome> {
+  private async drain(recipient: string, lock: KnockedLock, group: Group): Promise<DrainOutcome> {
     const { pool, sender, logger } = this.o;
     const channel = sender.channel;
     // The fence, then before each send the chat's next row and its account, read along with the previous
@@ -243,7 +251,7 @@ export class OutboxDelivery {
       } catch (error) {
         result = { ok: false, retry: "backoff", reason: `sender threw: ${(error as Error).message}` };
       }
-      await Promise.all([this.budget.finished(token, group), this.o.redis.set(this.key("last", recipient), String(Date.now()), "PX", 60_000)]);
+      await Promise.all([this.budget.finished(token, group), this.fast.set(this.key("last", recipient), String(Date.now()), "PX", 60_000)]);
       if (result.ok) {
         ahead = await store.markSentThenNext(pool, rows.map((r) => r.id), fence, result.platformMessageId, channel, recipient);
         for (const r of rows) await this.announce(recipient, r.id);
@@ -260,7 +268,7 @@ export class OutboxDelivery {
       if (result.retry === "after") {
         delay = result.delayMs;
         if (result.scope === "channel") {
-          await this.o.redis.set(this.key("pause"), String(Date.now() + delay), "PX", Math.max(1, Math.ceil(delay)));
+          await this.fast.set(this.key("pause"), String(Date.now() + delay), "PX", Math.max(1, Math.ceil(delay)));
         }
       } else if (row.attempts + 1 >= this.o.maxAttempts) {
         for (const r of rows) await store.markFailed(pool, r.id, fence, `gave up after ${row.attempts + 1} attempts: ${result.reason}`);
@@ -304,14 +312,14 @@ export class OutboxDelivery {
   /** For readers waiting on our own server (web chat): wake them; they read the row themselves. */
   private async announce(recipient: string, rowId: string): Promise<void> {
     if (!this.o.sender.announcesDelivery) return;
-    await announceDelivered(this.o.redis, this.o.prefix, this.o.sender.channel, recipient, rowId).catch((err) =>
+    await announceDelivered(this.fast, this.o.prefix, this.o.sender.channel, recipient, rowId).catch((err) =>
       this.o.logger.warn({ err, channel: this.o.sender.channel, row: rowId }, "delivery announcement failed; the page shows it on its next read"),
     );
   }
 
   /** How long the channel is paused (the platform said to wait) or the chat's pacing still holds. */
   private async pausedOrPacing(recipient: string): Promise<number> {
-    const [until, last] = (await this.o.redis.mget(this.key("pause"), this.key("last", recipient))).map(Number);
+    const [until, last] = (await this.fast.mget(this.key("pause"), this.key("last", recipient))).map(Number);
     return Math.max(until ? until - Date.now() : 0, last ? last + this.o.sender.perRecipientIntervalMs - Date.now() : 0);
   }
 }
