@@ -3,8 +3,9 @@
 import { LANGS, type Addressee, type Button, type Effect, type Lane, type OutMessage, type StepContext, type Translate, type Lang } from "../types.ts";
 import { encodeButton, encodeRecordButton } from "./buttons.ts";
 import type { CampaignRef, ConversationState, Dialog, Step } from "./state.ts";
-import { localText, type LocalText } from "../../rules/index.ts";
+import type { LocalText, TargetGroup } from "../../rules/index.ts";
 import { yearIn } from "./text.ts";
+import { addressFor, addressParams, addressWord, fillAddress, type Address } from "./address.ts";
 
 export interface Turn {
   readonly ctx: StepContext;
@@ -25,11 +26,7 @@ export function newTurn(s: ConversationState, ctx: StepContext): Turn {
   return { ctx, s, messages: [], effects: [], wantPrompt: false };
 }
 
-/** How the citizen is addressed: "ông/bà" from about 60, "anh/chị" for adults, "bạn" for students. */
-export type Address = "elder" | "adult" | "student" | "unknown";
-
-/** Age from which a citizen is addressed as "ông/bà". */
-export const ELDER_AGE = 60;
+export { ELDER_AGE, type Address } from "./address.ts";
 
 /** The evaluation year of a step's clock, worked out once per step context. */
 const years = new WeakMap<StepContext, number>();
@@ -40,11 +37,13 @@ function yearOf(ctx: StepContext): number {
   return year;
 }
 
+/** How someone (a citizen read about by an officer, say) would be addressed in their own chat now. */
+export function addressAt(ctx: StepContext, who: { targetGroup?: TargetGroup; birthYear?: number | null }): Address {
+  return addressFor(who, yearOf(ctx));
+}
+
 export function addressOf(turn: Pick<Turn, "s" | "ctx">): Address {
-  const p = turn.s.profile;
-  if (p.targetGroup === "student") return "student";
-  if (p.birthYear === undefined) return "unknown";
-  return yearOf(turn.ctx) - p.birthYear >= ELDER_AGE ? "elder" : "adult";
+  return addressAt(turn.ctx, turn.s.profile);
 }
 
 /**
@@ -60,34 +59,16 @@ export function pronoun(turn: Pick<Turn, "s" | "ctx">): string {
   if (!known) pronouns.set(turn.ctx.t, (known = new Map()));
   const key = `${turn.s.lang}|${address}`;
   let you = known.get(key);
-  if (you === undefined) known.set(key, (you = workOutPronoun(turn, address)));
+  if (you === undefined) known.set(key, (you = addressWord(turn.ctx.t, turn.s.lang, address)));
   return you;
 }
-
-function workOutPronoun(turn: Pick<Turn, "s" | "ctx">, address: Address): string {
-  const { t } = turn.ctx;
-  const lang = turn.s.lang;
-  switch (address) {
-    case "elder":
-      return t(lang, "address.elder");
-    case "adult":
-      return t(lang, "address.adult");
-    case "student":
-      return t(lang, "address.student");
-    case "unknown":
-      return t(lang, "address.unknown");
-  }
-}
-
-const capitalise = (word: string) => word.charAt(0).toLocaleUpperCase("vi") + word.slice(1);
 
 /**
  * The translate function of this turn: every text may say {{you}} (or {{You}} at the start of a
  * sentence) and gets the citizen's form of address.
  */
 export function tr(turn: Turn): { t: Translate; lang: Lang } {
-  const you = pronoun(turn);
-  const address = { you, You: capitalise(you) };
+  const address = addressParams(pronoun(turn));
   const translate = turn.ctx.t;
   const t: Translate = (lang, key, params) => translate(lang, key, params ? { ...address, ...params } : address);
   return { t, lang: turn.s.lang };
@@ -95,8 +76,7 @@ export function tr(turn: Turn): { t: Translate; lang: Lang } {
 
 /** A text of the criteria set, with {{you}} / {{You}} filled in as in tr(). */
 export function setText(turn: Turn, text: LocalText): string {
-  const you = pronoun(turn);
-  return localText(text, turn.s.lang).replaceAll("{{You}}", capitalise(you)).replaceAll("{{you}}", you);
+  return fillAddress(text, turn.s.lang, pronoun(turn));
 }
 
 export function say(turn: Turn, msg: OutMessage): void {

@@ -3,11 +3,12 @@
 // language (the citizen addressed neutrally, as in the criteria preview) and the answer in words by the
 // chat's own rendering (choice labels, yes/no, numbers with their unit). An answer to a question the
 // set does not have, or to a set that is no longer loaded, keeps its id and raw value.
+import { addressParams, addressWord, fillAddress } from "../../bot/engine/address.ts";
 import { questionLabels } from "../../bot/engine/answers.ts";
 import { questionModule } from "../../bot/engine/questions/registry.ts";
 import { createTranslateSync } from "../../bot/i18n.ts";
 import type { Lang, Translate } from "../../bot/types.ts";
-import { allQuestions, checkAnswer, localText, visibleQuestions, type AnswerValue, type Answers, type CriteriaSet } from "../../rules/index.ts";
+import { allQuestions, checkAnswer, visibleQuestions, type AnswerValue, type Answers, type CriteriaSet } from "../../rules/index.ts";
 
 export interface AnswerLine {
   id: string;
@@ -28,9 +29,8 @@ export function answerLines(set: CriteriaSet | undefined, answers: Record<string
   const lines: AnswerLine[] = [];
   const known = new Set<string>();
   if (set) {
-    const you = botT(lang, "address.unknown");
-    const You = you.charAt(0).toLocaleUpperCase("vi") + you.slice(1);
-    const t: Translate = (l, key, params) => botT(l, key, { you, You, ...params });
+    const you = addressWord(botT, lang, "unknown");
+    const t: Translate = (l, key, params) => botT(l, key, { ...addressParams(you), ...params });
     const { labels } = questionLabels(set);
     const shown = new Set(visibleQuestions(set, given).map((q) => q.id));
     for (const { question: q } of allQuestions(set)) {
@@ -38,7 +38,7 @@ export function answerLines(set: CriteriaSet | undefined, answers: Record<string
       const answered = Object.hasOwn(given, q.id);
       if (!answered && !shown.has(q.id)) continue;
       const value = given[q.id];
-      const question = localText(q.prompt, lang).replaceAll("{{You}}", You).replaceAll("{{you}}", you);
+      const question = fillAddress(q.prompt, lang, you);
       const answer = !answered ? undefined
         : checkAnswer(q, value) === null ? questionModule(q).summary(q, value as AnswerValue, { t, lang })
         : raw(value);

@@ -1,6 +1,7 @@
 // The dashboard's criteria sets page (administrator only): the versions and which is current, an upload
 // form (problems listed with their paths, nothing stored until clean), the preview as a citizen would see
-// it, and publishing. Server-rendered forms over the same functions as /api/v1/criteria-sets.
+// it, and publishing. Server-rendered forms over the same functions as /api/v1/criteria-sets; a form
+// posted from another site is refused by its Origin (same-site.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { createTranslateSync } from "../../bot/i18n.ts";
 import { groupName } from "../../bot/engine/labels.ts";
@@ -10,6 +11,7 @@ import { publishStored, renderPreview, storeUpload, type CriteriaDeps } from "..
 import { listSets, setByKey } from "../criteria/store.ts";
 import { AppError } from "../errors.ts";
 import { adminT } from "./i18n.ts";
+import { refuseCrossSiteForms } from "./same-site.ts";
 import { esc, layout } from "./page.ts";
 
 /** A pasted set is about 35 KB; a form carrying one may be up to this large. */
@@ -82,6 +84,7 @@ ${notice ? `<section><p class="${notice.kind}" role="alert" id="notice">${esc(no
 export function criteriaDashboardRoutes(deps: CriteriaDeps) {
   return async (app: FastifyInstance): Promise<void> => {
     await app.register(async (scope) => {
+      refuseCrossSiteForms(scope, deps.config.publicBaseUrl);
       scope.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string", bodyLimit: FORM_LIMIT_BYTES }, (_req, body, done) => {
         done(null, Object.fromEntries(new URLSearchParams(body as string)));
       });

@@ -1,8 +1,8 @@
 // The dashboard's routes: sign-in (the administrator with ADMIN_TOKEN; an officer with the link the bot
 // sent, confirmed by a button so that a chat app's link preview cannot use it up), sign-out, the
-// overview, and the administrator's campaign buttons (moveCampaign, as the API: same rules, same audit;
-// a form from another site is refused by its Origin). The session lives in an http-only SameSite=Lax
-// cookie that the /api/v1 routes also accept.
+// overview, and the administrator's campaign buttons (moveCampaign, as the API: same rules, same audit).
+// Every form posted from another site is refused by its Origin (same-site.ts). The session lives in an
+// http-only SameSite=Lax cookie that the /api/v1 routes also accept.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type pg from "pg";
 import { z } from "zod";
@@ -13,13 +13,13 @@ import { currentYear, reportRoots } from "../api/report-routes.ts";
 import { createSession, endSession, redeemSignInLink, SESSION_TTL_MS } from "../api/sessions.ts";
 import { recordAudit } from "../audit/store.ts";
 import type { Config } from "../config.ts";
-import { fromThisSite } from "../edge/origin.ts";
 import { AppError } from "../errors.ts";
 import { assessmentDetail } from "../reports/assessments.ts";
 import { reportFor } from "../reports/store.ts";
 import { campaignNotice, campaignRows, reviewModel } from "./data.ts";
 import { assessmentPage, CAMPAIGN_ACTIONS, campaignSection, decideScript, reviewSection, SECTION_STYLE } from "./sections.ts";
 import { adminT } from "./i18n.ts";
+import { refuseCrossSiteForms } from "./same-site.ts";
 import { esc, layout, overviewPage, signInPage, SORT_KEYS } from "./page.ts";
 
 interface Deps {
@@ -68,9 +68,9 @@ function html(reply: FastifyReply, body: string, status = 200) {
 }
 
 export function dashboardRoutes(deps: Deps) {
-  const publicOrigin = new URL(deps.config.publicBaseUrl).origin;
   return async (app: FastifyInstance): Promise<void> => {
     await app.register(async (scope) => {
+      refuseCrossSiteForms(scope, deps.config.publicBaseUrl);
       scope.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string", bodyLimit: 4_096 }, (_req, body, done) => {
         done(null, Object.fromEntries(new URLSearchParams(body as string)));
       });
@@ -140,7 +140,6 @@ export function dashboardRoutes(deps: Deps) {
         const refuse = (text: string) =>
           html(reply, layout(q.lang, adminT(q.lang, "dashboard.title"), `<section><p class="miss" role="alert" id="campaign-notice">${esc(text)}</p>
 <p><a href="${esc(`/dashboard${overviewSearch(q)}`)}">${esc(adminT(q.lang, "dashboard.back"))}</a></p></section>`), 403);
-        if (!fromThisSite(request, publicOrigin)) return refuse(adminT(q.lang, "dashboard.campaign_cross_site"));
         const p = await authenticate(deps.pool, deps.config.adminToken, presentedToken(request));
         if (!p) return reply.redirect("/dashboard/sign-in", 303);
         if (p.kind !== "admin") return refuse(adminT(q.lang, "dashboard.campaign_admin_only"));

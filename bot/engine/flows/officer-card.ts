@@ -5,8 +5,9 @@ import type { ReviewCard } from "../../review.ts";
 import type { Button, CriteriaCatalog, Lang, OutMessage, Translate } from "../../types.ts";
 import { questionModule } from "../questions/registry.ts";
 import { formatNumber, truncate } from "../text.ts";
-import { recordButton } from "../turn.ts";
+import { addressAt, recordButton, type Turn } from "../turn.ts";
 import { groupName } from "../labels.ts";
+import { addressWord, fillAddress } from "../address.ts";
 
 export const DETAIL_PAGE_SIZE = 5;
 const MAX_PHOTOS_PER_PAGE = 10;
@@ -30,6 +31,19 @@ function indicatorLines(t: Translate, lang: Lang, set: CriteriaSet | undefined, 
     const line = t(lang, "officer.card_indicator", { n: i + 1, title, points: formatNumber(x.points, lang), max: formatNumber(x.max, lang) });
     return x.points < lowBelow(set, x.max) ? `${line} ${t(lang, "officer.card_low")}` : line;
   });
+}
+
+/**
+ * Whom the set's questions are about when an officer reads them: the citizen, by the form of address
+ * their own chat uses and their name ("ông/bà Y Moan"). A question's {{you}} is filled with it.
+ */
+export function aboutCitizen(turn: Turn, card: Pick<ReviewCard, "fullName" | "birthYear" | "targetGroup">): string {
+  const { t } = turn.ctx;
+  const lang = turn.s.lang;
+  const address = addressWord(t, lang, addressAt(turn.ctx, { birthYear: card.birthYear, targetGroup: card.targetGroup }));
+  return card.fullName
+    ? t(lang, "officer.question_about", { address, name: card.fullName })
+    : t(lang, "officer.question_about_no_name");
 }
 
 /** The decision buttons of a submission. */
@@ -77,8 +91,11 @@ export function detailPhotos(t: Translate, lang: Lang, criteria: CriteriaCatalog
   return out;
 }
 
-/** The answers of a submission, one page, with the evidence each has; links where the platform gave one. */
-export function detailsMessage(t: Translate, lang: Lang, criteria: CriteriaCatalog, card: ReviewCard, page: number): OutMessage {
+/**
+ * The answers of a submission, one page, with the evidence each has; links where the platform gave one.
+ * `about`: whom the questions are about (aboutCitizen).
+ */
+export function detailsMessage(t: Translate, lang: Lang, criteria: CriteriaCatalog, card: ReviewCard, page: number, about: string): OutMessage {
   const set = criteria.get(card.setId, card.setVersion);
   const questions = set ? visibleQuestions(set, card.answers) : [];
   const pages = Math.max(1, Math.ceil(questions.length / DETAIL_PAGE_SIZE));
@@ -97,7 +114,7 @@ export function detailsMessage(t: Translate, lang: Lang, criteria: CriteriaCatal
     const proof = refs.length > 0
       ? `\n${t(lang, "officer.details_evidence", { n: refs.length })}${links.length ? ` ${links.join(" ")}` : ""}${hidden > 0 ? ` ${t(lang, "officer.details_evidence_elsewhere", { n: hidden })}` : ""}`
       : "";
-    return `${first + i + 1}. ${truncate(localText(q.prompt, lang), 120)}\n→ ${answer}${proof}`;
+    return `${first + i + 1}. ${truncate(fillAddress(q.prompt, lang, about), 120)}\n→ ${answer}${proof}`;
   });
   const nav: Button[] = [];
   if (p > 0) nav.push(recordButton(t(lang, "review.prev"), "vw", card.assessmentId, String(p - 1)));

@@ -4,7 +4,8 @@
 import type { Decision, ReviewCard, ReviewContext } from "../../review.ts";
 import type { Button, CriteriaCatalog, Lang, OutMessage, Translate } from "../../types.ts";
 import type { TargetGroup } from "../../../rules/index.ts";
-import { addressOf, column, recordButton, say, sayTo, tr, type Turn } from "../turn.ts";
+import { addressParams, addressWord } from "../address.ts";
+import { addressAt, column, recordButton, say, sayTo, tr, type Turn } from "../turn.ts";
 import { cardMessage } from "./officer-card.ts";
 import { REASON_CODES } from "./officer-needs.ts";
 import { askMore, questionNames } from "./officer-more.ts";
@@ -148,16 +149,8 @@ export function askReason(turn: Turn, assessmentId: string, decision: Exclude<De
 /** The citizen's form of address (as their own conversation uses it), and the translate that fills it in. */
 function citizenTranslate(turn: Turn, d: { citizenBirthYear: number | null; citizenGroup: TargetGroup }): Translate {
   const raw = turn.ctx.t;
-  const profile = { ...(d.citizenBirthYear !== null ? { birthYear: d.citizenBirthYear } : {}), targetGroup: d.citizenGroup };
-  const address = addressOf({ s: { ...turn.s, profile }, ctx: turn.ctx });
-  return (lang, key, params) => {
-    const you =
-      address === "elder" ? raw(lang, "address.elder")
-      : address === "adult" ? raw(lang, "address.adult")
-      : address === "student" ? raw(lang, "address.student")
-      : raw(lang, "address.unknown");
-    return raw(lang, key, { you, You: you.charAt(0).toLocaleUpperCase("vi") + you.slice(1), ...params });
-  };
+  const address = addressAt(turn.ctx, { birthYear: d.citizenBirthYear, targetGroup: d.citizenGroup });
+  return (lang, key, params) => raw(lang, key, { ...addressParams(addressWord(raw, lang, address)), ...params });
 }
 
 function tellCitizen(turn: Turn, d: Extract<NonNullable<ReviewContext["decided"]>, { ok: true }>): void {

@@ -2,15 +2,17 @@
 // place, several at once), optionally taps a common request or types a note, then "Gửi". The picked
 // question ids travel in the officer's state (awaiting.picked) and with the decision to the citizen,
 // whose "Sửa bài" then walks exactly those questions.
-import { localText, visibleQuestions, type CriteriaSet } from "../../../rules/index.ts";
+import { visibleQuestions, type CriteriaSet } from "../../../rules/index.ts";
 import type { ReviewCard } from "../../review.ts";
 import type { Button, CriteriaCatalog } from "../../types.ts";
+import { fillAddress } from "../address.ts";
 import { questionLabels } from "../answers.ts";
 import { truncate } from "../text.ts";
 import { column, recordButton, rows, say, tr, type Turn } from "../turn.ts";
 import { REASON_CODES } from "./officer-needs.ts";
 import { officerState, setOfficerState } from "./officer-state.ts";
 import { reasonLabel } from "./officer-decide.ts";
+import { aboutCitizen } from "./officer-card.ts";
 
 const TOGGLES_PER_ROW = 4;
 
@@ -33,7 +35,8 @@ export function morePicker(turn: Turn, card: ReviewCard, picked: readonly string
   const ids = nameableQuestions(set, card.answers);
   const labels = set ? questionLabels(set).labels : new Map<string, string>();
   const questions = set ? visibleQuestions(set, card.answers) : [];
-  const lines = questions.map((q) => `${labels.get(q.id) ?? q.id}. ${truncate(localText(q.prompt, lang), 60)}`);
+  const about = aboutCitizen(turn, card);
+  const lines = questions.map((q) => `${labels.get(q.id) ?? q.id}. ${truncate(fillAddress(q.prompt, lang, about), 60)}`);
   const toggles: Button[] = ids.map((id, i) =>
     recordButton(`${picked.includes(id) ? "✓ " : ""}${labels.get(id) ?? id}`, "mt", card.assessmentId, String(i)),
   );

@@ -5,7 +5,7 @@ import type { InboundEvent } from "../../types.ts";
 import { assessmentSet, visible } from "../answers.ts";
 import { reprompt, say, setStep, tr, type Turn } from "../turn.ts";
 import { goToQuestion } from "./assessment.ts";
-import { cardMessage, detailPhotos, detailsMessage } from "./officer-card.ts";
+import { aboutCitizen, cardMessage, detailPhotos, detailsMessage } from "./officer-card.ts";
 import { askReason, decided, nextCard, refusal, reviseMessage } from "./officer-decide.ts";
 import { invitationAnswered, keepInvitation } from "./officer-invite.ts";
 import { invitationIn, isDashboardCommand, isQueueCommand, isReportCommand } from "./officer-needs.ts";
@@ -99,7 +99,7 @@ function open(turn: Turn, args: readonly string[]): boolean {
   if (page === undefined) say(turn, cardMessage(t, lang, turn.ctx.criteria, card, "open"));
   else {
     for (const photo of detailPhotos(t, lang, turn.ctx.criteria, card, page)) say(turn, photo);
-    say(turn, detailsMessage(t, lang, turn.ctx.criteria, card, page));
+    say(turn, detailsMessage(t, lang, turn.ctx.criteria, card, page, aboutCitizen(turn, card)));
   }
   return true;
 }
