@@ -53,7 +53,7 @@ describe("npm run admin -- campaign", () => {
     expect(byStatus).toBe(people);
     const byChannel = n(/Telegram (\d+) ≈/) + n(/(\d+) unreachable \(blocked the bot\)/) + n(/Zalo (\d+):/) + n(/Web chat (\d+)/) + n(/skipped: (\d+) opted out/);
     expect(byChannel).toBe(people);
-    expect(plan.output).toMatch(/Telegram \d+ ≈ \d+ s at 30\/s/);
+    expect(plan.output).toMatch(/Telegram \d+ ≈ \d+ s at 24\/s/);
     expect(plan.output).toMatch(/Zalo \d+: \d+ inside the 7-day window as consultation messages/);
     expect(plan.output).toContain("Zalo cost ≈");
   }, 90_000);
