@@ -1,6 +1,6 @@
 // The fake Telegram Bot API in a process of its own for bench/broadcast drain, so that the server's
-// figures (RSS, CPU) are the server's. Prints its API root on stdout; answers "stats" on IPC with the
-// number of sendMessage calls per chat and the time of each.
+// figures (RSS, CPU) are the server's. Prints its API root on stdout; answers "count" on IPC with the
+// number of sendMessage calls so far, and "stats" with the number per chat and the time of each.
 import { FakeTelegram } from "../../test/support/fake-telegram.ts";
 
 const fake = await new FakeTelegram(process.argv[2]).start();
@@ -15,6 +15,7 @@ fake.onCall((call) => {
 // Memory: the fake keeps every call; the bench needs only counts and times.
 setInterval(() => fake.calls.splice(0, fake.calls.length), 1000).unref();
 process.on("message", (m) => {
+  if (m === "count") process.send!({ sent: times.length });
   if (m === "stats") {
     let duplicates = 0;
     for (const n of perChat.values()) if (n > 1) duplicates += n - 1;
