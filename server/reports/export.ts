@@ -2,6 +2,7 @@
 // unit listing its assessments, and CSV files. Rows are streamed from PostgreSQL unit by unit through
 // a cursor and written as they come, so a million rows never sit in memory.
 import { once, type EventEmitter } from "node:events";
+import { createRequire } from "node:module";
 import type { Writable } from "node:stream";
 import type ExcelJS from "exceljs";
 import pg from "pg";
@@ -128,10 +129,17 @@ function forget(workbook: ExcelJS.stream.xlsx.WorkbookWriter, sheet: ExcelJS.Wor
   sheets[sheet.id] = { id: sheet.id, name: sheet.name, state: sheet.state, committed: true };
 }
 
+/**
+ * exceljs's streaming writer alone, loaded on first use: the package's entry also loads the reader,
+ * the in-memory workbook and the CSV support (673 modules instead of 212; in the server ~8 MB more
+ * JS heap and 6 MB more RSS), and importing it takes seconds, which every process start would pay.
+ */
+function workbookWriter(): typeof ExcelJS.stream.xlsx.WorkbookWriter {
+  return createRequire(import.meta.url)("exceljs/lib/stream/xlsx/workbook-writer.js") as typeof ExcelJS.stream.xlsx.WorkbookWriter;
+}
+
 export async function writeReportXlsx(pool: pg.Pool, out: Writable, report: UnitReport[], year: number, lang: Lang = "vi", effect?: CampaignEffect): Promise<void> {
-  // exceljs is loaded on first use: importing it takes seconds, which every process start would pay.
-  const { default: Excel } = await import("exceljs");
-  const workbook = new Excel.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false, zip: { zlib: { level: 1 } } });
+  const workbook = new (workbookWriter())({ stream: out, useStyles: true, useSharedStrings: false, zip: { zlib: { level: 1 } } });
   const written = sheetWritten(workbook);
   const name = sheetNamer();
   const texts = exportTexts(lang);
