@@ -1,7 +1,6 @@
 // Exports for the dossier ("Bảng tổng hợp"): an XLSX workbook with a summary sheet and one sheet per
 // unit listing its assessments, and CSV files. Rows are streamed from PostgreSQL unit by unit through
 // a cursor and written as they come, so a million rows never sit in memory.
-import { once } from "node:events";
 import type { Writable } from "node:stream";
 import pg from "pg";
 import QueryStream from "pg-query-stream";
@@ -10,6 +9,7 @@ import { adminT } from "../dashboard/i18n.ts";
 import type { CampaignEffect } from "./campaign-effect.ts";
 import { addEffectSheet } from "./effect-export.ts";
 import type { UnitReport } from "./store.ts";
+import { write } from "./output.ts";
 import { XlsxWriter } from "./xlsx.ts";
 
 interface AssessmentExportRow {
@@ -126,10 +126,6 @@ export function csvField(value: string | number): string {
 }
 
 const csvLine = (fields: (string | number)[]) => `${fields.map(csvField).join(",")}\r\n`;
-
-async function write(out: Writable, text: string): Promise<void> {
-  if (!out.write(text)) await once(out, "drain");
-}
 
 /** The summary as CSV (UTF-8 with a byte order mark, so Excel reads the Vietnamese letters). */
 export async function writeSummaryCsv(out: Writable, report: UnitReport[], lang: Lang = "vi"): Promise<void> {

@@ -4,9 +4,9 @@
 // an entry outlives its chunk but five numbers. exceljs's zip (archiver) opens a zlib stream per
 // entry, and in the server each one's 16 KB output buffer stayed until V8's next full collection:
 // ~16 KB a sheet, 30–40 MB by the time a 5,000-sheet export triggered one.
-import { once } from "node:events";
 import type { Writable } from "node:stream";
 import { constants, crc32, deflateRawSync } from "node:zlib";
+import { write } from "./output.ts";
 
 interface Entry {
   name: Buffer;
@@ -123,21 +123,6 @@ export class ZipWriter {
   private async write(chunk: Buffer): Promise<void> {
     this.offset += chunk.length;
     if (this.offset > MAX_BYTES) throw new Error("zip: archive too large without ZIP64");
-    if (this.out.destroyed) throw new Error("zip: output closed");
-    if (!this.out.write(chunk)) await drain(this.out);
-  }
-}
-
-/** Waits until the output takes more, failing if it closes instead (a client that went away). */
-async function drain(out: Writable): Promise<void> {
-  const closed = new AbortController();
-  const onClose = () => closed.abort();
-  out.once("close", onClose);
-  try {
-    await once(out, "drain", { signal: closed.signal });
-  } catch (err) {
-    throw closed.signal.aborted ? new Error("zip: output closed") : err;
-  } finally {
-    out.off("close", onClose);
+    await write(this.out, chunk);
   }
 }
