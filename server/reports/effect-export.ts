@@ -1,10 +1,10 @@
 // The campaign effect in the exports: a sheet of the dossier's workbook and a CSV file, one line per unit.
 import type { Writable } from "node:stream";
-import type ExcelJS from "exceljs";
 import type { Lang } from "../../bot/types.ts";
 import { adminT } from "../dashboard/i18n.ts";
 import type { CampaignEffect, EffectFigures } from "./campaign-effect.ts";
 import { csvField } from "./export.ts";
+import type { XlsxWriter } from "./xlsx.ts";
 
 const pct = (x: number | null) => (x === null ? "" : Math.round(x * 1000) / 10);
 
@@ -31,15 +31,13 @@ export function effectRows(e: CampaignEffect): (string | number)[][] {
 }
 
 /** The effect as a sheet of a streamed workbook (small: one row per unit). */
-export function addEffectSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, name: string, e: CampaignEffect, lang: Lang): void {
-  const sheet = workbook.addWorksheet(name);
-  sheet.addRow([effectTitle(lang, e)]).commit();
-  if (!e.firstMessageAt) sheet.addRow([adminT(lang, "effect.none_sent")]).commit();
-  const header = sheet.addRow(effectHeader(lang));
-  header.font = { bold: true };
-  header.commit();
-  for (const row of effectRows(e)) sheet.addRow(row).commit();
-  sheet.commit();
+export async function addEffectSheet(book: XlsxWriter, name: string, e: CampaignEffect, lang: Lang): Promise<void> {
+  const sheet = await book.addSheet(name);
+  await sheet.row([effectTitle(lang, e)]);
+  if (!e.firstMessageAt) await sheet.row([adminT(lang, "effect.none_sent")]);
+  await sheet.row(effectHeader(lang), { bold: true });
+  for (const row of effectRows(e)) await sheet.row(row);
+  await sheet.end();
 }
 
 export async function writeEffectCsv(out: Writable, e: CampaignEffect, lang: Lang = "vi"): Promise<void> {
