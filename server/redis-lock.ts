@@ -49,7 +49,10 @@ redis.call("del", KEYS[1])
 return 1 + redis.call("del", KEYS[2])`);
 
 export interface KnockedLock extends Omit<HeldLock, "release"> {
-  /** Releases the lock; knocked: someone failed to take it while it was held. */
+  /**
+   * Releases the lock; knocked: someone failed to take it while it was held – or the lock was no longer
+   * this holder's (expired, or Redis lost it), when nobody can tell who came.
+   */
   release(): Promise<{ knocked: boolean }>;
 }
 
@@ -59,6 +62,6 @@ export async function tryLockOrKnock(redis: Redis, key: string, ttlMs: number): 
   if ((await TAKE_OR_KNOCK.run(redis, [key, knock], [token, ttlMs])) !== 1) return null;
   return {
     extend: async (ms) => (await EXTEND.run(redis, [key], [token, ms])) === 1,
-    release: async () => ({ knocked: (await RELEASE_KNOCKED.run(redis, [key, knock], [token])) === 2 }),
+    release: async () => ({ knocked: (await RELEASE_KNOCKED.run(redis, [key, knock], [token])) !== 1 }),
   };
 }
