@@ -168,7 +168,7 @@ export function recipientInfoStatement(channel: ChannelName, externalId: string)
   return sql(`SELECT last_interaction_at, reachable FROM channel_accounts WHERE channel = $1 AND external_id = $2`, channel, externalId);
 }
 
-export function recipientInfoOf(result: { rows: { last_interaction_at: Date | null; reachable: boolean }[] }): RecipientInfo {
+export function recipientInfoOf(result: pg.QueryResult): RecipientInfo {
   const r = result.rows[0];
   return r ? { lastInteractionAt: r.last_interaction_at, reachable: r.reachable } : { lastInteractionAt: null, reachable: true };
 }

@@ -123,13 +123,13 @@ export interface NextSend {
 
 const nextSendOf = (row: pg.QueryResult, info: pg.QueryResult): NextSend => ({
   row: row.rows[0] ? toRow(row.rows[0]) : null,
-  info: recipientInfoOf(info as Parameters<typeof recipientInfoOf>[0]),
+  info: recipientInfoOf(info),
 });
 
 /** A holder's start, in one round trip: its fence, and the chat's next row with the recipient's account. */
 export async function openHold(pool: pg.Pool, channel: ChannelName, recipient: string): Promise<NextSend & { fence: string }> {
   const [fence, row, info] = await batchOn(pool, [
-    sql(`SELECT nextval('outbox_claim_fence_seq')::text AS fence`), nextRowStatement(channel, recipient), recipientInfoStatement(channel, recipient),
+    FENCE, nextRowStatement(channel, recipient), recipientInfoStatement(channel, recipient),
   ]);
   return { fence: fence!.rows[0].fence, ...nextSendOf(row!, info!) };
 }
@@ -161,9 +161,11 @@ export async function companions(db: Queryable, channel: ChannelName, recipient:
 
 /** A new fence for a holder of a chat's lock: larger than every fence drawn before. */
 export async function drawFence(db: Queryable): Promise<string> {
-  const { rows } = await db.query<{ fence: string }>(`SELECT nextval('outbox_claim_fence_seq')::text AS fence`);
+  const { rows } = await prepared<{ fence: string }>(db, FENCE);
   return rows[0]!.fence;
 }
+
+const FENCE = sql(`SELECT nextval('outbox_claim_fence_seq')::text AS fence`);
 
 /**
  * Claims a pending row for sending under the given fence; false when someone else changed it first, or
